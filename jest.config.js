@@ -1,0 +1,11 @@
+/** Unit tests (test/unit) run anywhere; lab tests (test/lab, test/e2e) need `npm run lab -- up`. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.[tj]sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'], // middy 6 is ESM-only
+  testTimeout: 180000,
+};
