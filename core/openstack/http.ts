@@ -1,0 +1,153 @@
+/**
+ * One axios instance per OpenStack service: auth header, microversions, timeouts,
+ * request-id capture, typed errors, re-auth on 401, and jittered retries of
+ * connection failures and 5xx — for idempotent calls only.
+ */
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { silentLogger, type Logger } from '../domain/log';
+import { apiErrorFor, OpenStackUnreachableError } from './errors';
+
+export interface TokenSource {
+  token(): Promise<string>;
+  /** Drop a token the service refused, so the next token() re-authenticates. */
+  invalidate(token: string): void;
+}
+
+export type RetryPolicy = { attempts: number; baseDelayMs: number; maxDelayMs: number };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000 };
+
+export type ServiceHttpOptions = {
+  service: string;
+  /** Base URL, usually resolved from the Keystone catalog on first use. */
+  baseUrl: () => Promise<string>;
+  auth?: TokenSource;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  log?: Logger;
+  /** Injected for tests: how to wait between retries and how to jitter. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  client?: AxiosInstance;
+};
+
+export type Query = Record<string, string | number | boolean | undefined>;
+export type RequestOptions = {
+  body?: unknown;
+  headers?: Record<string, string>;
+  query?: Query;
+  /** Override the method-based default (GET/HEAD/PUT/DELETE are idempotent). */
+  idempotent?: boolean;
+};
+export type ApiResponse<T> = { status: number; data: T; requestId?: string; headers: Record<string, string> };
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+export const requestIdOf = (headers: Record<string, unknown>): string | undefined =>
+  (headers['x-openstack-request-id'] ?? headers['x-compute-request-id'] ?? headers['openstack-request-id']) as string | undefined;
+
+/** Full-jitter exponential backoff (AWS architecture blog), capped. */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+  return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
+}
+
+export class ServiceHttp {
+  readonly service: string;
+  private readonly client: AxiosInstance;
+  private readonly o: Required<Omit<ServiceHttpOptions, 'auth' | 'client' | 'headers'>> & Pick<ServiceHttpOptions, 'auth' | 'headers'>;
+
+  constructor(opts: ServiceHttpOptions) {
+    this.service = opts.service;
+    this.client = opts.client ?? axios.create({ validateStatus: () => true, maxRedirects: 5 });
+    this.o = {
+      timeoutMs: 30_000,
+      retry: DEFAULT_RETRY,
+      log: silentLogger,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      random: Math.random,
+      ...opts,
+    };
+  }
+
+  get = <T>(path: string, o: RequestOptions = {}) => this.request<T>('GET', path, o);
+  post = <T>(path: string, body?: unknown, o: RequestOptions = {}) => this.request<T>('POST', path, { ...o, body });
+  put = <T>(path: string, body?: unknown, o: RequestOptions = {}) => this.request<T>('PUT', path, { ...o, body });
+  patch = <T>(path: string, body?: unknown, o: RequestOptions = {}) => this.request<T>('PATCH', path, { ...o, body });
+  delete = <T>(path: string, o: RequestOptions = {}) => this.request<T>('DELETE', path, o);
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const url = /^https?:\/\//.test(path) ? path : joinUrl(await this.o.baseUrl(), path);
+    const idempotent = opts.idempotent ?? IDEMPOTENT.has(method);
+    let reauthed = false;
+    for (let attempt = 1; ; attempt++) {
+      const token = this.o.auth ? await this.o.auth.token() : undefined;
+      const started = Date.now();
+      let res: AxiosResponse;
+      try {
+        res = await this.client.request({
+          method,
+          url,
+          params: stripUndefined(opts.query),
+          data: opts.body === undefined ? undefined : opts.body,
+          timeout: this.o.timeoutMs,
+          headers: {
+            Accept: 'application/json',
+            ...(opts.body !== undefined && typeof opts.body !== 'string' ? { 'Content-Type': 'application/json' } : {}),
+            ...(token ? { 'X-Auth-Token': token } : {}),
+            ...this.o.headers,
+            ...opts.headers,
+          },
+          transformResponse: [(raw) => parseBody(raw)],
+        });
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? 'ERROR';
+        const retry = idempotent && CONNECTION_CODES.has(code) && attempt < this.o.retry.attempts;
+        this.o.log.warn('openstack call failed to connect', { service: this.service, method, url, code, attempt, retry });
+        if (retry) {
+          await this.o.sleep(backoffDelay(attempt, this.o.retry, this.o.random));
+          continue;
+        }
+        throw new OpenStackUnreachableError(this.service, url, code, { cause: err });
+      }
+      const headers = res.headers as Record<string, string>;
+      const requestId = requestIdOf(headers);
+      this.o.log.debug('openstack call', { service: this.service, method, url, status: res.status, requestId, ms: Date.now() - started });
+      if (res.status === 401 && token && this.o.auth && !reauthed) {
+        this.o.auth.invalidate(token); // expired or revoked: one fresh token, once
+        reauthed = true;
+        attempt--;
+        continue;
+      }
+      if (res.status >= 400) {
+        if (idempotent && RETRYABLE_STATUS.has(res.status) && attempt < this.o.retry.attempts) {
+          this.o.log.warn('openstack call failed, retrying', { service: this.service, method, url, status: res.status, requestId, attempt });
+          await this.o.sleep(backoffDelay(attempt, this.o.retry, this.o.random));
+          continue;
+        }
+        throw apiErrorFor({ service: this.service, status: res.status, requestId, method, url, body: res.data });
+      }
+      return { status: res.status, data: res.data as T, requestId, headers };
+    }
+  }
+}
+
+export function joinUrl(base: string, path: string): string {
+  if (!path) return base;
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+function parseBody(raw: unknown): unknown {
+  if (typeof raw !== 'string' || raw === '') return raw === '' ? null : raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function stripUndefined(q?: Query): Record<string, string | number | boolean> | undefined {
+  if (!q) return undefined;
+  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
+}

@@ -1,0 +1,130 @@
+/**
+ * Keystone v3: token issue (password or application credential), a token cache
+ * that re-authenticates before expiry and after a 401, and catalog lookup.
+ */
+import * as z from 'zod';
+import { ConfigError } from '../domain/errors';
+import { silentLogger, type Logger } from '../domain/log';
+import type { CloudConfig } from './config';
+import { ServiceHttp, type TokenSource } from './http';
+
+const EndpointSchema = z.object({ interface: z.string(), url: z.string(), region: z.string().nullish(), region_id: z.string().nullish() });
+const CatalogEntrySchema = z.object({ type: z.string(), name: z.string().optional(), endpoints: z.array(EndpointSchema) });
+/** Recorded: lab-notes/fixtures/keystone-token-issue.json (201, token in X-Subject-Token). */
+export const TokenBodySchema = z.object({
+  token: z.object({
+    expires_at: z.string(),
+    user: z.object({ id: z.string(), name: z.string().optional() }),
+    project: z.object({ id: z.string(), name: z.string().optional() }).optional(),
+    roles: z.array(z.object({ name: z.string() })).optional(),
+    catalog: z.array(CatalogEntrySchema).optional(),
+  }),
+});
+export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;
+
+export type Token = {
+  value: string;
+  expiresAt: number; // epoch ms
+  userId: string;
+  projectId?: string;
+  roles: string[];
+  catalog: CatalogEntry[];
+};
+
+export type KeystoneOptions = {
+  /** Re-authenticate this long before the token expires. */
+  refreshMarginMs?: number;
+  now?: () => number;
+  log?: Logger;
+  timeoutMs?: number;
+};
+
+export function authBody(cfg: CloudConfig): unknown {
+  const a = cfg.auth;
+  if (a.type === 'application_credential') {
+    return { auth: { identity: { methods: ['application_credential'], application_credential: { id: a.id, secret: a.secret } } } };
+  }
+  const user = a.userId ? { id: a.userId, password: a.password } : { name: a.username, domain: a.userDomain, password: a.password };
+  const project = a.project.id ? { id: a.project.id } : { name: a.project.name, domain: a.project.domain };
+  return { auth: { identity: { methods: ['password'], password: { user } }, scope: { project } } };
+}
+
+/** Picks the endpoint URL for a service type, preferring the configured interface and region. */
+export function findEndpoint(catalog: CatalogEntry[], type: string, iface: string, region?: string): string | undefined {
+  const entry = catalog.find((c) => c.type === type);
+  if (!entry) return undefined;
+  const inRegion = entry.endpoints.filter((e) => !region || e.region === region || e.region_id === region);
+  return (inRegion.find((e) => e.interface === iface) ?? inRegion[0])?.url.replace(/\/+$/, '');
+}
+
+export class KeystoneSession implements TokenSource {
+  private current?: Token;
+  private pending?: Promise<Token>;
+  private readonly http: ServiceHttp;
+  private readonly o: Required<KeystoneOptions>;
+
+  constructor(
+    readonly config: CloudConfig,
+    opts: KeystoneOptions = {},
+  ) {
+    this.o = { refreshMarginMs: 5 * 60_000, now: Date.now, log: silentLogger, timeoutMs: 15_000, ...opts };
+    this.http = new ServiceHttp({ service: 'keystone', baseUrl: async () => config.authUrl, log: this.o.log, timeoutMs: this.o.timeoutMs });
+  }
+
+  /** A valid token, issuing a new one when none is cached or it is about to expire. */
+  async token(): Promise<string> {
+    return (await this.session()).value;
+  }
+
+  async session(): Promise<Token> {
+    const t = this.current;
+    if (t && t.expiresAt - this.o.refreshMarginMs > this.o.now()) return t;
+    this.pending ??= this.issue().finally(() => (this.pending = undefined)); // one re-auth for concurrent callers
+    return this.pending;
+  }
+
+  invalidate(token: string): void {
+    if (this.current?.value === token) this.current = undefined;
+  }
+
+  async endpoint(serviceType: string): Promise<string> {
+    const t = await this.session();
+    const url = findEndpoint(t.catalog, serviceType, this.config.interface, this.config.region);
+    if (!url) {
+      throw new ConfigError(
+        `the Keystone catalog of cloud "${this.config.name}" has no ${this.config.interface} endpoint for service type "${serviceType}"` +
+          `${this.config.region ? ` in region ${this.config.region}` : ''}: register the service or pick another interface/region`,
+      );
+    }
+    return url;
+  }
+
+  async projectId(): Promise<string> {
+    const t = await this.session();
+    if (!t.projectId) throw new ConfigError(`cloud "${this.config.name}" gives an unscoped token: set project_name or project_id`);
+    return t.projectId;
+  }
+
+  /** Keystone calls stackmend itself makes (trust clean-up) go through the same retrying client. */
+  get identity(): ServiceHttp {
+    return new ServiceHttp({ service: 'keystone', baseUrl: async () => this.config.authUrl, auth: this, log: this.o.log, timeoutMs: this.o.timeoutMs });
+  }
+
+  private async issue(): Promise<Token> {
+    const res = await this.http.post<unknown>('auth/tokens', authBody(this.config), { idempotent: true });
+    const value = res.headers['x-subject-token'];
+    const body = TokenBodySchema.parse(res.data);
+    if (!value) throw new ConfigError('Keystone issued a token without the X-Subject-Token header; is auth_url a Keystone v3 endpoint?');
+    const t = body.token;
+    this.current = {
+      value,
+      expiresAt: Date.parse(t.expires_at),
+      userId: t.user.id,
+      projectId: t.project?.id,
+      roles: (t.roles ?? []).map((r) => r.name),
+      catalog: t.catalog ?? [],
+    };
+    this.o.log.debug('keystone token issued', { cloud: this.config.name, expiresAt: t.expires_at, requestId: res.requestId });
+    return this.current;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The Nova calls stackmend makes, at explicit microversions
+ * (2.53+ for os-services by UUID / forced_down, 2.37+ for `networks: "none"`).
+ */
+import * as z from 'zod';
+import { BadRequestError } from './errors';
+import type { ServiceHttp } from './http';
+
+export const NOVA_MICROVERSION = '2.74';
+/** The last microversion whose os-hypervisors still report vcpus/memory usage. */
+const HYPERVISOR_MICROVERSION = '2.87';
+export const novaHeaders = (v: string = NOVA_MICROVERSION) => ({ 'OpenStack-API-Version': `compute ${v}`, 'X-OpenStack-Nova-API-Version': v });
+
+/** Recorded: lab-notes/fixtures/nova-server-show.json */
+export const ServerSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  tenant_id: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).default({}),
+  'OS-EXT-SRV-ATTR:host': z.string().nullish(),
+  'OS-EXT-STS:task_state': z.string().nullish(),
+  'OS-EXT-STS:vm_state': z.string().nullish(),
+  locked: z.boolean().optional(),
+  flavor: z.looseObject({ vcpus: z.number().optional(), ram: z.number().optional(), disk: z.number().optional(), original_name: z.string().optional() }).optional(),
+});
+export type Server = z.infer<typeof ServerSchema>;
+export const hostOf = (s: Server): string | undefined => s['OS-EXT-SRV-ATTR:host'] ?? undefined;
+
+/** Recorded: lab-notes/fixtures/nova-services-list.json (2.53) */
+export const ComputeServiceSchema = z.looseObject({
+  id: z.string(),
+  binary: z.string(),
+  host: z.string(),
+  zone: z.string().nullish(),
+  status: z.enum(['enabled', 'disabled']),
+  state: z.enum(['up', 'down']),
+  forced_down: z.boolean(),
+  disabled_reason: z.string().nullish(),
+  updated_at: z.string().nullish(),
+});
+export type ComputeService = z.infer<typeof ComputeServiceSchema>;
+
+export const HypervisorSchema = z.looseObject({
+  id: z.string(),
+  hypervisor_hostname: z.string(),
+  state: z.string(),
+  status: z.string(),
+  vcpus: z.number(),
+  vcpus_used: z.number(),
+  memory_mb: z.number(),
+  memory_mb_used: z.number(),
+  service: z.looseObject({ host: z.string() }),
+});
+export type Hypervisor = z.infer<typeof HypervisorSchema>;
+
+export type ServerCreate = {
+  name: string;
+  imageRef: string;
+  flavorRef: string;
+  availabilityZone?: string;
+  metadata?: Record<string, string>;
+};
+
+export class NovaClient {
+  constructor(private readonly http: ServiceHttp) {}
+
+  async listServers(filter: { host?: string; name?: string; allTenants?: boolean } = {}): Promise<Server[]> {
+    const res = await this.http.get<{ servers: unknown[] }>('servers/detail', {
+      query: { host: filter.host, name: filter.name, all_tenants: filter.allTenants ? 1 : undefined, limit: 1000 },
+    });
+    return z.array(ServerSchema).parse(res.data.servers);
+  }
+
+  async getServer(id: string): Promise<Server> {
+    const res = await this.http.get<{ server: unknown }>(`servers/${encodeURIComponent(id)}`);
+    return ServerSchema.parse(res.data.server);
+  }
+
+  async setMetadata(id: string, metadata: Record<string, string>): Promise<void> {
+    await this.http.post(`servers/${encodeURIComponent(id)}/metadata`, { metadata }, { idempotent: true });
+  }
+
+  async createServer(s: ServerCreate): Promise<Server> {
+    const res = await this.http.post<{ server: unknown }>('servers', {
+      server: {
+        name: s.name,
+        imageRef: s.imageRef,
+        flavorRef: s.flavorRef,
+        networks: 'none',
+        ...(s.availabilityZone ? { availability_zone: s.availabilityZone } : {}),
+        ...(s.metadata ? { metadata: s.metadata } : {}),
+      },
+    });
+    return z.looseObject({ id: z.string() }).parse(res.data.server) as Server;
+  }
+
+  async deleteServer(id: string): Promise<void> {
+    await this.http.delete(`servers/${encodeURIComponent(id)}`);
+  }
+
+  async listComputeServices(host?: string): Promise<ComputeService[]> {
+    const res = await this.http.get<{ services: unknown[] }>('os-services', { query: { binary: 'nova-compute', host } });
+    return z.array(ComputeServiceSchema).parse(res.data.services);
+  }
+
+  /** Nova's own fencing flag: with it set, Nova treats the host as down at once (no 60 s service_down_time). */
+  forceDown(serviceId: string): Promise<ComputeService> {
+    return this.updateService(serviceId, { forced_down: true });
+  }
+
+  /** Refused (400) until the host's nova-compute has restarted and completed its evacuation migrations. */
+  unforceDown(serviceId: string): Promise<ComputeService> {
+    return this.updateService(serviceId, { forced_down: false });
+  }
+
+  disableService(serviceId: string, reason: string): Promise<ComputeService> {
+    return this.updateService(serviceId, { status: 'disabled', disabled_reason: reason });
+  }
+
+  enableService(serviceId: string): Promise<ComputeService> {
+    return this.updateService(serviceId, { status: 'enabled' });
+  }
+
+  /**
+   * Rebuilds the server on another host. Nova answers 400 while the source compute
+   * service is still up ("Compute service of X is still in use"): that becomes
+   * SourceHostStillUpError. 200 with an empty body on success.
+   */
+  async evacuate(serverId: string, targetHost?: string): Promise<{ requestId?: string }> {
+    try {
+      const res = await this.http.post(`servers/${encodeURIComponent(serverId)}/action`, { evacuate: targetHost ? { host: targetHost } : {} });
+      return { requestId: res.requestId };
+    } catch (e) {
+      if (e instanceof BadRequestError && /still in use/i.test(e.serviceMessage ?? '')) throw new SourceHostStillUpError(e);
+      throw e;
+    }
+  }
+
+  lock = (id: string, reason: string) => this.action(id, { lock: { locked_reason: reason } });
+  unlock = (id: string) => this.action(id, { unlock: null });
+  stop = (id: string) => this.action(id, { 'os-stop': null });
+  start = (id: string) => this.action(id, { 'os-start': null });
+
+  async listHypervisors(): Promise<Hypervisor[]> {
+    const res = await this.http.get<{ hypervisors: unknown[] }>('os-hypervisors/detail', { headers: novaHeaders(HYPERVISOR_MICROVERSION) });
+    return z.array(HypervisorSchema).parse(res.data.hypervisors);
+  }
+
+
+  private async updateService(serviceId: string, body: Record<string, unknown>): Promise<ComputeService> {
+    const res = await this.http.put<{ service: unknown }>(`os-services/${encodeURIComponent(serviceId)}`, body);
+    return ComputeServiceSchema.parse(res.data.service);
+  }
+
+  private async action(id: string, body: unknown): Promise<void> {
+    await this.http.post(`servers/${encodeURIComponent(id)}/action`, body);
+  }
+}
+
+/** Evacuation refused because Nova still sees the source host's compute service as up. */
+export class SourceHostStillUpError extends BadRequestError {
+  constructor(e: BadRequestError) {
+    super(
+      { service: e.service, status: e.status, requestId: e.requestId, method: e.method, url: e.url, body: e.body },
+      'Nova will not evacuate while the source compute service is up: force the service down (after fencing the host) first',
+    );
+  }
+}
