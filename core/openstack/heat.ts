@@ -9,7 +9,9 @@ import * as z from 'zod';
 import { ConflictError } from './errors';
 import type { ServiceHttp } from './http';
 
-export type StackRef = { name: string; id: string };
+import type { StackRef } from '../domain/plan';
+
+export type { StackRef };
 
 /** Recorded: lab-notes/fixtures/heat-stack-show.json */
 export const StackSchema = z.looseObject({

@@ -1,0 +1,41 @@
+/** What classify-alarm learns from the cloud before deciding. Plain data; gathering it is I/O elsewhere. */
+import type { FenceEvidence, Incident } from '../domain/incident';
+import type { StackRef } from '../domain/plan';
+
+export type ServerFacts = {
+  id: string;
+  name?: string;
+  host?: string;
+  status?: string;
+  metadata: Record<string, string>;
+  /** Nova no longer knows the server (deleted). */
+  gone: boolean;
+  vcpus?: number;
+  ramMb?: number;
+  /** The Heat stack/resource that owns it, if any. */
+  owner?: { root: StackRef; stack: StackRef; resourceName: string };
+};
+
+export type HostFacts = {
+  host: string;
+  service?: { id: string; state: 'up' | 'down'; status: 'enabled' | 'disabled'; forcedDown: boolean };
+  servers: ServerFacts[];
+  /** Enabled, up compute hosts other than this one, with free capacity. */
+  spareHosts: { host: string; freeVcpus: number; freeRamMb: number }[];
+};
+
+export type Facts = {
+  incident: Incident;
+  server?: ServerFacts;
+  host?: HostFacts;
+  /** Fence evidence from the alarm, Nova's forced_down flag, or an operator. */
+  fence?: FenceEvidence;
+  /** Incidents open right now (circuit breaker). */
+  openIncidents: number;
+  /** Incidents seen on the same subject within the repeat window, this one included. */
+  repeats: number;
+  /** An open host incident that already covers this server's host. */
+  coveringHostIncident?: string;
+  /** The subject (host name or root stack id) is in stackmend maintenance mode. */
+  inMaintenance: boolean;
+};
