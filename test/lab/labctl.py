@@ -1,0 +1,430 @@
+#!/usr/bin/python3
+"""stackmend lab helper, run by lab.sh with Debian's /usr/bin/python3 (keystoneauth1 is packaged).
+
+One process does what would otherwise be dozens of slow `openstack` CLI calls:
+
+  labctl.py register                 Keystone projects, roles, users, services, endpoints (idempotent)
+  labctl.py bootstrap                flavor m1.tiny, image fake-img, compute host mapping,
+                                     Masakari segment lab-seg, clouds.yaml entries (idempotent)
+  labctl.py wait-computes H[:EPOCH]  wait until each host's nova-compute reported after EPOCH
+  labctl.py computes                 print compute services (status/state/forced_down)
+  labctl.py reset [H:EPOCH ...]      return the cloud to a clean state (see reset())
+
+Passwords and paths come from the environment lab.sh exports.
+"""
+import concurrent.futures as cf
+import datetime
+import os
+import subprocess
+import sys
+import time
+
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import identity, session
+
+KS = "http://127.0.0.1:5000/v3"
+SVC_PW = os.environ.get("LAB_SERVICE_PASSWORD", "labservice")
+ADMIN_PW = os.environ.get("LAB_ADMIN_PASSWORD", "labadmin")
+MEMBER_PW = os.environ.get("LAB_MEMBER_PASSWORD", "labmember")
+HOSTS = ("compute1", "compute2")
+MEMBER_USER, MEMBER_PROJECT = "stackmend-member", "demo"
+# name: (service type, endpoint url); each gets a user of the same name in project "service"
+CATALOG = {
+    "placement": ("placement", "http://127.0.0.1:8778"),
+    "glance": ("image", "http://127.0.0.1:9292"),
+    "nova": ("compute", "http://127.0.0.1:8774/v2.1"),
+    "neutron": ("network", "http://127.0.0.1:9696"),
+    "heat": ("orchestration", "http://127.0.0.1:8004/v1/%(project_id)s"),
+    "zaqar": ("messaging", "http://127.0.0.1:8888"),
+    "aodh": ("alarming", "http://127.0.0.1:8042"),
+    "mistral": ("workflowv2", "http://127.0.0.1:8989/v2"),
+    "masakari": ("instance-ha", "http://127.0.0.1:15868/v1/%(tenant_id)s"),
+    "ceilometer": (None, None),  # user only (service credentials)
+}
+NOVA_MV = {"OpenStack-API-Version": "compute 2.53", "X-OpenStack-Nova-API-Version": "2.53"}
+
+
+def log(*a):
+    print("[labctl %s]" % time.strftime("%H:%M:%S"), *a, flush=True)
+
+
+def sess(project="admin", user="admin", password=ADMIN_PW):
+    auth = identity.v3.Password(auth_url=KS, username=user, password=password, project_name=project,
+                                user_domain_name="Default", project_domain_name="Default")
+    return session.Session(auth=auth)
+
+
+def ep(service_type):
+    return {"service_type": service_type, "interface": "public", "region_name": "RegionOne"}
+
+
+def get(s, st, path, **kw):
+    return s.get(path, endpoint_filter=ep(st), **kw).json()
+
+
+def wait(pred, timeout, interval=0.5, what="condition"):
+    end = time.time() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.time() > end:
+            raise TimeoutError("timed out after %ss waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+# ----------------------------------------------------------------------------------- register
+def register():
+    from keystoneclient.v3 import client
+    t0 = time.time()
+    ks = client.Client(session=sess())
+
+    def one(lst):
+        return lst[0] if lst else None
+
+    def role(name):
+        return one(ks.roles.list(name=name)) or ks.roles.create(name)
+
+    def project(name, desc):
+        return one(ks.projects.list(name=name, domain="default")) or ks.projects.create(name, "default", description=desc)
+
+    def user(name, pw, dom="default"):
+        u = one(ks.users.list(name=name, domain=dom))
+        return u or ks.users.create(name, domain=dom, password=pw)
+
+    admin_r, member_r, service_r = role("admin"), role("member"), role("service")
+    role("reader"), role("heat_stack_owner"), role("heat_stack_user")
+    svc_p = project("service", "OpenStack service users")
+    demo_p = project(MEMBER_PROJECT, "stackmend lab: project of the member user")
+    admin_p = one(ks.projects.list(name="admin", domain="default"))
+    admin_u = one(ks.users.list(name="admin", domain="default"))
+    member_u = user(MEMBER_USER, MEMBER_PW)
+    ks.roles.grant(member_r, user=member_u, project=demo_p)
+    # admin can scope to demo too (reset cleans Zaqar queues there)
+    ks.roles.grant(admin_r, user=admin_u, project=demo_p)
+    ks.roles.grant(role("heat_stack_owner"), user=admin_u, project=admin_p)
+
+    services = {s.type: s for s in ks.services.list()}
+    endpoints = {}
+    for e in ks.endpoints.list():
+        endpoints.setdefault(e.service_id, set()).add(e.interface)
+    for name, (stype, url) in CATALOG.items():
+        u = user(name, SVC_PW)
+        ks.roles.grant(admin_r, user=u, project=svc_p)
+        ks.roles.grant(service_r, user=u, project=svc_p)
+        if not stype:
+            continue
+        sv = services.get(stype) or ks.services.create(name, type=stype, description="stackmend lab " + name)
+        for itf in ("public", "internal", "admin"):
+            if itf not in endpoints.get(sv.id, set()):
+                ks.endpoints.create(sv, url, interface=itf, region="RegionOne")
+    # Heat's domain for stack users
+    dom = one(ks.domains.list(name="heat")) or ks.domains.create("heat", description="Heat stack users")
+    hda = user("heat_domain_admin", SVC_PW, dom=dom)
+    ks.roles.grant(admin_r, user=hda, domain=dom)
+    log("keystone registration done in %.1f s" % (time.time() - t0))
+
+
+# ----------------------------------------------------------------------------------- computes
+def compute_services(s):
+    return get(s, "compute", "/os-services?binary=nova-compute", headers=NOVA_MV)["services"]
+
+
+def parse_ts(v):
+    if not v:
+        return 0.0
+    v = v.replace("Z", "").split("+")[0]
+    fmt = "%Y-%m-%dT%H:%M:%S.%f" if "." in v else "%Y-%m-%dT%H:%M:%S"
+    return datetime.datetime.strptime(v, fmt).replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+def wait_computes(s, since, timeout=120):
+    """since: {host: epoch}. Wait until each host's nova-compute has reported (updated_at) after epoch."""
+    if not since:
+        return
+
+    def ok():
+        svcs = {x["host"]: x for x in compute_services(s)}
+        return all(h in svcs and parse_ts(svcs[h]["updated_at"]) >= since[h] - 1 for h in since)
+    wait(ok, timeout, 1, "nova-compute on %s to report" % ",".join(since))
+
+
+def print_computes(s):
+    for x in sorted(compute_services(s), key=lambda x: x["host"]):
+        print("  nova-compute %-9s status=%-8s state=%-4s forced_down=%s%s" % (
+            x["host"], x["status"], x["state"], str(x["forced_down"]).lower(),
+            ("  (%s)" % x["disabled_reason"]) if x.get("disabled_reason") else ""))
+
+
+# ----------------------------------------------------------------------------------- bootstrap
+def bootstrap():
+    t0 = time.time()
+    s = sess()
+    # both computes registered, then mapped into cell1 (the scheduler would do it within 10 s anyway)
+    wait(lambda: {x["host"] for x in compute_services(s)} >= set(HOSTS), 120, 1, "both nova-compute services")
+    subprocess.run(["nova-manage", "cell_v2", "discover_hosts"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    flavors = get(s, "compute", "/flavors")["flavors"]
+    if not any(f["id"] == "1" for f in flavors):
+        s.post("/flavors", endpoint_filter=ep("compute"),
+               json={"flavor": {"name": "m1.tiny", "id": "1", "ram": 64, "vcpus": 1, "disk": 1}})
+    imgs = get(s, "image", "/v2/images?name=fake-img")["images"]
+    if not imgs or imgs[0]["status"] != "active":
+        for im in imgs:
+            s.delete("/v2/images/%s" % im["id"], endpoint_filter=ep("image"))
+        im = s.post("/v2/images", endpoint_filter=ep("image"), json={
+            "name": "fake-img", "disk_format": "raw", "container_format": "bare", "visibility": "public"}).json()
+        s.put("/v2/images/%s/file" % im["id"], endpoint_filter=ep("image"), data=b"\0" * 1024,
+              headers={"Content-Type": "application/octet-stream"})
+    segment(s)
+    write_clouds_yaml()
+    log("bootstrap done in %.1f s" % (time.time() - t0))
+
+
+def segment(s):
+    segs = get(s, "instance-ha", "/segments")["segments"]
+    seg = next((x for x in segs if x["name"] == "lab-seg"), None)
+    if not seg:
+        seg = s.post("/segments", endpoint_filter=ep("instance-ha"), json={"segment": {
+            "name": "lab-seg", "recovery_method": "auto", "service_type": "COMPUTE",
+            "description": "stackmend lab: compute1 + compute2"}}).json()["segment"]
+    have = {h["name"] for h in get(s, "instance-ha", "/segments/%s/hosts" % seg["uuid"])["hosts"]}
+    for h in HOSTS:
+        if h not in have:
+            s.post("/segments/%s/hosts" % seg["uuid"], endpoint_filter=ep("instance-ha"), json={"host": {
+                "name": h, "type": "COMPUTE", "control_attributes": "SSH", "reserved": False,
+                "on_maintenance": False}})
+
+
+def write_clouds_yaml():
+    import yaml
+    path = os.path.expanduser("~/.config/openstack/clouds.yaml")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    doc = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            doc = yaml.safe_load(f) or {}
+    clouds = doc.setdefault("clouds", {})
+
+    def entry(user, pw, project):
+        return {"auth": {"auth_url": KS, "username": user, "password": pw, "project_name": project,
+                         "user_domain_name": "Default", "project_domain_name": "Default"},
+                "region_name": "RegionOne", "interface": "public", "identity_api_version": 3}
+    want = {"stackmend-lab": entry("admin", ADMIN_PW, "admin"),
+            "stackmend-lab-member": entry(MEMBER_USER, MEMBER_PW, MEMBER_PROJECT)}
+    if all(clouds.get(k) == v for k, v in want.items()):
+        return
+    clouds.update(want)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        yaml.safe_dump(doc, f, default_flow_style=False, sort_keys=False)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    log("clouds.yaml: wrote stackmend-lab, stackmend-lab-member in %s" % path)
+
+
+# ----------------------------------------------------------------------------------- reset
+def reset(restarted):
+    """Delete Heat stacks, servers (all projects), Aodh alarms, Zaqar queues + subscriptions in the lab
+    projects, the Keystone trusts Zaqar/Aodh leave behind, Masakari notifications; un-force and
+    re-enable compute services; clear Masakari maintenance flags. Keeps image, flavor, segment, users."""
+    t0 = time.time()
+    s = sess()
+    project_sessions = {"admin": s}
+    try:
+        project_sessions[MEMBER_PROJECT] = sess(project=MEMBER_PROJECT)
+    except ks_exc.Unauthorized:
+        pass
+    with cf.ThreadPoolExecutor(8) as pool:
+        # the computes first: deletes and un-forcing need them running
+        fc = pool.submit(reset_computes, s, restarted)
+        fh = pool.submit(reset_heat, s)
+        fh.result()
+        fs = pool.submit(reset_servers, s)
+        jobs = [pool.submit(reset_alarms, s)]
+        jobs += [pool.submit(reset_zaqar, ps) for ps in project_sessions.values()]
+        jobs.append(pool.submit(reset_masakari, s))
+        for j in jobs:
+            j.result()
+        reset_trusts(s)  # after queues/alarms are gone
+        fs.result()
+        fc.result()
+    log("reset done in %.1f s" % (time.time() - t0))
+
+
+def reset_heat(s):
+    st = ep("orchestration")
+    stacks = s.get("/stacks?global_tenant=true", endpoint_filter=st).json()["stacks"]
+    if not stacks:
+        return
+    log("deleting %d stack(s)" % len(stacks))
+    deadline = time.time() + 120
+    attempts = {}
+    while stacks:
+        for x in stacks:
+            if x["stack_status"] != "DELETE_IN_PROGRESS" and attempts.get(x["id"], 0) < 3:
+                attempts[x["id"]] = attempts.get(x["id"], 0) + 1
+                # the stack may belong to another project: address it through its own project path
+                url = "http://127.0.0.1:8004/v1/%s/stacks/%s/%s" % (x["project"], x["stack_name"], x["id"])
+                s.delete(url, raise_exc=False)
+        if time.time() > deadline:
+            raise TimeoutError("stacks not deleted: %s" % [(x["stack_name"], x["stack_status"]) for x in stacks])
+        time.sleep(0.5)
+        stacks = s.get("/stacks?global_tenant=true", endpoint_filter=st).json()["stacks"]
+
+
+def reset_servers(s):
+    c = ep("compute")
+    servers = s.get("/servers/detail?all_tenants=1", endpoint_filter=c, headers=NOVA_MV).json()["servers"]
+    if not servers:
+        return
+    log("deleting %d server(s)" % len(servers))
+    for x in servers:
+        s.delete("/servers/%s" % x["id"], endpoint_filter=c, raise_exc=False)
+    deadline, kicked = time.time() + 90, time.time() + 20
+    while True:
+        servers = s.get("/servers/detail?all_tenants=1", endpoint_filter=c, headers=NOVA_MV).json()["servers"]
+        if not servers:
+            return
+        if time.time() > kicked:
+            # stuck (e.g. deleting on a compute that died): reset the state and delete again
+            for x in servers:
+                s.post("/servers/%s/action" % x["id"], endpoint_filter=c, json={"os-resetState": {"state": "error"}},
+                       raise_exc=False)
+                s.delete("/servers/%s" % x["id"], endpoint_filter=c, raise_exc=False)
+            kicked = time.time() + 15
+        if time.time() > deadline:
+            raise TimeoutError("servers not deleted: %s" % [(x["name"], x["status"]) for x in servers])
+        time.sleep(0.5)
+
+
+def reset_alarms(s):
+    a = ep("alarming")
+    alarms = s.get("/v2/alarms?q.field=all_projects&q.op=eq&q.value=true", endpoint_filter=a).json()
+    for x in alarms:
+        s.delete("/v2/alarms/%s" % x["alarm_id"], endpoint_filter=a, raise_exc=False)
+    if alarms:
+        log("deleted %d alarm(s)" % len(alarms))
+
+
+def zaqar_headers():
+    return {"Client-ID": "5c0f7f3e-6b1c-4c3f-9d8e-1a2b3c4d5e6f"}
+
+
+def reset_zaqar(s):
+    z, h = ep("messaging"), zaqar_headers()
+    names, marker = [], None
+    while True:
+        q = "/v2/queues?limit=20" + ("&marker=%s" % marker if marker else "")
+        r = s.get(q, endpoint_filter=z, headers=h, raise_exc=False)
+        if r.status_code == 204 or not r.content:
+            break
+        page = r.json().get("queues", [])
+        if not page:
+            break
+        names += [x["name"] for x in page]
+        marker = page[-1]["name"]
+        if len(page) < 20:
+            break
+    for n in names:
+        subs = s.get("/v2/queues/%s/subscriptions?limit=20" % n, endpoint_filter=z, headers=h,
+                     raise_exc=False)
+        while subs.status_code == 200 and subs.content and subs.json().get("subscriptions"):
+            for sub in subs.json()["subscriptions"]:
+                s.delete("/v2/queues/%s/subscriptions/%s" % (n, sub["id"]), endpoint_filter=z, headers=h,
+                         raise_exc=False)
+            subs = s.get("/v2/queues/%s/subscriptions?limit=20" % n, endpoint_filter=z, headers=h,
+                         raise_exc=False)
+        s.delete("/v2/queues/%s" % n, endpoint_filter=z, headers=h, raise_exc=False)
+    if names:
+        log("deleted %d Zaqar queue(s) in project %s" % (len(names), s.get_project_id()))
+
+
+def reset_trusts(s):
+    i = ep("identity")
+    users = s.get("/users?domain_id=default", endpoint_filter=i).json()["users"]
+    trustees = {u["id"] for u in users if u["name"] in ("zaqar", "aodh")}
+    trusts = s.get("/OS-TRUST/trusts", endpoint_filter=i).json()["trusts"]
+    gone = [t for t in trusts if t["trustee_user_id"] in trustees]
+    for t in gone:
+        s.delete("/OS-TRUST/trusts/%s" % t["id"], endpoint_filter=i, raise_exc=False)
+    if gone:
+        log("deleted %d Zaqar/Aodh trust(s)" % len(gone))
+
+
+def reset_masakari(s):
+    # Masakari has no API to delete notifications
+    r = subprocess.run(["mysql", "-N", "-e", "DELETE FROM masakari.notifications"], capture_output=True, text=True)
+    if r.returncode:
+        log("masakari notifications: %s" % r.stderr.strip())
+    m = ep("instance-ha")
+    for seg in get(s, "instance-ha", "/segments")["segments"]:
+        for h in get(s, "instance-ha", "/segments/%s/hosts" % seg["uuid"])["hosts"]:
+            if h["on_maintenance"]:
+                s.put("/segments/%s/hosts/%s" % (seg["uuid"], h["uuid"]), endpoint_filter=m,
+                      json={"host": {"on_maintenance": False}})
+                log("masakari host %s: on_maintenance cleared" % h["name"])
+
+
+def reset_computes(s, restarted):
+    """Un-force forced-down computes (Nova answers 400 until the restarted compute has moved its
+    'done' evacuation migrations to 'completed': retry) and re-enable disabled ones, but only once
+    the service reports up (else Placement keeps a stale COMPUTE_STATUS_DISABLED trait for ~60 s)."""
+    c = ep("compute")
+    if restarted:
+        wait_computes(s, restarted)
+    deadline = time.time() + 75
+    while True:
+        pending = []
+        for x in compute_services(s):
+            if x["forced_down"]:
+                r = s.put("/os-services/%s" % x["id"], endpoint_filter=c, headers=NOVA_MV,
+                          json={"forced_down": False}, raise_exc=False)
+                if r.status_code != 200:
+                    pending.append("%s forced_down (%s)" % (x["host"], r.status_code))
+                    continue
+                log("%s: forced_down cleared" % x["host"])
+                x = r.json()["service"]
+            if x["status"] == "disabled":
+                if x["state"] != "up":
+                    pending.append("%s disabled, waiting for state up" % x["host"])
+                    continue
+                s.put("/os-services/%s" % x["id"], endpoint_filter=c, headers=NOVA_MV,
+                      json={"status": "enabled"})
+                log("%s: re-enabled" % x["host"])
+        if not pending:
+            return
+        if time.time() > deadline:
+            raise TimeoutError("compute services not restored: %s" % pending)
+        time.sleep(1)
+
+
+# ----------------------------------------------------------------------------------- main
+def parse_since(args):
+    since = {}
+    for a in args:
+        h, _, t = a.partition(":")
+        since[h] = float(t or time.time())
+    return since
+
+
+def main(argv):
+    cmd = argv[1] if len(argv) > 1 else ""
+    if cmd == "register":
+        register()
+    elif cmd == "bootstrap":
+        bootstrap()
+    elif cmd == "wait-computes":
+        wait_computes(sess(), parse_since(argv[2:]))
+    elif cmd == "computes":
+        print_computes(sess())
+    elif cmd == "reset":
+        reset(parse_since(argv[2:]))
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
