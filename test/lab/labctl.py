@@ -226,7 +226,8 @@ def write_clouds_yaml():
 # ----------------------------------------------------------------------------------- reset
 def reset(restarted):
     """Delete Heat stacks, servers (all projects), Aodh alarms, Zaqar queues + subscriptions in the lab
-    projects, the Keystone trusts Zaqar/Aodh leave behind, Masakari notifications; un-force and
+    projects, the Keystone trusts Zaqar/Aodh leave behind, Masakari notifications, Mistral executions
+    and workflows; un-force and
     re-enable compute services; clear Masakari maintenance flags. Keeps image, flavor, segment, users."""
     t0 = time.time()
     s = sess()
@@ -244,6 +245,7 @@ def reset(restarted):
         jobs = [pool.submit(reset_alarms, s)]
         jobs += [pool.submit(reset_zaqar, ps) for ps in project_sessions.values()]
         jobs.append(pool.submit(reset_masakari, s))
+        jobs.append(pool.submit(reset_mistral, s))
         for j in jobs:
             j.result()
         reset_trusts(s)  # after queues/alarms are gone
@@ -364,6 +366,25 @@ def reset_masakari(s):
                 s.put("/segments/%s/hosts/%s" % (seg["uuid"], h["uuid"]), endpoint_filter=m,
                       json={"host": {"on_maintenance": False}})
                 log("masakari host %s: on_maintenance cleared" % h["name"])
+
+
+def reset_mistral(s):
+    """Executions, cron triggers and the workflows tests uploaded (names must be free again)."""
+    w = ep("workflowv2")
+    q = "?all_projects=true&limit=1000"
+    n = 0
+    for kind, key, ident in (("cron_triggers", "cron_triggers", "name"), ("executions", "executions", "id"),
+                             ("workflows", "workflows", "id")):
+        r = s.get("/%s%s" % (kind, q), endpoint_filter=w, raise_exc=False)
+        if r.status_code != 200:
+            continue
+        for x in r.json().get(key, []):
+            if kind == "workflows" and x.get("project_id") == "<default-project>":
+                continue  # Mistral's own system workflows
+            s.delete("/%s/%s" % (kind, x[ident]), endpoint_filter=w, raise_exc=False, headers={"Accept": "*/*"})
+            n += 1
+    if n:
+        log("deleted %d Mistral object(s)" % n)
 
 
 def reset_computes(s, restarted):
