@@ -26,7 +26,7 @@ export const SERVICE_TYPES = {
 } as const;
 export type ServiceName = keyof typeof SERVICE_TYPES;
 
-export type CloudOptions = { log?: Logger; timeoutMs?: number; retry?: RetryPolicy; zaqarClientId?: string; endpointOverrides?: Partial<Record<ServiceName, string>> };
+export type CloudOptions = { readOnly?: boolean; log?: Logger; timeoutMs?: number; retry?: RetryPolicy; zaqarClientId?: string; endpointOverrides?: Partial<Record<ServiceName, string>> };
 
 export type Cloud = {
   config: CloudConfig;
@@ -53,6 +53,7 @@ export function connect(config: CloudConfig, opts: CloudOptions = {}): Cloud {
       log,
       timeoutMs: opts.timeoutMs,
       retry: opts.retry,
+      readOnly: opts.readOnly,
     });
   const identity = session.identity;
   const deleteTrust = async (trustId: string) => {

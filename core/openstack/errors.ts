@@ -106,3 +106,11 @@ export function apiErrorFor(d: ApiErrorDetails): OpenStackApiError {
       return d.status >= 500 ? new ServiceUnavailableError(d, 'The service failed; the call may be retried') : new OpenStackApiError(d, hint);
   }
 }
+
+/** A dry run tried to change the cloud: a bug in the caller, stopped before anything was sent. */
+export class DryRunWriteBlockedError extends StackmendError {
+  override readonly status = 500;
+  constructor(service: string, method: string, url: string) {
+    super(`dry run: refused to send ${method} ${url} to ${service}; nothing was changed`);
+  }
+}

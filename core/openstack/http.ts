@@ -5,7 +5,7 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { silentLogger, type Logger } from '../domain/log';
-import { apiErrorFor, OpenStackUnreachableError } from './errors';
+import { apiErrorFor, DryRunWriteBlockedError, OpenStackUnreachableError } from './errors';
 
 export interface TokenSource {
   token(): Promise<string>;
@@ -29,6 +29,8 @@ export type ServiceHttpOptions = {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   client?: AxiosInstance;
+  /** Dry-run guard: refuse every call that could change the cloud (anything but GET/HEAD). */
+  readOnly?: boolean;
 };
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -56,7 +58,7 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
 export class ServiceHttp {
   readonly service: string;
   private readonly client: AxiosInstance;
-  private readonly o: Required<Omit<ServiceHttpOptions, 'auth' | 'client' | 'headers'>> & Pick<ServiceHttpOptions, 'auth' | 'headers'>;
+  private readonly o: Required<Omit<ServiceHttpOptions, 'auth' | 'client' | 'headers' | 'readOnly'>> & Pick<ServiceHttpOptions, 'auth' | 'headers' | 'readOnly'>;
 
   constructor(opts: ServiceHttpOptions) {
     this.service = opts.service;
@@ -79,6 +81,7 @@ export class ServiceHttp {
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
     const url = /^https?:\/\//.test(path) ? path : joinUrl(await this.o.baseUrl(), path);
+    if (this.o.readOnly && method !== 'GET' && method !== 'HEAD') throw new DryRunWriteBlockedError(this.service, method, url);
     const idempotent = opts.idempotent ?? IDEMPOTENT.has(method);
     let reauthed = false;
     for (let attempt = 1; ; attempt++) {

@@ -1,5 +1,43 @@
-/** classify-alarm: placeholder entry until the use case lands (OpenWhisk `main`, Lambda `handler`). */
-export async function main(params: Record<string, unknown>): Promise<Record<string, unknown>> {
-  return { statusCode: 501, body: { error: 'classify-alarm is not implemented yet', received: Object.keys(params) } };
+/**
+ * classify-alarm — the entry point alarms call (Aodh webhook, Zaqar push, Alertmanager,
+ * Nova notification, Masakari-style host notification). OpenWhisk `main`, Lambda `handler`.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import * as z from 'zod';
+import { parseAlarms } from '../../core/domain/intake';
+import { StackmendError } from '../../core/domain/errors';
+import { defineStep, type StepContext, type StepResult } from '../_shared/step';
+import { classifyOne } from './classify';
+
+export class WebhookAuthError extends StackmendError {
+  override readonly status = 401;
+  constructor() {
+    super('missing or wrong webhook token: call classify-alarm with ?token=<webhook_token> (or the X-Stackmend-Token header)');
+  }
 }
-export const handler = async (event: unknown) => main({ event } as Record<string, unknown>);
+
+function checkToken(ctx: StepContext): void {
+  const want = ctx.deps.config.webhook_token;
+  if (!want) return;
+  const got = ctx.req.query.token ?? ctx.req.headers['x-stackmend-token'] ?? '';
+  const a = Buffer.from(got);
+  const b = Buffer.from(want);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new WebhookAuthError();
+}
+
+export const step = defineStep({
+  name: 'classify-alarm',
+  input: z.unknown(),
+  async run(_input, ctx): Promise<StepResult[]> {
+    checkToken(ctx);
+    const { incidents, ignored, unresolved } = parseAlarms(ctx.rawBody, { receivedAt: new Date(ctx.deps.now()) });
+    const results: StepResult[] = [];
+    for (const i of incidents) results.push(await classifyOne(i, ctx));
+    for (const g of ignored) results.push({ outcome: 'IGNORED', incident: g.key, reason: g.reason });
+    for (const u of unresolved) results.push({ outcome: 'NOT_MANAGED', incident: u.key, reason: `${u.reason}: the alarm names no server or host stackmend can act on` });
+    return results;
+  },
+});
+
+export const main = step.main;
+export const handler = step.handler;

@@ -1,5 +1,69 @@
-/** stack-update: placeholder entry until the use case lands (OpenWhisk `main`, Lambda `handler`). */
-export async function main(params: Record<string, unknown>): Promise<Record<string, unknown>> {
-  return { statusCode: 501, body: { error: 'stack-update is not implemented yet', received: Object.keys(params) } };
+/**
+ * stack-update — PATCH-updates each root stack with its existing template so Heat replaces
+ * the resources marked unhealthy. Never while the stack is *_IN_PROGRESS: Heat's convergence
+ * engine would accept a second update and cancel the one in flight. Completion is checked by
+ * a later invocation (the due queue), never by sleeping here.
+ */
+import * as z from 'zod';
+import type { IncidentRecord, ReplaceTarget } from '../../core/domain/plan';
+import { isBusy } from '../../core/openstack/heat';
+import { rearmIfArmed } from '../../triggers/arm';
+import type { Deps } from '../_shared/deps';
+import { alreadyOver, byRoot, replaceTargets, reschedule, resolveIfFinished } from '../_shared/progress';
+import { defineStep, type StepResult } from '../_shared/step';
+
+type RootState = 'started' | 'waiting' | 'busy' | 'done' | 'failed';
+
+async function advanceRoot(d: Deps, r: IncidentRecord, targets: ReplaceTarget[]): Promise<{ state: RootState; reason: string; requestId?: string }> {
+  const heat = d.cloud().heat;
+  const root = targets[0].root;
+  const stack = await heat.getStack(root);
+  const ours = r.updates[root.id];
+  if (!ours) {
+    if (isBusy(stack.stack_status)) return { state: 'busy', reason: `stack ${root.name} is ${stack.stack_status} (not our update): waiting, never barging in` };
+    if (d.dryRun) return { state: 'waiting', reason: `would update stack ${root.name} with its existing template` };
+    const { requestId } = await heat.updateExisting(root);
+    await d.incidents.patch(r.key, (cur) => ({ updates: { ...cur.updates, [root.id]: { stack: root, previousUpdatedTime: stack.updated_time ?? '', requestId } } }));
+    return { state: 'started', reason: `update of stack ${root.name} accepted`, requestId };
+  }
+  if (isBusy(stack.stack_status) || (stack.updated_time ?? '') === ours.previousUpdatedTime) return { state: 'waiting', reason: `stack ${root.name} is ${stack.stack_status}` };
+  if (stack.stack_status !== 'UPDATE_COMPLETE') return { state: 'failed', reason: `stack ${root.name} ended ${stack.stack_status}: ${stack.stack_status_reason ?? ''}` };
+  const servers = await heat.listServers(root);
+  const stillOld = targets.filter((t) => servers.some((s) => s.serverId === t.serverId));
+  if (stillOld.length) return { state: 'failed', reason: `stack ${root.name} updated but still holds ${stillOld.map((t) => t.serverId).join(', ')}` };
+  return { state: 'done', reason: `stack ${root.name} UPDATE_COMPLETE: ${targets.map((t) => t.resourceName).join(', ')} replaced` };
 }
-export const handler = async (event: unknown) => main({ event } as Record<string, unknown>);
+
+export const step = defineStep({
+  name: 'stack-update',
+  input: z.object({ incident: z.string().min(1) }),
+  reconciles: true,
+  async run({ incident }, { deps: d }): Promise<StepResult[]> {
+    const r = await d.incidents.require(incident);
+    const over = alreadyOver(r, 'stack-update');
+    if (over) return over;
+    const pending = replaceTargets(r).filter((t) => r.progress[t.serverId] === 'requested');
+    const results: StepResult[] = [];
+    let waiting: string | undefined;
+    for (const [, targets] of byRoot(pending)) {
+      const s = await advanceRoot(d, r, targets);
+      if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: s.reason }];
+      if (s.state === 'started') await d.incidents.record(incident, { step: 'stack-update', outcome: 'DISPATCHED', reason: s.reason, requestIds: s.requestId ? [s.requestId] : [] });
+      if (s.state === 'busy' || s.state === 'waiting' || s.state === 'started') waiting ??= s.reason;
+      if (s.state === 'done' || s.state === 'failed') {
+        const end = s.state === 'done' ? 'confirmed' : 'failed';
+        await d.incidents.record(incident, { step: 'stack-update', outcome: s.state === 'done' ? 'DONE' : 'FAILED', reason: s.reason }, (cur) => ({
+          progress: { ...cur.progress, ...Object.fromEntries(targets.map((t) => [t.serverId, end])) },
+        }));
+        if (s.state === 'done') await rearmIfArmed(d.cloud(), d.store, targets[0].root).catch((e) => d.log.warn('re-arm failed', { incident, error: e }));
+        results.push({ outcome: s.state === 'done' ? 'DONE' : 'FAILED', incident, reason: s.reason });
+      }
+    }
+    if (waiting) return reschedule(d, 'stack-update', await d.incidents.require(incident), waiting);
+    const resolved = await resolveIfFinished(d, 'stack-update', incident);
+    return resolved ? [...results, resolved] : results.length ? results : [{ outcome: 'DONE', incident, reason: 'no stack update pending' }];
+  },
+});
+
+export const main = step.main;
+export const handler = step.handler;

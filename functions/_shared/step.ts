@@ -1,0 +1,103 @@
+/**
+ * One shape for every step: input schema at the edge, the use case, reconcile of due
+ * work, error → status mapping, and the two platform entry points built from it.
+ */
+import * as z from 'zod';
+import { toSchemaIssues } from '../../core/domain/alarms/issues';
+import { ConfigError, InvalidPayloadError, StackmendError } from '../../core/domain/errors';
+import type { IncidentStatus, Outcome, StepName } from '../../core/domain/plan';
+import { OpenStackApiError, OpenStackUnreachableError } from '../../core/openstack/errors';
+import { lambdaConfigFromEnv, lambdaHandler, openwhiskMain, type Response } from '../../core/runtime/adapters';
+import { RuntimeConfigSchema } from '../../core/runtime/config';
+import { unwrapTransport, type Request } from '../../core/runtime/envelope';
+import type { Receipt } from '../../triggers/dispatcher';
+import { defaultDeps, type Deps, type DepsFactory } from './deps';
+
+export type StepResult = {
+  outcome: Outcome;
+  reason: string;
+  incident?: string;
+  status?: IncidentStatus;
+  next?: Receipt[];
+  details?: Record<string, unknown>;
+};
+
+/** `req.body` is the step input with any Zaqar envelope removed; `rawBody` is what arrived. */
+export type StepContext = { deps: Deps; req: Request; rawBody: unknown; viaZaqar: boolean };
+
+export type StepDef<I> = {
+  name: StepName;
+  /** Schema of the step's own input (after the transport envelope is removed). */
+  input: z.ZodType<I>;
+  run(input: I, ctx: StepContext): Promise<StepResult[]>;
+  /** Whether `{reconcile: true}` runs the step's due work (from the state store's due queue). */
+  reconciles?: boolean;
+};
+
+const ReconcileSchema = z.object({ reconcile: z.literal(true) });
+const DryRunFlag = z.object({ dry_run: z.union([z.boolean(), z.literal('true'), z.literal('1')]).optional() });
+
+export type Step = {
+  name: StepName;
+  /** The platform-neutral handler (the local runtime and tests call it with their own ports). */
+  handle(req: Request, factory?: DepsFactory): Promise<Response>;
+  main(params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  handler: ReturnType<typeof lambdaHandler>;
+};
+
+const OK_STATUS: Partial<Record<Outcome, number>> = { DISPATCHED: 202, RESCHEDULED: 202, HELD_FOR_APPROVAL: 202 };
+
+export function defineStep<I>(def: StepDef<I>): Step {
+  async function handle(req: Request, factory: DepsFactory = defaultDeps): Promise<Response> {
+    try {
+      const parsedConfig = RuntimeConfigSchema.safeParse(req.config);
+      if (!parsedConfig.success) throw new ConfigError(`stackmend parameters are invalid: ${toSchemaIssues(parsedConfig.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      const { body, viaZaqar } = unwrapTransport(req.body);
+      const flag = DryRunFlag.safeParse(body).data?.dry_run ?? req.query.dry_run;
+      const dryRun = parsedConfig.data.dry_run || flag === true || flag === 'true' || flag === '1';
+      const deps = factory(parsedConfig.data, { dryRun });
+      const ctx: StepContext = { deps, req: { ...req, body }, rawBody: req.body, viaZaqar };
+      const results = def.reconciles && ReconcileSchema.safeParse(body).success ? await reconcile(def, ctx) : await def.run(parseInput(def, body), ctx);
+      for (const r of results) deps.log.info(`${def.name}: ${r.outcome}`, { step: def.name, outcome: r.outcome, incident: r.incident, reason: r.reason });
+      const first = results[0] ?? { outcome: 'IGNORED' as const, reason: 'nothing to do' };
+      return { statusCode: OK_STATUS[first.outcome] ?? 200, body: { step: def.name, ...first, results } };
+    } catch (e) {
+      return errorResponse(def.name, e);
+    }
+  }
+  return { name: def.name, handle, main: openwhiskMain((r) => handle(r)), handler: lambdaHandler((r) => handle(r), lambdaConfigFromEnv) };
+}
+
+function parseInput<I>(def: StepDef<I>, body: unknown): I {
+  const r = def.input.safeParse(body);
+  if (!r.success) throw new InvalidPayloadError(`input of ${def.name}`, toSchemaIssues(r.error));
+  return r.data;
+}
+
+async function reconcile<I>(def: StepDef<I>, ctx: StepContext): Promise<StepResult[]> {
+  const due = await ctx.deps.store.takeDue(def.name, ctx.deps.now(), 20);
+  const out: StepResult[] = [];
+  for (const incident of due) {
+    try {
+      out.push(...(await def.run(parseInput(def, { incident }), ctx)));
+    } catch (e) {
+      // keep the work: put it back for the next reconcile, and say why
+      await ctx.deps.store.schedule(def.name, incident, ctx.deps.now() + 5000);
+      out.push({ outcome: 'RESCHEDULED', incident, reason: `failed (${(e as Error).message}); retrying on a later reconcile` });
+    }
+  }
+  return out.length ? out : [{ outcome: 'IGNORED', reason: 'reconcile: nothing due' }];
+}
+
+export function errorResponse(step: string, e: unknown): Response {
+  const err = e as Error;
+  const body: Record<string, unknown> = { step, error: err.name ?? 'Error', message: err.message };
+  if (e instanceof InvalidPayloadError) body.issues = e.issues;
+  if (e instanceof OpenStackApiError) Object.assign(body, { service: e.service, serviceStatus: e.status, requestId: e.requestId });
+  let statusCode = 500;
+  if (e instanceof OpenStackUnreachableError) statusCode = 503;
+  else if (e instanceof OpenStackApiError) statusCode = 502;
+  else if (e instanceof StackmendError) statusCode = e.status;
+  if (statusCode >= 500) body.changed = 'nothing that is not recorded in the incident timeline';
+  return { statusCode, body };
+}

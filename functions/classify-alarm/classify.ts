@@ -1,0 +1,62 @@
+/**
+ * classify-alarm: any supported alarm → Incident → facts → decision → the next step.
+ * Duplicate deliveries stop here; per-server alarms fold into an open host incident;
+ * a dry run decides and reports without writing anything.
+ */
+import type { Incident } from '../../core/domain/incident';
+import type { IncidentRecord, StepName } from '../../core/domain/plan';
+import { decide } from '../../core/policy/decide';
+import { gatherFacts } from '../_shared/facts';
+import type { StepContext, StepResult } from '../_shared/step';
+
+const NEXT: Record<string, StepName> = { replace: 'mark-unhealthy', evacuate: 'evacuate', hold: 'notify', notify: 'notify' };
+
+export async function classifyOne(i: Incident, ctx: StepContext): Promise<StepResult> {
+  const d = ctx.deps;
+  if (!d.dryRun && !(await d.incidents.firstSighting(i.key))) {
+    return { outcome: 'DUPLICATE', incident: i.key, reason: `alarm ${i.key} was already handled: not acting twice` };
+  }
+  const facts = await gatherFacts(i, { cloud: d.cloud(), store: d.store, incidents: d.incidents, policy: d.policy, now: d.now });
+  const { decision, plan } = decide(facts, d.policy);
+  const details = { decision, plan, subject: i.subject };
+  if (d.dryRun) return { outcome: 'DRY_RUN', incident: i.key, reason: `would ${decision.verdict}: ${decision.reason}`, details };
+
+  if (decision.verdict === 'group' && facts.coveringHostIncident) {
+    await d.incidents.record(facts.coveringHostIncident, { step: 'classify-alarm', outcome: 'GROUPED', reason: `${i.summary} (alarm ${i.key})` });
+    return { outcome: 'GROUPED', incident: facts.coveringHostIncident, reason: decision.reason, details };
+  }
+  const at = new Date(d.now()).toISOString();
+  const acting = decision.verdict === 'replace' || decision.verdict === 'evacuate';
+  const record: IncidentRecord = {
+    key: i.key,
+    incident: i,
+    status: acting ? 'acting' : decision.verdict === 'hold' ? 'held' : decision.verdict === 'ignore' ? 'ignored' : 'open',
+    decision,
+    plan,
+    fence: facts.fence,
+    progress: {},
+    updates: {},
+    timeline: [{ at, step: 'classify-alarm', outcome: acting ? 'DISPATCHED' : outcomeOf(decision.verdict), reason: `${i.summary} → ${decision.verdict} (rule ${decision.rule}): ${decision.reason}` }],
+    dryRun: false,
+    createdAt: at,
+    updatedAt: at,
+  };
+  if (decision.verdict !== 'ignore') {
+    const holder = await d.incidents.claimSubject(record);
+    if (holder && holder !== i.key) {
+      await d.incidents.record(holder, { step: 'classify-alarm', outcome: 'GROUPED', reason: `another alarm on the same subject: ${i.summary} (${i.key})` });
+      return { outcome: 'GROUPED', incident: holder, reason: `the subject is already being handled by incident ${holder}`, details };
+    }
+  }
+  await d.incidents.create(record);
+  if (decision.verdict === 'ignore') return { outcome: 'IGNORED', incident: i.key, reason: decision.reason, details };
+  const next = await d.dispatcher.send(NEXT[decision.verdict], i.key);
+  return { outcome: outcomeOf(decision.verdict), incident: i.key, status: record.status, reason: decision.reason, next: [next], details };
+}
+
+function outcomeOf(verdict: string): StepResult['outcome'] {
+  if (verdict === 'hold') return 'HELD_FOR_APPROVAL';
+  if (verdict === 'notify') return 'NOT_MANAGED';
+  if (verdict === 'ignore') return 'IGNORED';
+  return 'DISPATCHED';
+}
