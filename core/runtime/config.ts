@@ -6,10 +6,11 @@ import * as z from 'zod';
 import { CloudEntrySchema } from '../openstack/config';
 import { PolicySchema } from '../policy/policy';
 
-export const TRANSPORT_NAMES = ['inprocess', 'http', 'openwhisk', 'zaqar'] as const;
+/** `queue`: the state store's due queue (picked up by reconcile); `inprocess` only inside `stackmend serve`. */
+export const TRANSPORT_NAMES = ['queue', 'inprocess', 'http', 'openwhisk', 'zaqar'] as const;
 
 export const DispatchConfigSchema = z.object({
-  transport: z.enum(TRANSPORT_NAMES).default('inprocess'),
+  transport: z.enum(TRANSPORT_NAMES).default('queue'),
   /** http: base URL of the web actions, e.g. http://127.0.0.1:3233/api/v1/web/guest/stackmend */
   base_url: z.string().optional(),
   /** openwhisk: REST API host, namespace and "uuid:key" auth for trigger fires. */
@@ -31,7 +32,7 @@ export const RuntimeConfigSchema = z.object({
   /** … or the entry itself (deployed actions get it as a default parameter). */
   os_auth: CloudEntrySchema.optional(),
   state_url: z.string().default('file:.stackmend/state'),
-  dispatch: DispatchConfigSchema.default({ transport: 'inprocess', queue_prefix: 'stackmend-' }),
+  dispatch: DispatchConfigSchema.default({ transport: 'queue', queue_prefix: 'stackmend-' }),
   notify: NotifyConfigSchema.default({}),
   /** When set, classify-alarm requires `?token=` (or X-Stackmend-Token) to match. */
   webhook_token: z.string().optional(),

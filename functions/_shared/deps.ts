@@ -12,7 +12,9 @@ import { jsonLogger } from '../../core/runtime/log';
 import { openStore } from '../../core/state';
 import type { StateStore } from '../../core/state/store';
 import { createDispatcher, type Dispatcher, type Transport } from '../../triggers/dispatcher';
+import { QueuedTransport } from '../../triggers/transports/queued';
 import { HttpTransport, OpenWhiskTriggerTransport, ZaqarTransport } from '../../triggers/transports/remote';
+import { ConfigError } from '../../core/domain/errors';
 import { Incidents } from './incidents';
 
 export type Deps = {
@@ -30,15 +32,15 @@ export type Deps = {
 export type DepsFactory = (config: RuntimeConfig, opts: { dryRun: boolean }) => Deps;
 export type DepsOverrides = { store?: StateStore; log?: Logger; now?: () => number; transport?: Transport; cloud?: (readOnly: boolean) => Cloud };
 
-function cloudFactory(config: RuntimeConfig, log: Logger, readOnly: boolean): () => Cloud {
-  let cloud: Cloud | undefined;
-  return () => {
-    cloud ??= connect(config.os_auth ? cloudConfigFromEntry('os_auth', config.os_auth) : loadCloudConfig({ cloud: config.cloud }), { log, readOnly });
-    return cloud;
-  };
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
-function transportFor(config: RuntimeConfig, cloud: () => Cloud): Transport {
+const cloudFactory = (config: RuntimeConfig, log: Logger, readOnly: boolean) =>
+  lazy(() => connect(config.os_auth ? cloudConfigFromEntry('os_auth', config.os_auth) : loadCloudConfig({ cloud: config.cloud }), { log, readOnly }));
+
+function transportFor(config: RuntimeConfig, cloud: () => Cloud, store: StateStore, now: () => number): Transport {
   const d = config.dispatch;
   switch (d.transport) {
     case 'http':
@@ -47,8 +49,10 @@ function transportFor(config: RuntimeConfig, cloud: () => Cloud): Transport {
       return new OpenWhiskTriggerTransport(d);
     case 'zaqar':
       return new ZaqarTransport(() => cloud().zaqar, d);
+    case 'inprocess':
+      throw new ConfigError('dispatch.transport "inprocess" exists only inside `stackmend serve`; choose queue, http, openwhisk or zaqar');
     default:
-      throw new Error('the in-process transport exists only inside `stackmend serve`; choose dispatch.transport http, openwhisk or zaqar');
+      return new QueuedTransport(store, now);
   }
 }
 
@@ -62,8 +66,8 @@ export function depsFactory(o: DepsOverrides = {}): DepsFactory {
     const log = o.log ?? jsonLogger({ level: config.log_level, fields: { app: 'stackmend' } });
     const now = o.now ?? Date.now;
     const store = o.store ?? openStore(config.state_url);
-    const cloud = o.cloud ? (() => { const c = o.cloud!(dryRun); return () => c; })() : cloudFactory(config, log, dryRun);
-    const transport = o.transport ?? transportFor(config, cloud);
+    const cloud = o.cloud ? lazy(() => o.cloud!(dryRun)) : cloudFactory(config, log, dryRun);
+    const transport = o.transport ?? transportFor(config, cloud, store, now);
     const deps: Deps = {
       config,
       cloud,

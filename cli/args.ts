@@ -1,0 +1,41 @@
+/** Flags shared by the commands, and the runtime parameters they build. */
+import { parseArgs } from 'node:util';
+
+export const COMMON = {
+  cloud: { type: 'string' }, // clouds.yaml entry (default: OS_CLOUD, then OS_* variables)
+  state: { type: 'string' }, // state store URL (default file:.stackmend/state)
+  token: { type: 'string' }, // webhook token classify-alarm requires (default: STACKMEND_WEBHOOK_TOKEN)
+  'notify-webhook': { type: 'string' },
+  'notify-queue': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function parse<O extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Runtime parameters (the same keys a deployed action gets as defaults). */
+export function parametersFrom(v: Record<string, unknown>, env = process.env): Record<string, unknown> {
+  const notify: Record<string, string> = {};
+  if (v['notify-webhook']) notify.webhook_url = String(v['notify-webhook']);
+  if (v['notify-queue']) notify.zaqar_queue = String(v['notify-queue']);
+  const cloud = (v.cloud as string | undefined) ?? env.OS_CLOUD;
+  const token = (v.token as string | undefined) ?? env.STACKMEND_WEBHOOK_TOKEN;
+  return {
+    ...(cloud ? { cloud } : {}),
+    state_url: (v.state as string | undefined) ?? env.STACKMEND_STATE_URL ?? 'file:.stackmend/state',
+    ...(token ? { webhook_token: token } : {}),
+    notify,
+    dry_run: !!v['dry-run'],
+  };
+}

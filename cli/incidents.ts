@@ -1,0 +1,45 @@
+/** `stackmend incidents | audit | maintenance`: what stackmend knows, from the state store. */
+import { openStore } from '../core/state';
+import { maintenanceKey } from '../functions/_shared/facts';
+import { Incidents } from '../functions/_shared/incidents';
+import { parametersFrom, parse, UsageError } from './args';
+import { formatTimeline } from './timeline';
+
+async function withIncidents<T>(values: Record<string, unknown>, f: (i: Incidents, store: ReturnType<typeof openStore>) => Promise<T>): Promise<T> {
+  const store = openStore(String(parametersFrom(values).state_url));
+  try {
+    return await f(new Incidents(store, Date.now), store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function incidents(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {});
+  await withIncidents(values, async (i) => {
+    const all = await i.list();
+    if (values.json) return void process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+    if (all.length === 0) return void process.stdout.write('no incidents\n');
+    for (const r of all) process.stdout.write(`${r.key}  [${r.status}]  ${r.incident.summary}\n${formatTimeline(r.timeline, '    ')}\n`);
+  });
+  return 0;
+}
+
+export async function audit(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { limit: { type: 'string' } });
+  await withIncidents(values, async (i) => {
+    const log = await i.auditLog(Number(values.limit ?? 1000));
+    process.stdout.write(values.json ? `${JSON.stringify(log, null, 2)}\n` : log.map((e) => `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`).join('\n') + '\n');
+  });
+  return 0;
+}
+
+export async function maintenance(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {});
+  const [mode, subject] = positionals;
+  if (!['on', 'off'].includes(mode ?? '') || !subject) throw new UsageError('maintenance on|off <host> (or stack:<id>)');
+  const key = maintenanceKey(subject.includes(':') ? subject : `host:${subject}`);
+  await withIncidents(values, async (_i, store) => (mode === 'on' ? store.put(key, { since: new Date().toISOString() }) : store.delete(key)));
+  process.stdout.write(`maintenance ${mode} for ${subject}\n`);
+  return 0;
+}

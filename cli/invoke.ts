@@ -1,0 +1,77 @@
+/** `stackmend invoke <function>`: one function, once, JSON result on stdout. `approve`: the operator's fence assertion. */
+import * as fs from 'node:fs';
+import { STEPS, type StepName } from '../core/domain/plan';
+import type { Response } from '../core/runtime/adapters';
+import { jsonLogger } from '../core/runtime/log';
+import { openStore } from '../core/state';
+import { depsFactory } from '../functions/_shared/deps';
+import { InProcessTransport } from '../triggers/transports/inprocess';
+import { QueuedTransport } from '../triggers/transports/queued';
+import { parametersFrom, parse, UsageError } from './args';
+import { RECONCILING, STEP_MODULES } from './steps';
+
+function readData(arg: string | undefined): unknown {
+  if (!arg) throw new UsageError('--data is required: @payload.json or inline JSON');
+  const text = arg.startsWith('@') ? fs.readFileSync(arg.slice(1), 'utf8') : arg;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--data is not JSON: ${(e as Error).message}`);
+  }
+}
+
+export function exitCodeOf(res: Response): number {
+  if (res.statusCode === 400 || res.statusCode === 401) return 2;
+  if (res.statusCode >= 500 || res.statusCode === 404) return 1;
+  const outcomes = ((res.body as { results?: { outcome: string }[] }).results ?? []).map((r) => r.outcome);
+  return outcomes.some((o) => o === 'HELD_FOR_APPROVAL' || o === 'FAILED') ? 3 : 0;
+}
+
+/** Runs `step` once; with `chain`, keeps running the hand-offs and due rechecks until nothing is left. */
+export async function invokeStep(step: StepName, body: unknown, params: Record<string, unknown>, opts: { chain?: boolean; timeoutSec?: number; log?: (r: Response) => void } = {}) {
+  const store = openStore(String(params.state_url));
+  const log = jsonLogger({ level: 'warn', sink: (l) => process.stderr.write(`${l}\n`) });
+  const inproc = new InProcessTransport(log);
+  const factory = depsFactory({ store, log, transport: opts.chain ? inproc : new QueuedTransport(store) });
+  const call = (s: StepName, b: unknown) => STEP_MODULES[s].handle({ method: 'POST', headers: {}, query: {}, body: b, config: params }, factory);
+  for (const s of STEPS) inproc.register(s, async (payload) => opts.log?.(await call(s, payload)));
+  try {
+    const first = await call(step, body);
+    if (opts.chain) {
+      const deadline = Date.now() + (opts.timeoutSec ?? 300) * 1000;
+      for (;;) {
+        await inproc.settled();
+        const pending = (await Promise.all(RECONCILING.map(async (s) => (await store.pending(s)).map((p) => ({ s, ...p }))))).flat();
+        if (pending.length === 0 || Date.now() > deadline) break;
+        const soonest = pending.reduce((a, b) => (a.dueAt <= b.dueAt ? a : b));
+        await new Promise((r) => setTimeout(r, Math.max(0, soonest.dueAt - Date.now())));
+        opts.log?.(await call(soonest.s, { reconcile: true }));
+      }
+    }
+    return first;
+  } finally {
+    await store.close();
+  }
+}
+
+export async function invoke(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { data: { type: 'string', short: 'd' }, chain: { type: 'boolean' } });
+  const step = positionals[0] as StepName;
+  if (!STEPS.includes(step)) throw new UsageError(`unknown function "${positionals[0] ?? ''}": one of ${STEPS.join(', ')}`);
+  const print = (r: Response) => process.stdout.write(`${JSON.stringify(r.body, null, 2)}\n`);
+  const res = await invokeStep(step, readData(values.data), parametersFrom(values), { chain: !!values.chain, log: values.chain ? print : undefined });
+  print(res);
+  return exitCodeOf(res);
+}
+
+export async function approve(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { 'fenced-by': { type: 'string' }, method: { type: 'string' }, chain: { type: 'boolean' } });
+  const incident = positionals[0];
+  if (!incident || !values['fenced-by']) throw new UsageError('approve needs <incident> and --fenced-by WHO (the person or system that fenced the host)');
+  const method = values.method ?? 'power-off';
+  if (!['power-off', 'isolated', 'stonith', 'operator'].includes(method)) throw new UsageError('--method is power-off, isolated, stonith or operator');
+  const fence = { by: values['fenced-by'], method, at: new Date().toISOString() };
+  const res = await invokeStep('evacuate', { incident, fence }, parametersFrom(values), { chain: !!values.chain });
+  process.stdout.write(`${JSON.stringify(res.body, null, 2)}\n`);
+  return exitCodeOf(res);
+}

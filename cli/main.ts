@@ -1,0 +1,63 @@
+/**
+ * stackmend — the command line. Exit codes: 0 handled; 2 bad usage or bad input (nothing
+ * changed); 3 a human is needed (held for approval, repair failed); 1 an error.
+ */
+import { UsageError } from './args';
+
+export const USAGE = `stackmend — self-healing for OpenStack, as serverless functions
+
+Usage: stackmend <command> [options]
+
+  serve                      host the five functions as web actions on 127.0.0.1:3233 (OpenWhisk paths)
+  invoke <function> --data @file.json|'<json>' [--dry-run] [--chain]
+                             run one function once and print its JSON result
+  arm <stack> [--via http|zaqar] [--url URL] [--queue Q]
+                             create the Aodh event alarms for every server of a Heat stack
+  disarm <stack>             delete them
+  approve <incident> --fenced-by WHO [--method power-off|isolated]
+                             assert a host is fenced and let a held evacuation proceed
+  incidents [--json]         incidents and their timelines; audit [--json]: the audit log
+  maintenance on|off <host|stack-id>
+  demo                       bring the lab up and heal a real cloud end to end
+  bench                      benchmarks (stackmend vs the Mistral chain and Masakari)
+
+Common options: --cloud NAME (clouds.yaml; default OS_CLOUD) --state URL (file:.stackmend/state | redis://…)
+  --token T (webhook token) --notify-webhook URL --notify-queue Q --dry-run --json
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve')).serve,
+  invoke: async () => (await import('./invoke')).invoke,
+  arm: async () => (await import('./arm')).armCommand,
+  disarm: async () => (await import('./arm')).disarmCommand,
+  approve: async () => (await import('./invoke')).approve,
+  incidents: async () => (await import('./incidents')).incidents,
+  audit: async () => (await import('./incidents')).audit,
+  maintenance: async () => (await import('./incidents')).maintenance,
+  demo: async () => (await import('./demo')).demo,
+  bench: async () => (await import('./bench')).bench,
+};
+
+export async function run(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const load = COMMANDS[cmd];
+  if (!load) {
+    process.stderr.write(`stackmend: unknown command "${cmd}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`stackmend ${cmd}: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`stackmend ${cmd}: ${(e as Error).name}: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
