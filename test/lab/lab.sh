@@ -337,6 +337,16 @@ GRANT ALL ON $db.* TO '$u'@'127.0.0.1'; GRANT ALL ON $db.* TO '$u'@'localhost'; 
   done
   [ -z "$sql" ] || { mysql -e "$sql FLUSH PRIVILEGES;"; say "databases created"; }
 }
+labctl_sum() { # section...: checksum of labctl.py's constants + those sections, so a step reruns only when its code changed
+  awk -v want=" $* " '/^# -+ [a-z]+$/ { sec = $3; hdr = 1 } !hdr || index(want, " " sec " ") { print }' "$LAB_DIR/labctl.py" | md5sum | cut -c1-32
+}
+sync_group() { # database/service group -> the processes that use it (nova-compute* start later)
+  case $1 in
+    glance) echo glance-api ;; neutron) echo neutron-api ;; nova) echo nova-api nova-conductor nova-scheduler ;;
+    heat) echo heat-api heat-engine ;; aodh) echo aodh-api aodh-evaluator aodh-listener aodh-notifier ceilometer-notification ;;
+    masakari) echo masakari-api masakari-engine ;; *) echo "$1" ;;
+  esac
+}
 keystone_chain() { # db sync, keys, bootstrap, start, register (runs beside the other db syncs)
   db_sync keystone
   [ -f /etc/keystone/fernet-keys/0 ] || keystone-manage fernet_setup --keystone-user root --keystone-group root
@@ -351,16 +361,23 @@ keystone_chain() { # db sync, keys, bootstrap, start, register (runs beside the 
   fi
   ensure_running keystone
   wait_api keystone 60 || { err "keystone does not answer; see $LOGS/keystone.log"; return 1; }
-  local sum; sum=$(md5sum <"$LAB_DIR/labctl.py" | cut -c1-32)
+  local sum; sum=$(labctl_sum register)
   if [ "$(cat "$STAMPS/keystone-register" 2>/dev/null)" != "$sum" ]; then
     $PY "$LAB_DIR/labctl.py" register >>"$LOGS/labctl.log" 2>&1 || { err "keystone registration failed; see $LOGS/labctl.log"; tail -5 "$LOGS/labctl.log" >&2; return 1; }
     echo "$sum" >"$STAMPS/keystone-register"
     say "keystone: projects, users, services and endpoints registered"
   fi
+  # nova-compute registers its resource provider at start (else only a minute later): start the
+  # computes as soon as Keystone knows the users and Placement answers
+  local n=600
+  until [ -f "$STAMPS/db-nova" ] && alive placement && api_ok placement; do
+    n=$((n - 1)); [ $n -gt 0 ] || return 0   # (the main flow starts them later and reports)
+    sleep 0.25
+  done
+  ensure_running nova-compute1; ensure_running nova-compute2
 }
 
 # ------------------------------------------------------------------------- processes
-STARTED=()
 ensure_running() { # name: start if not running, restart if its config changed since it started
   local name=$1
   if alive "$name"; then
@@ -370,7 +387,6 @@ ensure_running() { # name: start if not running, restart if its config changed s
   fi
   rm -f "$RUN/$name.killed"
   start_svc "$name"
-  STARTED+=("$name")
   say "started $name (pid $(pid_of "$name"))"
 }
 api_ok() { # name: the API answers (any HTTP status below 500)
@@ -436,24 +452,26 @@ cmd_up() {
   do_configs
   do_patches
   do_databases
-  # Keystone (sync, bootstrap, start, register) beside every other schema sync
-  local jobs=() svc
+  # Keystone (sync, bootstrap, start, register) beside every other service's schema sync + start
+  local jobs=() svc name
   keystone_chain & jobs+=($!)
-  for svc in placement glance neutron nova heat zaqar aodh mistral masakari; do db_sync "$svc" & jobs+=($!); done
+  for svc in placement glance neutron nova heat zaqar aodh mistral masakari; do
+    ( db_sync "$svc" && for name in $(sync_group "$svc"); do ensure_running "$name"; done ) & jobs+=($!)
+  done
   for svc in "${jobs[@]}"; do wait "$svc" || rc=1; done
-  [ $rc = 0 ] || { err "bring-up failed before starting the services"; exit 1; }
-  local name
+  [ $rc = 0 ] || { err "bring-up failed (see the messages above)"; exit 1; }
   for name in $(svc_names); do ensure_running "$name"; done
   if ! wait_all_apis 150; then
     print_table || true
     err "some APIs did not come up; see $LOGS/<service>.log"; exit 1
   fi
   # computes that (re)started must have reported before the cloud can schedule on them
-  local since=()
+  local since=() started
   for name in nova-compute1 nova-compute2; do
-    [[ " ${STARTED[*]} " == *" $name "* ]] && since+=("compute${name#nova-compute}:$(cat "$RUN/$name.started")")
+    started=$(cat "$RUN/$name.started")
+    [ "$started" -ge $((t_up / 1000)) ] && since+=("compute${name#nova-compute}:$started")
   done
-  local sum; sum=$(md5sum <"$LAB_DIR/labctl.py" | cut -c1-32)
+  local sum; sum=$(labctl_sum computes bootstrap)
   if [ "$(cat "$STAMPS/bootstrap" 2>/dev/null)" != "$sum" ] || ! grep -q 'stackmend-lab-member' ~/.config/openstack/clouds.yaml 2>/dev/null; then
     ( rabbitmqctl set_policy --apply-to queues stackmend-lab-versioned-cap '^versioned_notifications\.' '{"max-length":10000}' \
         >>"$LOGS/labctl.log" 2>&1 || err "could not set the RabbitMQ policy for versioned_notifications" ) &
@@ -494,7 +512,7 @@ cmd_down() {
     alive "$name" && { stop_svc "$name" TERM; say "stopping $name (pid $(pid_of "$name"))"; }
   done
   local pids=()
-  for name in $(svc_names); do wait_gone "$name" 15 & pids+=($!); done
+  for name in $(svc_names); do wait_gone "$name" 5 & pids+=($!); done
   wait "${pids[@]}"
   rm -f "$STATE/READY"
   say "lab stopped (RabbitMQ, MariaDB and Redis are left running)"
