@@ -1,0 +1,66 @@
+/**
+ * Lab test support for the end-to-end healing tests: the real lab cloud, the local runtime
+ * hosting the functions, and a webhook listener standing in for the operator's chat.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { lab } from '../../cli/lab';
+import { startLocalRuntime, type LocalRuntime } from '../../cli/local-runtime';
+import { waitFor } from '../../cli/wait';
+import { silentLogger } from '../../core/domain/log';
+import type { IncidentRecord } from '../../core/domain/plan';
+import { connect, type Cloud } from '../../core/openstack/cloud';
+import { loadCloudConfig } from '../../core/openstack/config';
+import type { StackRef } from '../../core/openstack/heat';
+import { startHookListener, type HookListener } from '../support/hook-listener';
+
+export const CLOUD = 'stackmend-lab';
+export const TOKEN = 'e2e-token';
+export const cloud = (): Cloud => connect(loadCloudConfig({ cloud: CLOUD }));
+export const resetLab = () => lab(['reset'], { quiet: true });
+export { lab, waitFor };
+
+export type Harness = { rt: LocalRuntime; hooks: HookListener; cloud: Cloud; stateDir: string; close(): Promise<void> };
+
+export async function harness(parameters: Record<string, unknown> = {}): Promise<Harness> {
+  const hooks = await startHookListener();
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackmend-e2e-'));
+  const rt = await startLocalRuntime({
+    port: 0,
+    parameters: { cloud: CLOUD, state_url: `file:${stateDir}`, webhook_token: TOKEN, notify: { webhook_url: `${hooks.url}/chat` }, ...parameters },
+    log: silentLogger,
+    tickSec: 0.5,
+  });
+  return { rt, hooks, cloud: cloud(), stateDir, close: async () => (await rt.close(), await hooks.close()) };
+}
+
+export const GROUP_TEMPLATE = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'heat', 'group.yaml'), 'utf8');
+
+export async function createGroup(c: Cloud, name: string, count = 3): Promise<StackRef> {
+  const ref = await c.heat.createStack(name, GROUP_TEMPLATE, { count });
+  await waitFor(`stack ${name} CREATE_COMPLETE`, async () => {
+    const s = await c.heat.getStack(ref);
+    if (s.stack_status.endsWith('FAILED')) throw new Error(`${name}: ${s.stack_status} ${s.stack_status_reason}`);
+    return s.stack_status === 'CREATE_COMPLETE';
+  }, 120);
+  return ref;
+}
+
+export async function bootServer(c: Cloud, name: string, host: string, metadata?: Record<string, string>): Promise<string> {
+  const image = await c.glance.findImage('fake-img');
+  const s = await c.nova.createServer({ name, imageRef: image!.id, flavorRef: '1', availabilityZone: `nova:${host}`, metadata });
+  await waitFor(`${name} ACTIVE`, async () => (await c.nova.getServer(s.id)).status === 'ACTIVE', 60, 250);
+  return s.id;
+}
+
+export async function waitIncident(rt: LocalRuntime, match: (r: IncidentRecord) => boolean, timeoutSec = 120): Promise<IncidentRecord> {
+  let found: IncidentRecord | undefined;
+  await waitFor('an incident to match', async () => ((found = (await rt.incidents.list()).find(match)), !!found), timeoutSec, 250);
+  return found!;
+}
+
+export const settledStatus = (r: IncidentRecord) => r.status === 'resolved' || r.status === 'failed';
+
+/** Aodh's listener caches event alarms for a few seconds (lab: 3 s): wait before triggering. */
+export const aodhCacheWait = () => new Promise((r) => setTimeout(r, 4500));
