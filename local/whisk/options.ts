@@ -1,0 +1,62 @@
+/**
+ * The programmatic surface of the local runtime: its options (validated with zod at the edge) and
+ * the handle `startLocalWhisk` returns.
+ */
+import * as z from 'zod';
+import type { ActivationRecord, LogSink } from './types';
+
+/** OpenWhisk's well-known development key for the `guest` namespace (public, not a secret). */
+export const DEFAULT_AUTH = '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP';
+
+const OptionsSchema = z.object({
+  /** 0 picks a free port */
+  port: z.number().int().min(0).max(65535).default(3233),
+  host: z.string().min(1).default('127.0.0.1'),
+  namespace: z.string().regex(/^[\w@.-]+$/, { message: 'namespace may hold letters, digits, @ . _ -' }).default('guest'),
+  /** `uuid:key`, checked as Basic auth on the REST API */
+  auth: z.string().regex(/^[^:]+:.+$/, { message: 'auth must look like uuid:key' }).default(DEFAULT_AUTH),
+  /** where action zips are unpacked; a temporary directory (removed on close) when absent */
+  dataDir: z.string().min(1).optional(),
+  /** structured JSON log sink; silent when absent */
+  log: z.custom<LogSink>((v) => typeof v === 'function', { message: 'log must be a function' }).default(() => () => undefined),
+  /** how many activation records are kept (oldest dropped first) */
+  activationsKept: z.number().int().positive().default(1000),
+});
+
+export type LocalWhiskOptions = z.input<typeof OptionsSchema>;
+
+export function parseOptions(options: LocalWhiskOptions) {
+  const parsed = OptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new TypeError(`startLocalWhisk options are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export interface ActionDefinition {
+  main: (params: Record<string, unknown>) => Promise<unknown> | unknown;
+  annotations?: Record<string, unknown>;
+  parameters?: Record<string, unknown>;
+  timeoutMs?: number;
+}
+
+export interface LocalWhisk {
+  /** `http://127.0.0.1:3233`: use as OW_APIHOST / apihost */
+  url: string;
+  namespace: string;
+  /** `uuid:key`: use as OW_AUTH / api_key */
+  auth: string;
+  /** Hosts an in-process action (no bundle); `name` is `package/action` or `action`. Replaces an existing one. */
+  registerAction(name: string, def: ActionDefinition): void;
+  /** Blocking invoke; resolves with the record also when the action failed. Rejects if it does not exist. */
+  invoke(name: string, params: Record<string, unknown>): Promise<ActivationRecord>;
+  /** Fires the trigger: every active rule's action starts (not awaited; see `settled`). */
+  fireTrigger(name: string, params: Record<string, unknown>): Promise<{ activationId: string }>;
+  /** Activation records, oldest first. */
+  activations(): ActivationRecord[];
+  /** Resolves once no activation is running (e.g. after firing a trigger). */
+  settled(): Promise<void>;
+  /** `http://127.0.0.1:3233/api/v1/web/guest/stackmend/classify-alarm` for `stackmend/classify-alarm`. */
+  webActionUrl(name: string): string;
+  close(): Promise<void>;
+}

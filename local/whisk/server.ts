@@ -1,0 +1,121 @@
+/**
+ * startLocalWhisk: an OpenWhisk-compatible server in this process. It speaks the REST API a
+ * serverless deploy uses (Basic auth), serves web actions, runs rules and alarm feeds, and lets
+ * the caller host in-process actions (`registerAction`, how `stackmend serve` runs the functions
+ * from source). See ./index.ts for the public surface.
+ */
+import * as http from 'node:http';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { ActivationRecord, EntityRef, LogSink } from './types';
+import { EntityStore } from './store';
+import { ActionLoader } from './loader';
+import { ActivationLog, newActivationId } from './activations';
+import { Invoker } from './invoker';
+import { fireTrigger } from './triggers';
+import { AlarmScheduler } from './feeds';
+import { installConsoleCapture } from './console-capture';
+import { handleRest } from './rest';
+import { handleWebAction } from './web';
+import { type HttpReply, type WhiskRequest, Messages, errorReply, hasBasicAuth, jsonReply, readBody, replyForError, send } from './http';
+import { WhiskBadRequestError, WhiskNotFoundError } from './errors';
+import { installSystemActions } from './system';
+import { parseOptions, type LocalWhisk, type LocalWhiskOptions } from './options';
+
+export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<LocalWhisk> {
+  const opts = parseOptions(options);
+  const log: LogSink = (line) => opts.log({ time: new Date().toISOString(), component: 'local-whisk', ...line });
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stackmend-whisk-'));
+  const endpoint = { url: '' };
+  const store = new EntityStore(opts.namespace);
+  const activations = new ActivationLog(opts.activationsKept);
+  const loader = new ActionLoader(dataDir);
+  const invoker = new Invoker({ store, loader, activations, log, apiKey: opts.auth, get apiHost() { return endpoint.url; } });
+  const fire = (ref: EntityRef, payload: Record<string, unknown>) => fireTrigger({ store, invoker, activations, log }, ref, payload);
+  const alarms = new AlarmScheduler(
+    (trigger, payload) => {
+      try {
+        fire(store.ref(trigger), payload);
+        return true;
+      } catch (error) {
+        if (error instanceof WhiskNotFoundError) return false;
+        throw error;
+      }
+    },
+    log,
+    (trigger) => { const ref = store.ref(trigger); return `/${ref.namespace}/${ref.name}`; },
+  );
+  installSystemActions(store, alarms);
+  const restDeps = { store, invoker, loader, activations, fire, triggerDeleted: (ref: EntityRef) => alarms.cancel(`/${ref.namespace}/${ref.name}`) };
+
+  async function route(req: WhiskRequest): Promise<HttpReply> {
+    const segments = decodeSegments(req.url.pathname);
+    if (segments[0] !== 'api' || segments[1] !== 'v1') return errorReply(404, Messages.notFound, req.requestId);
+    if (req.url.pathname === '/api/v1/web/whisk.system/apimgmt/getApi') return jsonReply(200, { apis: [] }); // read by osls deploy/info
+    if (segments[2] === 'web') return handleWebAction({ store, invoker }, req, segments.slice(3));
+    if (!req.authenticated) return errorReply(401, Messages.unauthorized, req.requestId);
+    if (segments[2] === 'namespaces') return handleRest(restDeps, req, segments.slice(3));
+    if (!segments[2]) return jsonReply(200, { api_paths: ['/api/v1'], description: 'stackmend local OpenWhisk-compatible runtime' });
+    return errorReply(404, Messages.notFound, req.requestId);
+  }
+
+  const server = http.createServer((req, res) => {
+    const requestId = newActivationId();
+    const url = new URL(req.url ?? '/', 'http://local');
+    readBody(req)
+      .then((body) => route({ method: req.method ?? 'GET', url, headers: req.headers, body, authenticated: hasBasicAuth(req.headers, opts.auth), requestId }))
+      .catch((error: unknown) => {
+        const reply = replyForError(error, requestId);
+        if (reply.status >= 500) log({ level: 'error', msg: 'request failed', method: req.method, path: url.pathname, error: String(error) });
+        return reply;
+      })
+      .then((reply) => send(res, reply));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  endpoint.url = `http://${opts.host}:${port}`;
+  const releaseConsole = installConsoleCapture();
+  log({ level: 'info', msg: 'listening', url: endpoint.url, namespace: opts.namespace, dataDir });
+
+  return {
+    url: endpoint.url,
+    namespace: opts.namespace,
+    auth: opts.auth,
+    registerAction(name, def) {
+      const toKv = (o?: Record<string, unknown>) => Object.entries(o ?? {}).map(([key, value]) => ({ key, value }));
+      store.putInProcessAction(store.ref(name), { handler: def.main, parameters: toKv(def.parameters), annotations: toKv(def.annotations), timeoutMs: def.timeoutMs });
+    },
+    invoke: (name, params) => invoker.invoke(store.ref(name), params),
+    fireTrigger: async (name, params) => ({ activationId: fire(store.ref(name), params).activationId }),
+    activations: (): ActivationRecord[] => activations.all(),
+    settled: () => invoker.settled(),
+    webActionUrl(name) {
+      const ref = store.ref(name);
+      const [pkg, short] = ref.name.includes('/') ? ref.name.split('/') : ['default', ref.name];
+      return `${endpoint.url}/api/v1/web/${ref.namespace}/${pkg}/${short}`;
+    },
+    async close() {
+      alarms.cancelAll();
+      releaseConsole();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      log({ level: 'info', msg: 'closed', url: endpoint.url });
+    },
+  };
+}
+
+function decodeSegments(pathname: string): string[] {
+  try {
+    return pathname.split('/').slice(1).map(decodeURIComponent);
+  } catch {
+    throw new WhiskBadRequestError(`the path ${pathname} is not valid percent-encoding`);
+  }
+}
