@@ -96,8 +96,10 @@ svc_cmd() { # prints the argv (one per line) that starts a service
     nova-api|nova-conductor|nova-scheduler) a=("$1" --config-file /etc/nova/nova.conf) ;;
     nova-compute[12]) a=(nova-compute --config-file /etc/nova/nova.conf --config-file "$STATE/etc/$1.conf") ;;
     heat-api|heat-engine) a=("$1" --config-file /etc/heat/heat.conf) ;;
-    zaqar)       a=(zaqar-server --config-file /etc/zaqar/zaqar.conf) ;;
-    aodh-api)    a=(aodh-api --host 127.0.0.1 --port 8042 -- --config-file /etc/aodh/aodh.conf) ;;
+    # zaqar-server and aodh-api alone are single-threaded wsgiref servers: run their WSGI apps
+    # under uwsgi instead (both read /etc/<svc>/<svc>.conf)
+    zaqar)       a=("${UWSGI[@]}" --http-socket 127.0.0.1:8888 --processes 2 --threads 4 --module zaqar.transport.wsgi.app:application --procname-prefix zaqar-) ;;
+    aodh-api)    a=("${UWSGI[@]}" --http-socket 127.0.0.1:8042 --processes 2 --threads 4 --wsgi-file /usr/bin/aodh-api --procname-prefix aodh-api-) ;;
     aodh-evaluator|aodh-listener|aodh-notifier) a=("$1" --config-file /etc/aodh/aodh.conf) ;;
     ceilometer-notification) a=(ceilometer-agent-notification --config-file /etc/ceilometer/ceilometer.conf) ;;
     mistral)     a=(mistral-server --server api,engine,executor --config-file /etc/mistral/mistral.conf) ;;
@@ -117,8 +119,8 @@ alive() { # name: the recorded process is alive and is still the one we started 
   [ -d "/proc/$p" ] || return 1   # (not kill -0: `status` may run as another user)
   [ "$(proc_start "$p")" = "$(cat "$RUN/$1.start" 2>/dev/null)" ]
 }
-cfg_sum() { # name: checksum of the config files the service reads
-  local f; for f in $(svc_field "$1" 4); do cat "$f" 2>/dev/null; done | md5sum | cut -c1-32
+cfg_sum() { # name: checksum of the command line and the config files the service reads
+  local f; { svc_cmd "$1"; for f in $(svc_field "$1" 4); do cat "$f" 2>/dev/null; done; } | md5sum | cut -c1-32
 }
 
 start_svc() { # name
