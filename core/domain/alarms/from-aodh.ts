@@ -43,7 +43,9 @@ function fromEventAlarm(name: string, event: AodhEvent, base: Base): IntakeResul
       ? server.kindOfStateChange(traits.state, traits.old_state)
       : { reason: `event ${event.event_type} is not a server deletion or a move to error/stopped` };
   if (typeof kind !== 'string') return ignored('aodh', `${name}: ${kind.reason}`, base.key);
-  const subject = serverOfTraits(traits);
+  // Ceilometer's `host` trait is the publisher's host: nova-compute's for delete.end, but often
+  // nova-conductor's or nova-api's for an update (test/events/aodh/generated-event-*: "vm"), so not the server's.
+  const subject = serverOfTraits(traits, kind === 'server-deleted');
   return incident({
     ...base,
     kind,
@@ -54,13 +56,13 @@ function fromEventAlarm(name: string, event: AodhEvent, base: Base): IntakeResul
   });
 }
 
-function serverOfTraits(traits: Record<string, string>) {
+function serverOfTraits(traits: Record<string, string>, hostIsTheServers: boolean) {
   const serverId = traits.instance_id || traits.resource_id;
   if (!serverId) {
     const issue = { path: 'reason_data.event.traits', message: 'No instance_id trait: which server?', code: 'missing_trait' };
     throw new InvalidPayloadError('Aodh event alarm', [issue]);
   }
-  return server.serverSubject(serverId, traits.host, traits.project_id || traits.tenant_id);
+  return server.serverSubject(serverId, hostIsTheServers ? traits.host : undefined, traits.project_id || traits.tenant_id);
 }
 
 /** Threshold, composite and load-balancer alarms: no event, no time of their own, rarely a server id. */
@@ -83,8 +85,10 @@ function fromRuleAlarm(alarm: AodhAlarm, delivery: Delivery, base: Base): Intake
     }
   }
   const lb = data.type === 'loadbalancer_member_health' ? data : undefined;
+  const members = lb?.unhealthy_members.map((m) => m.address ?? m.id).join(', ');
   return unresolved({
     ...common,
+    ...(lb ? { summary: `Aodh alarm "${alarm.alarm_name}": ${lb.count} load-balancer pool member(s) unhealthy (${members}).` } : {}),
     reason: `an Aodh ${data.type} alarm names no server; look up alarm ${alarm.alarm_id}${lb ? ' or its pool members' : ''}`,
     hints: {
       alarmId: alarm.alarm_id,
