@@ -27,16 +27,16 @@ Common options: --cloud NAME (clouds.yaml; default OS_CLOUD) --state URL (file:.
 
 type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  serve: async () => (await import('./serve')).serve,
-  invoke: async () => (await import('./invoke')).invoke,
-  arm: async () => (await import('./arm')).armCommand,
-  disarm: async () => (await import('./arm')).disarmCommand,
-  approve: async () => (await import('./invoke')).approve,
-  incidents: async () => (await import('./incidents')).incidents,
-  audit: async () => (await import('./incidents')).audit,
-  maintenance: async () => (await import('./incidents')).maintenance,
-  demo: async () => (await import('./demo')).demo,
-  bench: async () => (await import('./bench')).bench,
+  serve: async () => (require('./serve') as typeof import('./serve')).serve,
+  invoke: async () => (require('./invoke') as typeof import('./invoke')).invoke,
+  arm: async () => (require('./arm') as typeof import('./arm')).armCommand,
+  disarm: async () => (require('./arm') as typeof import('./arm')).disarmCommand,
+  approve: async () => (require('./invoke') as typeof import('./invoke')).approve,
+  incidents: async () => (require('./incidents') as typeof import('./incidents')).incidents,
+  audit: async () => (require('./incidents') as typeof import('./incidents')).audit,
+  maintenance: async () => (require('./incidents') as typeof import('./incidents')).maintenance,
+  demo: async () => (require('./demo') as typeof import('./demo')).demo,
+  bench: async () => (require('./bench') as typeof import('./bench')).bench,
 };
 
 export async function run(argv: string[]): Promise<number> {

@@ -54,10 +54,8 @@ export class MasakariClient {
   }
 
   /** 202 accepted; 409 when the host is on maintenance or the same notification came within the detection interval. */
-  async notifyHostDown(hostname: string, generatedTime: string): Promise<MasakariNotification> {
-    const res = await this.http.post<{ notification: unknown }>('notifications', {
-      notification: { type: 'COMPUTE_HOST', hostname, generated_time: generatedTime, payload: { event: 'STOPPED', host_status: 'NORMAL', cluster_status: 'OFFLINE' } },
-    });
+  async notify(n: { type: string; hostname: string; generated_time: string; payload: Record<string, unknown> }): Promise<MasakariNotification> {
+    const res = await this.http.post<{ notification: unknown }>('notifications', { notification: n });
     return NotificationSchema.parse(res.data.notification);
   }
 

@@ -37,6 +37,11 @@ export class MistralClient {
     return ExecutionSchema.parse(res.data);
   }
 
+  async listExecutions(workflowName?: string): Promise<Execution[]> {
+    const res = await this.http.get<{ executions: unknown[] }>('executions', { query: { workflow_name: workflowName, limit: 1000, sort_keys: 'created_at', sort_dirs: 'desc' } });
+    return z.array(ExecutionSchema).parse(res.data.executions);
+  }
+
   async getExecution(id: string): Promise<Execution> {
     const res = await this.http.get<unknown>(`executions/${id}`);
     return ExecutionSchema.parse(res.data);

@@ -39,6 +39,8 @@ export function decide(f: Facts, p: Policy): Verdict {
 function decideServer(f: Facts, p: Policy): Verdict {
   const s = f.server;
   if (!s) return notify('unknown-server', 'the failed server is unknown to Nova and Heat: not managed by stackmend', 'notify');
+  const stale = staleness(f, s);
+  if (stale) return notify('stale-alarm', stale, 'ignore');
   const target = replaceTarget(s);
   if (target && p.replaceCattle) {
     return {
@@ -50,6 +52,15 @@ function decideServer(f: Facts, p: Policy): Verdict {
     return notify('pet-on-healthy-host', `server ${s.id} is a pet (${p.haMetadata.key}=${p.haMetadata.value}) and its host is not reported failed: stackmend evacuates pets only on host failure; the operator is told`);
   }
   return notify('not-managed', `server ${s.id}${s.gone ? ' (deleted)' : ''} belongs to no Heat stack and is not marked for evacuation: not managed by stackmend`);
+}
+
+/** The alarm says the server is gone/in error/stopped, but Nova says otherwise now. */
+function staleness(f: Facts, s: ServerFacts): string | undefined {
+  const kind = f.incident.kind;
+  if (kind === 'server-deleted' && !s.gone) return `the alarm says server ${s.id} was deleted but Nova still has it (${s.status}): stale or false alarm, nothing done`;
+  if (kind === 'server-error' && !s.gone && s.status !== 'ERROR') return `server ${s.id} is ${s.status} again, no longer in ERROR: nothing to repair`;
+  if (kind === 'server-stopped' && !s.gone && s.status !== 'SHUTOFF') return `server ${s.id} is ${s.status} again, no longer stopped: nothing to repair`;
+  return undefined;
 }
 
 function decideHost(f: Facts, h: HostFacts, p: Policy): Verdict {

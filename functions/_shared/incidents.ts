@@ -42,6 +42,11 @@ export class Incidents {
     return this.store.putIfAbsent(K.seen(alarmKey), { at: this.iso() }, { ttlSeconds: 7 * 86400 });
   }
 
+  /** Undoes firstSighting when classification failed before anything was decided. */
+  forget(alarmKey: string): Promise<void> {
+    return this.store.delete(K.seen(alarmKey));
+  }
+
   /** Counts this incident on its subject within the window; returns the count including it. */
   async countRepeat(i: Incident, windowSec: number): Promise<number> {
     return this.store.update<number>(K.repeats(subjectId(i)), (n) => (n ?? 0) + 1, { ttlSeconds: windowSec });

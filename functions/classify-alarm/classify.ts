@@ -16,6 +16,17 @@ export async function classifyOne(i: Incident, ctx: StepContext): Promise<StepRe
   if (!d.dryRun && !(await d.incidents.firstSighting(i.key))) {
     return { outcome: 'DUPLICATE', incident: i.key, reason: `alarm ${i.key} was already handled: not acting twice` };
   }
+  try {
+    return await classifyNew(i, ctx);
+  } catch (e) {
+    // nothing was decided: let a redelivery of the same alarm try again
+    if (!d.dryRun && !(await d.incidents.get(i.key))) await d.incidents.forget(i.key);
+    throw e;
+  }
+}
+
+async function classifyNew(i: Incident, ctx: StepContext): Promise<StepResult> {
+  const d = ctx.deps;
   const facts = await gatherFacts(i, { cloud: d.cloud(), store: d.store, incidents: d.incidents, policy: d.policy, now: d.now });
   const { decision, plan } = decide(facts, d.policy);
   const details = { decision, plan, subject: i.subject };

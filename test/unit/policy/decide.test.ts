@@ -12,7 +12,7 @@ const serverIncident: Incident = {
 const hostIncident: Incident = { ...serverIncident, key: 'masakari:h', source: 'masakari', kind: 'host-down', subject: { type: 'host', host: 'compute1' } };
 const cattle: ServerFacts = { id: 's1', metadata: {}, gone: true, owner: { root, stack: nested, resourceName: '1' } };
 const pet: ServerFacts = { id: 'p1', name: 'db', metadata: { HA_Enabled: 'True' }, gone: false, host: 'compute1', vcpus: 1, ramMb: 64 };
-const loner: ServerFacts = { id: 'l1', metadata: {}, gone: false, host: 'compute1' };
+const loner: ServerFacts = { id: 'l1', metadata: {}, gone: true, host: 'compute1' };
 const fence = { by: 'operator', method: 'power-off' as const, at: '2026-11-23T01:40:00Z' };
 const host = (servers: ServerFacts[], spare = [{ host: 'compute2', freeVcpus: 100, freeRamMb: 100000 }]): HostFacts => ({
   host: 'compute1', servers, spareHosts: spare, service: { id: 'svc', state: 'down', status: 'enabled', forcedDown: false },
@@ -23,8 +23,11 @@ describe('decide', () => {
   it.each<[string, Partial<Facts>, string, string]>([
     ['a deleted member of a Heat stack is replaced', { server: cattle }, 'replace', 'cattle-in-heat-stack'],
     ['a server no stack owns is reported, not touched', { server: loner }, 'notify', 'not-managed'],
+    ['a "deleted" alarm for a server Nova still runs is stale: nothing done', { server: { ...cattle, gone: false, status: 'ACTIVE' } }, 'ignore', 'stale-alarm'],
+    ['an "error" alarm for a server that is ACTIVE again is stale', { incident: { ...serverIncident, kind: 'server-error' }, server: { ...cattle, gone: false, status: 'ACTIVE' } }, 'ignore', 'stale-alarm'],
+    ['a server still in ERROR is replaced', { incident: { ...serverIncident, kind: 'server-error' }, server: { ...cattle, gone: false, status: 'ERROR' } }, 'replace', 'cattle-in-heat-stack'],
     ['an unknown server is reported as not managed', {}, 'notify', 'unknown-server'],
-    ['a pet on a healthy host is reported, not evacuated', { server: pet }, 'notify', 'pet-on-healthy-host'],
+    ['a pet in ERROR on a healthy host is reported, not evacuated', { incident: { ...serverIncident, kind: 'server-error' }, server: { ...pet, status: 'ERROR' } }, 'notify', 'pet-on-healthy-host'],
     ['a server on a host already being handled is grouped', { server: cattle, coveringHostIncident: 'masakari:h' }, 'group', 'grouped-under-host'],
     ['too many open incidents trip the circuit breaker', { server: cattle, openIncidents: 6 }, 'hold', 'circuit-breaker'],
     ['a subject failing again and again is held for a human', { server: cattle, repeats: 3 }, 'hold', 'repeat-threshold'],

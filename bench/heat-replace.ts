@@ -1,0 +1,40 @@
+/**
+ * Member replacement, measured from the cloud's point of view for both systems: from the
+ * Nova DELETE of a ResourceGroup member until its replacement is ACTIVE and the root stack
+ * is UPDATE_COMPLETE.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { waitFor } from '../cli/wait';
+import type { Cloud } from '../core/openstack/cloud';
+import type { StackRef } from '../core/openstack/heat';
+
+const TEMPLATE = fs.readFileSync(path.join(__dirname, '..', 'examples', 'heat', 'group.yaml'), 'utf8');
+
+export async function createGroup(cloud: Cloud, name: string): Promise<StackRef> {
+  const ref = await cloud.heat.createStack(name, TEMPLATE);
+  await waitFor(`${name} CREATE_COMPLETE`, async () => (await cloud.heat.getStack(ref)).stack_status === 'CREATE_COMPLETE', 180);
+  return ref;
+}
+
+export type Member = { serverId: string; resourceName: string; stack: StackRef };
+
+export async function member(cloud: Cloud, stack: StackRef, name: string): Promise<Member> {
+  const m = (await cloud.heat.listServers(stack)).find((s) => s.resourceName === name);
+  if (!m) throw new Error(`member ${name} not in ${stack.name}`);
+  return { serverId: m.serverId, resourceName: m.resourceName, stack: m.stack };
+}
+
+/** Deletes the member and returns ms until its replacement is ACTIVE and the stack UPDATE_COMPLETE. */
+export async function deleteAndTimeReplacement(cloud: Cloud, stack: StackRef, m: Member, timeoutSec = 180): Promise<number> {
+  const t0 = Date.now();
+  await cloud.nova.deleteServer(m.serverId);
+  await waitFor(`replacement of ${m.resourceName}`, async () => {
+    const s = await cloud.heat.getStack(stack);
+    if (s.stack_status !== 'UPDATE_COMPLETE') return false;
+    const now = (await cloud.heat.listServers(stack)).find((x) => x.resourceName === m.resourceName);
+    if (!now || now.serverId === m.serverId) return false;
+    return (await cloud.nova.getServer(now.serverId)).status === 'ACTIVE';
+  }, timeoutSec, 100);
+  return Date.now() - t0;
+}

@@ -1,0 +1,93 @@
+/**
+ * Host failure on the real lab: kill the nova-compute of the host that runs a pet server.
+ * Without fence evidence nothing is evacuated and the operator is told why; with an operator's
+ * fence assertion the pet is evacuated and ACTIVE on the other host; without a healthy host
+ * with room the evacuation is held.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import axios from 'axios';
+import { hostOf } from '../../core/openstack/nova';
+import { bootServer, harness, lab, resetLab, settledStatus, waitFor, waitIncident, type Harness } from './support';
+
+/** The recorded Masakari COMPUTE_HOST notification, for `host`, generated now. */
+function hostDown(host: string, fenced?: Record<string, string>) {
+  const n = JSON.parse(fs.readFileSync(path.join(__dirname, '../events/masakari/run1-compute-host.json'), 'utf8'));
+  n.notification.hostname = host;
+  n.notification.generated_time = new Date().toISOString().replace('Z', '');
+  if (fenced) n.notification.payload.fenced = fenced;
+  return n;
+}
+
+const post = (h: Harness, body: unknown) => axios.post(h.rt.alarmUrl, body, { validateStatus: () => true });
+const service = async (h: Harness, host: string) => (await h.cloud.nova.listComputeServices(host))[0];
+
+let h: Harness;
+beforeAll(async () => {
+  resetLab();
+  h = await harness();
+});
+afterAll(async () => {
+  await h?.close();
+  lab(['revive-host', 'compute1'], { quiet: true });
+  lab(['revive-host', 'compute2'], { quiet: true });
+});
+
+describe('evacuating the pets of a failed host', () => {
+  let pet: string;
+  let heldKey: string;
+
+  it('holds a host failure reported without fence evidence: nothing is evacuated, the operator is told why', async () => {
+    pet = await bootServer(h.cloud, 'e2e-pet-db', 'compute1', { HA_Enabled: 'True' });
+    const bystander = await bootServer(h.cloud, 'e2e-bystander', 'compute1');
+    lab(['kill-host', 'compute1'], { quiet: true });
+    const res = await post(h, hostDown('compute1'));
+    expect(res.status).toBe(202);
+    expect(res.data).toMatchObject({ outcome: 'HELD_FOR_APPROVAL', reason: expect.stringMatching(/nothing asserts it is powered off or isolated/) });
+    heldKey = res.data.incident;
+    const told = await h.hooks.next((r) => r.path === '/chat' && r.json?.stackmend?.status === 'held', 30_000);
+    expect(told.json.text).toMatch(/powered off or isolated/);
+    expect(hostOf(await h.cloud.nova.getServer(pet))).toBe('compute1');
+    expect(await service(h, 'compute1')).toMatchObject({ forced_down: false, status: 'enabled' });
+    expect((await h.cloud.nova.getServer(bystander)).status).toBe('ACTIVE');
+  });
+
+  it('evacuates the pet to compute2 once an operator asserts the host is fenced, and leaves the rest alone', async () => {
+    const res = await h.rt.whisk.invoke('stackmend/evacuate', { incident: heldKey, fence: { by: 'e2e operator', method: 'power-off', at: new Date().toISOString() } });
+    expect(res.response.success).toBe(true);
+    const r = await waitIncident(h.rt, (x) => x.key === heldKey && settledStatus(x), 90);
+    expect(r.status).toBe('resolved');
+    const moved = await h.cloud.nova.getServer(pet);
+    expect(moved).toMatchObject({ status: 'ACTIVE' });
+    expect(hostOf(moved)).toBe('compute2');
+    expect(await service(h, 'compute1')).toMatchObject({ forced_down: true, status: 'disabled' });
+    expect(r.timeline.map((e) => e.outcome)).toEqual(expect.arrayContaining(['HELD_FOR_APPROVAL', 'DISPATCHED', 'RESOLVED']));
+  });
+
+  it('holds when no healthy enabled host can receive the servers (compute1 is down too)', async () => {
+    const pet2 = await bootServer(h.cloud, 'e2e-pet-2', 'compute2', { HA_Enabled: 'True' });
+    lab(['kill-host', 'compute2'], { quiet: true });
+    const res = await post(h, hostDown('compute2', { by: 'e2e ipmi', method: 'power-off', at: new Date().toISOString() }));
+    expect(res.data).toMatchObject({ outcome: 'HELD_FOR_APPROVAL', details: { decision: { rule: 'no-spare-capacity' } } });
+    expect(hostOf(await h.cloud.nova.getServer(pet2))).toBe('compute2');
+    expect(await service(h, 'compute2')).toMatchObject({ forced_down: false });
+  });
+
+  it('evacuates at once when the host monitor\'s notification carries fence evidence', async () => {
+    await h.close();
+    resetLab(); // both computes back, un-forced and enabled
+    h = await harness();
+    const pet3 = await bootServer(h.cloud, 'e2e-pet-3', 'compute1', { HA_Enabled: 'True' });
+    lab(['kill-host', 'compute1'], { quiet: true });
+    const t0 = Date.now();
+    const res = await post(h, hostDown('compute1', { by: 'e2e ipmi', method: 'power-off', at: new Date().toISOString() }));
+    expect(res.data).toMatchObject({ outcome: 'DISPATCHED', details: { decision: { verdict: 'evacuate' } } });
+    await waitFor('pet ACTIVE on compute2', async () => {
+      const s = await h.cloud.nova.getServer(pet3);
+      return s.status === 'ACTIVE' && hostOf(s) === 'compute2';
+    }, 90, 250);
+    const r = await waitIncident(h.rt, (x) => x.key === res.data.incident && settledStatus(x), 60);
+    expect(r.status).toBe('resolved');
+    expect(Date.now() - t0).toBeGreaterThan(0);
+  });
+});
