@@ -1,0 +1,59 @@
+/**
+ * serverless-openwhisk 0.18.4, patched for osls 4 and for two of its bugs. Listed in
+ * serverless.yml `plugins:` instead of the plugin itself. Nothing in node_modules is edited.
+ *
+ * 1. osls 4 refuses plugins whose CLI options have no `type` ("CLI options definitions must
+ *    define a "type" property"); the plugin's `config credentials` options lack it → default them
+ *    to "string".
+ * 2. Trigger `parameters` are compiled but never sent: the openwhisk client sends
+ *    `options.trigger` as the body, and the plugin only fills it for feed annotations → merge
+ *    the parameters into that body.
+ * 3. Feeds are never bound on deploy: deployTriggers masks `trigger.feed` (sets it to undefined on
+ *    the shared object) before deployFeeds reads it → keep the feed aside and restore it for
+ *    deployFeeds.
+ * The plugin is archived (last code change 2019); see /work/shared/toolchain-notes.md §5.
+ */
+'use strict';
+
+const credentialsPath = require.resolve('serverless-openwhisk/configCredentials/index.js');
+const OriginalCredentials = require(credentialsPath);
+
+class ConfigCredentials extends OriginalCredentials {
+  constructor(serverless, options) {
+    super(serverless, options);
+    const typeOptions = (commands) => {
+      for (const command of Object.values(commands || {})) {
+        for (const option of Object.values(command.options || {})) if (!option.type) option.type = 'string';
+        typeOptions(command.commands);
+      }
+    };
+    typeOptions(this.commands);
+  }
+}
+Object.defineProperty(ConfigCredentials, 'name', { value: 'OpenWhiskConfigCredentials' });
+require.cache[credentialsPath].exports = ConfigCredentials;
+
+const deployTriggers = require('serverless-openwhisk/deploy/lib/deployTriggers.js');
+const deployFeeds = require('serverless-openwhisk/deploy/lib/deployFeeds.js');
+
+const originalGetTriggers = deployTriggers.getTriggers;
+deployTriggers.getTriggers = function getTriggers(triggers) {
+  const feeds = Object.fromEntries(Object.entries(triggers).filter(([, t]) => t.feed).map(([name, t]) => [name, t.feed]));
+  this.feedsByTrigger = { ...(this.feedsByTrigger || {}), ...feeds };
+  return originalGetTriggers.call(this, triggers);
+};
+
+const originalDeployTrigger = deployTriggers.deployTrigger;
+deployTriggers.deployTrigger = function deployTrigger(trigger) {
+  if (trigger.parameters) trigger.trigger = { ...(trigger.trigger || {}), parameters: trigger.parameters };
+  return originalDeployTrigger.call(this, trigger);
+};
+
+deployFeeds.getFeeds = function getFeeds() {
+  const triggers = this.serverless.service.triggers;
+  return Object.keys(triggers)
+    .map((name) => triggers[name].feed || (this.feedsByTrigger || {})[name])
+    .filter(Boolean);
+};
+
+module.exports = require('serverless-openwhisk');

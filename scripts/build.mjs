@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/**
+ * npm run build — one esbuild bundle per functions/<name>/index.ts → dist/<name>/index.js.
+ *
+ * CommonJS for Node 20, minified, no legal comments; the bundle keeps both entry points:
+ * `exports.main` (OpenWhisk nodejs:20) and `exports.handler` (Lambda nodejs20.x). Each bundle is
+ * loaded once in a fresh `node` to prove both exports exist. Prints a size table, writes it to
+ * dist/sizes.json, and exits 1 when a bundle is over BUDGET_BYTES without an ALLOWANCES entry.
+ *
+ *   node scripts/build.mjs [--analyze] [--outdir DIR]
+ *     --analyze  print what fills each bundle (per npm package)
+ *     --outdir   write DIR/<name>/index.js instead of dist/ (tests build into a scratch service)
+ */
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdirAt = process.argv.indexOf('--outdir');
+const dist = outdirAt > 0 ? resolve(process.argv[outdirAt + 1] ?? '') : join(root, 'dist');
+
+/** 200 KiB of minified JavaScript per function (issue 5). */
+const BUDGET_BYTES = 200 * 1024;
+
+/**
+ * Functions allowed past the budget. Every entry needs the reason, and the README must say it
+ * too (issue 5). Example: { 'evacuate': { maxBytes: 240 * 1024, why: 'nova + placement clients' } }
+ */
+const ALLOWANCES = {};
+
+/**
+ * Modules replaced at bundle time. Both are pulled in by axios's Node build and are dead weight
+ * in a function that talks JSON:
+ * - form-data (+ mime-types + mime-db, ~165 KB minified): axios only needs it to *build*
+ *   multipart bodies; the stub hands axios Node's native FormData, which its http adapter streams
+ *   as a spec-compliant form, so multipart still works.
+ * - debug (+ ms, supports-color, has-flag, ~10 KB): used by follow-redirects and
+ *   https-proxy-agent for DEBUG=… tracing only; a no-op logger keeps their calls harmless.
+ */
+const STUBS = {
+  'form-data': 'module.exports = globalThis.FormData;',
+  // debug's public surface (createDebug, .default, .enable…, instances with enabled/extend/log), silent
+  debug: `function createDebug(namespace) {
+    const d = function () {};
+    Object.assign(d, { namespace, enabled: false, useColors: false, color: 0, diff: 0, log: function () {}, destroy: () => false });
+    d.extend = (sub, delimiter = ':') => createDebug(namespace + delimiter + sub);
+    return d;
+  }
+  Object.assign(createDebug, { debug: createDebug, default: createDebug, enable() {}, disable: () => '', enabled: () => false,
+    names: [], skips: [], formatters: {}, coerce: (v) => v, humanize: (ms) => ms + 'ms', selectColor: () => 0 });
+  module.exports = createDebug;`,
+};
+
+const stubPlugin = {
+  name: 'stackmend-stubs',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(STUBS).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }));
+  },
+};
+
+function discoverFunctions() {
+  const dir = join(root, 'functions');
+  const names = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'index.ts')))
+    .map((d) => d.name)
+    .sort();
+  if (!names.length) throw new Error('no functions/<name>/index.ts found; nothing to build');
+  return names;
+}
+
+async function bundle(name) {
+  const outfile = join(dist, name, 'index.js');
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'functions', name, 'index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true, // named errors set `this.name = new.target.name`; without this they would read "t"
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [stubPlugin],
+  });
+  const [output] = Object.values(result.metafile.outputs);
+  const contents = readFileSync(outfile);
+  return { name, outfile, bytes: contents.length, gzipBytes: gzipSync(contents, { level: 9 }).length, packages: byPackage(output.inputs) };
+}
+
+/** Bytes in the output per npm package ("(project)" for our own code). */
+function byPackage(inputs) {
+  const totals = {};
+  for (const [file, { bytesInOutput }] of Object.entries(inputs)) {
+    const pkg = file.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (file.startsWith('stub:') ? `${file} (stub)` : '(project)');
+    totals[pkg] = (totals[pkg] ?? 0) + bytesInOutput;
+  }
+  return Object.fromEntries(Object.entries(totals).sort((a, b) => b[1] - a[1]));
+}
+
+/** Loads the bundle in a fresh node: proves it runs standalone and exports main and handler. */
+function checkExports({ name, outfile }) {
+  const probe = `const m = require(${JSON.stringify(outfile)}); process.stdout.write(JSON.stringify({ main: typeof m.main, handler: typeof m.handler }))`;
+  const found = JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', timeout: 30_000 }));
+  if (found.main !== 'function' || found.handler !== 'function') {
+    throw new Error(`dist/${name}/index.js exports main: ${found.main}, handler: ${found.handler}; functions/${name}/index.ts must export both (OpenWhisk main, Lambda handler)`);
+  }
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+async function main() {
+  const analyze = process.argv.includes('--analyze');
+  const started = Date.now();
+  rmSync(dist, { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
+  const bundles = await Promise.all(discoverFunctions().map(bundle));
+  bundles.forEach(checkExports);
+
+  const rows = bundles.map((b) => {
+    const allowance = ALLOWANCES[b.name];
+    const limit = allowance?.maxBytes ?? BUDGET_BYTES;
+    return { ...b, limit, allowance: allowance?.why ?? null, withinBudget: b.bytes <= limit };
+  });
+  console.log(`\nfunction            minified        gzip    budget   status   (built in ${Date.now() - started} ms)`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(18)} ${kb(r.bytes).padStart(10)} ${kb(r.gzipBytes).padStart(11)} ${kb(r.limit).padStart(11)}   ${r.withinBudget ? 'ok' : 'OVER'}${r.allowance ? `  (allowance: ${r.allowance})` : ''}`);
+    if (analyze || !r.withinBudget) {
+      for (const [pkg, bytes] of Object.entries(r.packages).slice(0, 12)) console.log(`    ${pkg.padEnd(32)} ${kb(bytes).padStart(10)}`);
+    }
+  }
+  const report = {
+    budgetBytes: BUDGET_BYTES,
+    functions: Object.fromEntries(rows.map((r) => [r.name, { bytes: r.bytes, gzipBytes: r.gzipBytes, limitBytes: r.limit, allowance: r.allowance, withinBudget: r.withinBudget, packages: r.packages }])),
+  };
+  writeFileSync(join(dist, 'sizes.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+  const over = rows.filter((r) => !r.withinBudget);
+  if (over.length) {
+    console.error(`\n${over.map((r) => r.name).join(', ')}: over the ${kb(BUDGET_BYTES)} budget. Slim the bundle (see the package breakdown above)` +
+      ' or add an entry with the reason to ALLOWANCES in scripts/build.mjs and explain it in the README.');
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(`build failed: ${error.message}`);
+  process.exit(1);
+});
