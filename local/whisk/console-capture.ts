@@ -1,7 +1,8 @@
 /**
  * Captures what an action writes with `console.*` into its activation's `logs`, as OpenWhisk
  * captures a container's stdout/stderr. Actions share this process, so the current activation is
- * tracked with AsyncLocalStorage: output written outside an activation passes through untouched.
+ * tracked with AsyncLocalStorage: output written outside an activation passes through untouched,
+ * and so does output of work an activation left running after it ended (e.g. past its timeout).
  *
  * Deployed bundles are loaded into Node's main context while code under jest runs in a sandbox
  * context with its own `console`; both consoles are patched (once, reference-counted).
@@ -48,8 +49,8 @@ function patchConsoles(): () => void {
       const original = target[method];
       target[method] = function captured(this: Console, ...args: unknown[]) {
         const buffer = current.getStore();
-        if (!buffer) return (original as (...a: unknown[]) => void).apply(this, args);
-        if (buffer.open) buffer.lines.push(`${new Date().toISOString()} ${Streams[method]}: ${format(...args)}`);
+        if (!buffer?.open) return (original as (...a: unknown[]) => void).apply(this, args);
+        buffer.lines.push(`${new Date().toISOString()} ${Streams[method]}: ${format(...args)}`);
       } as Console[Method];
       restores.push(() => {
         target[method] = original;

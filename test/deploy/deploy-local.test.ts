@@ -84,6 +84,14 @@ describe('osls deploy to the local runtime', () => {
     expect(whisk.activations().some((a) => pathOf(a) === 'guest/stackmend/notify')).toBe(true);
   });
 
+  it('answers `osls info` and `osls logs`', async () => {
+    const [info, logs] = await Promise.all([service.osls(['info'], env), service.osls(['logs', '-f', 'notify'], env)]);
+
+    expect(info).toMatchObject({ code: 0 });
+    expect(info.stdout).toContain(`${whisk.url}/api/v1/web/guest/stackmend/classify-alarm`);
+    expect(logs).toMatchObject({ code: 0 });
+  });
+
   it('runs notify through its rule when stackmend-notify fires', async () => {
     const { activationId } = await ow.triggers.invoke({ name: 'stackmend-notify', params: { probe: 'fired' } });
     await whisk.settled();
