@@ -101,4 +101,4 @@ export type AodhEvent = z.infer<typeof aodhEventSchema>;
 export type AodhReasonData = AodhAlarm['reason_data'];
 
 /** Cheap shape test used to pick this schema before parsing strictly. */
-export const looksLikeAodh = (p: Record<string, unknown>): boolean => 'alarm_id' in p && 'reason_data' in p;
+export const looksLikeAodh = (p: Record<string, unknown>): boolean => 'alarm_id' in p || 'reason_data' in p;
