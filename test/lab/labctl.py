@@ -108,20 +108,27 @@ def register():
     endpoints = {}
     for e in ks.endpoints.list():
         endpoints.setdefault(e.service_id, set()).add(e.interface)
-    for name, (stype, url) in CATALOG.items():
+
+    def service(name):
+        stype, url = CATALOG[name]
         u = user(name, SVC_PW)
         ks.roles.grant(admin_r, user=u, project=svc_p)
         ks.roles.grant(service_r, user=u, project=svc_p)
         if not stype:
-            continue
+            return
         sv = services.get(stype) or ks.services.create(name, type=stype, description="stackmend lab " + name)
         for itf in ("public", "internal", "admin"):
             if itf not in endpoints.get(sv.id, set()):
                 ks.endpoints.create(sv, url, interface=itf, region="RegionOne")
-    # Heat's domain for stack users
-    dom = one(ks.domains.list(name="heat")) or ks.domains.create("heat", description="Heat stack users")
-    hda = user("heat_domain_admin", SVC_PW, dom=dom)
-    ks.roles.grant(admin_r, user=hda, domain=dom)
+
+    def heat_domain():  # Heat's domain for stack users
+        dom = one(ks.domains.list(name="heat")) or ks.domains.create("heat", description="Heat stack users")
+        ks.roles.grant(admin_r, user=user("heat_domain_admin", SVC_PW, dom=dom), domain=dom)
+
+    with cf.ThreadPoolExecutor(6) as pool:
+        jobs = [pool.submit(service, name) for name in CATALOG] + [pool.submit(heat_domain)]
+        for j in jobs:
+            j.result()
     log("keystone registration done in %.1f s" % (time.time() - t0))
 
 
