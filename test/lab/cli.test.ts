@@ -41,6 +41,18 @@ describe('npm run lab -- <command>', () => {
     expect(snapshot()).toBe(before);
   });
 
+  it('refuses `up` on a machine without apt-get, says why, and changes nothing', () => {
+    const before = statSync(join(LAB_STATE_DIR, 'run')).mtimeMs;
+    const r = spawnSync('bash', [LAB_SH, 'up'], {
+      encoding: 'utf8',
+      env: { ...process.env, STACKMEND_LAB_APT_GET: '/nonexistent/apt-get' },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/needs a Debian \(bookworm\) machine with apt-get and dpkg; none found\. Nothing was changed\./);
+    expect(r.stdout).toBe('');
+    expect(statSync(join(LAB_STATE_DIR, 'run')).mtimeMs).toBe(before);
+  });
+
   it('`status` prints every service with its port, pid and health', () => {
     const r = lab('status');
     expect(r.status).toBe(0);

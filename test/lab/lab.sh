@@ -13,6 +13,8 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Debian's python3 (with the OpenStack libraries), never a pyenv/venv one that may come first in PATH.
 export PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/bin:/bin:/usr/local/bin
 PY=/usr/bin/python3
+# the package tool; tests point this at a missing file to check the "no apt" refusal
+APT_GET=${STACKMEND_LAB_APT_GET:-apt-get}
 STATE=/var/lib/stackmend-lab
 RUN=$STATE/run
 STAMPS=$STATE/stamps
@@ -161,7 +163,7 @@ preflight() { # before touching anything: root + Debian/apt
     err "You are $(id -un 2>/dev/null || echo "uid $(id -u)"). Nothing was changed. Re-run as root (e.g. sudo npm run lab -- $1)."
     bad=1
   fi
-  if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg >/dev/null 2>&1; then
+  if ! command -v "$APT_GET" >/dev/null 2>&1 || ! command -v dpkg >/dev/null 2>&1; then
     err "\`$1\` needs a Debian (bookworm) machine with apt-get and dpkg; none found. Nothing was changed."
     bad=1
   fi
@@ -195,10 +197,10 @@ do_install() {
   # shellcheck disable=SC2046
   if ! apt-cache show $(lab_packages) >/dev/null 2>&1; then
     say "apt package lists lack some packages: apt-get update"
-    apt-get update -q >>"$LOGS/apt.log" 2>&1
+    "$APT_GET" update -q >>"$LOGS/apt.log" 2>&1
   fi
   # shellcheck disable=SC2046
-  if ! DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=l apt-get install -y -q --no-install-recommends \
+  if ! DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=l "$APT_GET" install -y -q --no-install-recommends \
       -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold $(lab_packages) >>"$LOGS/apt.log" 2>&1; then
     tail -20 "$LOGS/apt.log" >&2
     err "apt-get install failed (full log: $LOGS/apt.log)"; exit 1
@@ -413,8 +415,8 @@ health_of() { # name -> text
   if [ -n "$code" ] && [ "$code" != 000 ] && [ "$code" -lt 500 ]; then echo "ok (HTTP $code)"; else echo "NOT ANSWERING (HTTP $code)"; fi
 }
 print_table() { # prints the table; returns non-zero if anything is unhealthy
-  local name tmp="$STATE/.health" rc=0
-  mkdir -p "$tmp"
+  local name tmp rc=0
+  tmp=$(mktemp -d)
   local pids=()
   for name in $(svc_names); do health_of "$name" >"$tmp/$name" & pids+=($!); done
   wait "${pids[@]}"
