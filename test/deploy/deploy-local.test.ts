@@ -76,6 +76,17 @@ describe('osls deploy to the local runtime', () => {
     expect(feed.response?.result).toMatchObject({ config: { minutes: 1 }, status: { active: true } });
   });
 
+  it('updates everything in place on a second deploy', async () => {
+    const again = await service.osls(['deploy'], env);
+    expect(again).toMatchObject({ code: 0 });
+
+    const versions = await Promise.all(functions.map(async (fn) => (await ow.actions.get({ name: `stackmend/${fn}` })).version));
+    expect(new Set(versions)).toEqual(new Set(['0.0.2']));
+    expect((await ow.rules.list()).length).toBe(chained.length + 3);
+    const feed = await readFeed({ name: '/whisk.system/alarms/interval', trigger: 'stackmend-reconcile' });
+    expect(feed.response?.result).toMatchObject({ status: { active: true } });
+  });
+
   it('answers `osls invoke` with the action result', async () => {
     const invoked = await service.osls(['invoke', '-f', 'notify', '-d', JSON.stringify({ probe: true })], env);
 
