@@ -14,12 +14,13 @@
  *               ["host", 1, "compute2"], ["memory_mb", 2, 64], ["state", 1, "deleted"], ["deleted_at", 4, "2026-11-23T01:37:37"]],
  *    "raw": {}, "message_signature": "c058035612543d85ca97ec07148ca58234c4f21b539005f155773cd9fed6c222"}}}
  * ```
- * The other `reason_data` variants were produced by running the installed aodh evaluators
- * (test/events/record/aodh-reason-data.py → test/events/aodh/generated-*.json):
+ * The other `reason_data` variants were produced by the installed aodh 15.0.0 evaluators and notifier
+ * (test/events/record/aodh-rule-alarms.py → test/events/aodh/generated-*.json):
  * `{"type": "threshold", "disposition": "outside", "count": 3, "most_recent": 92.5}` (no time, no resource id),
- * `{"type": "composite", "composition_form": "(rule1 or rule2)", "causative_rules": {"rule1": {<rule>}}}`,
- * `{"type": "loadbalancer_member_health", "count": 1, "most_recent": {<octavia member>}, "unhealthy_members": [...],
- *   "pool_id": "...", "stack_id": "...", "asg_id": "..."}`.
+ * `{"type": "composite", "composition_form": "(rule1 or rule2)", "causative_rules": {"rule1": {"metric": "cpu_util",
+ *   "resource_id": "3bd67d07-…", "resource_type": "instance", ..., "type": "gnocchi_resources_threshold"}}}`,
+ * `{"type": "loadbalancer_member_health", "count": 1, "most_recent": {<Octavia member>}, "unhealthy_members": [...],
+ *   "pool_id": "3c5a52c2-…", "stack_id": "4607368e-…", "asg_id": "0271f788-…"}`.
  */
 import * as z from 'zod';
 import { timestampSchema } from './time';

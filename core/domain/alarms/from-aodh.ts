@@ -4,10 +4,10 @@
  */
 import { InvalidPayloadError } from '../errors';
 import type { Incident } from '../incident';
-import type { AodhAlarm, AodhEvent } from './aodh';
+import type { AodhAlarm, AodhEvent, AodhReasonData } from './aodh';
 import { flatLabels, severityOf, stableHash } from './common';
 import { ReceiveTimeRequiredError } from './errors';
-import { type Delivery, type IntakeResult, ignored, incident, mergeResults, unresolved } from './result';
+import { type Delivery, type IntakeResult, type SubjectHints, ignored, incident, mergeResults, unresolved } from './result';
 import * as server from './server-events';
 import { isoUtc } from './time';
 
@@ -17,6 +17,7 @@ const keyOf = (alarm: AodhAlarm): string =>
     : `aodh:${alarm.alarm_id}:${alarm.current}:${stableHash([alarm.previous, alarm.reason_data])}`;
 
 type Base = Pick<Incident, 'key' | 'source' | 'transport' | 'severity' | 'alarm'>;
+type RuleReasonData = Exclude<AodhReasonData, { type: 'event' }>;
 
 export function fromAodh(alarm: AodhAlarm, delivery: Delivery): IntakeResult {
   const key = keyOf(alarm);
@@ -31,17 +32,13 @@ export function fromAodh(alarm: AodhAlarm, delivery: Delivery): IntakeResult {
     severity: severityOf(alarm.severity),
     alarm: { id: alarm.alarm_id, name: alarm.alarm_name },
   };
-  if (alarm.reason_data.type === 'event') return fromEventAlarm(name, alarm.reason_data.event, base);
-  return fromRuleAlarm(alarm, delivery, base);
+  const data = alarm.reason_data;
+  return data.type === 'event' ? fromEventAlarm(name, data.event, base) : fromRuleAlarm(alarm, data, delivery, base);
 }
 
 function fromEventAlarm(name: string, event: AodhEvent, base: Base): IntakeResult {
   const traits = flatLabels(event.traits.map(([trait, , value]) => [trait, value] as const));
-  const kind = (server.SERVER_DELETED_EVENTS as readonly string[]).includes(event.event_type)
-    ? 'server-deleted'
-    : (server.SERVER_UPDATE_EVENTS as readonly string[]).includes(event.event_type)
-      ? server.kindOfStateChange(traits.state, traits.old_state)
-      : { reason: `event ${event.event_type} is not a server deletion or a move to error/stopped` };
+  const kind = kindOfEvent(event.event_type, traits);
   if (typeof kind !== 'string') return ignored('aodh', `${name}: ${kind.reason}`, base.key);
   // Ceilometer's `host` trait is the publisher's host: nova-compute's for delete.end, but often
   // nova-conductor's or nova-api's for an update (test/events/aodh/generated-event-*: "vm"), so not the server's.
@@ -56,6 +53,14 @@ function fromEventAlarm(name: string, event: AodhEvent, base: Base): IntakeResul
   });
 }
 
+function kindOfEvent(eventType: string, traits: Record<string, string>): server.ServerKind | { reason: string } {
+  if ((server.SERVER_DELETED_EVENTS as readonly string[]).includes(eventType)) return 'server-deleted';
+  if ((server.SERVER_UPDATE_EVENTS as readonly string[]).includes(eventType)) {
+    return server.kindOfStateChange(traits.state, traits.old_state);
+  }
+  return { reason: `event ${eventType} is not a server deletion or a move to error/stopped` };
+}
+
 function serverOfTraits(traits: Record<string, string>, hostIsTheServers: boolean) {
   const serverId = traits.instance_id || traits.resource_id;
   if (!serverId) {
@@ -66,9 +71,7 @@ function serverOfTraits(traits: Record<string, string>, hostIsTheServers: boolea
 }
 
 /** Threshold, composite and load-balancer alarms: no event, no time of their own, rarely a server id. */
-function fromRuleAlarm(alarm: AodhAlarm, delivery: Delivery, base: Base): IntakeResult {
-  const data = alarm.reason_data;
-  if (data.type === 'event') throw new TypeError('event alarms are mapped by fromEventAlarm');
+function fromRuleAlarm(alarm: AodhAlarm, data: RuleReasonData, delivery: Delivery, base: Base): IntakeResult {
   if (!delivery.receivedAt) throw new ReceiveTimeRequiredError('aodh', data.type);
   const common = {
     ...base,
@@ -85,18 +88,22 @@ function fromRuleAlarm(alarm: AodhAlarm, delivery: Delivery, base: Base): Intake
     }
   }
   const lb = data.type === 'loadbalancer_member_health' ? data : undefined;
-  const members = lb?.unhealthy_members.map((m) => m.address ?? m.id).join(', ');
+  const where = lb ? ' or its load-balancer pool members' : '';
   return unresolved({
     ...common,
-    ...(lb ? { summary: `Aodh alarm "${alarm.alarm_name}": ${lb.count} load-balancer pool member(s) unhealthy (${members}).` } : {}),
-    reason: `an Aodh ${data.type} alarm names no server; look up alarm ${alarm.alarm_id}${lb ? ' or its pool members' : ''}`,
-    hints: {
-      alarmId: alarm.alarm_id,
-      ...(lb?.stack_id ? { stackId: lb.stack_id } : {}),
-      ...(lb?.asg_id ? { autoscalingGroupId: lb.asg_id } : {}),
-      ...(lb?.pool_id ? { poolId: lb.pool_id } : {}),
-      ...(lb ? { memberIds: lb.unhealthy_members.map((m) => m.id) } : {}),
-      ...(lb ? { memberAddresses: lb.unhealthy_members.flatMap((m) => (m.address ? [m.address] : [])) } : {}),
-    },
+    ...(lb ? { summary: `Aodh alarm "${alarm.alarm_name}": ${lb.count} load-balancer pool member(s) unhealthy.` } : {}),
+    reason: `an Aodh ${data.type} alarm names no server; look up alarm ${alarm.alarm_id}${where}`,
+    hints: { alarmId: alarm.alarm_id, ...(lb ? poolHints(lb) : {}) },
   });
+}
+
+/** What the Heat autohealing notifier (aodh/notifier/heat.py) uses to find the members: stack, group, member ids. */
+function poolHints(lb: Extract<RuleReasonData, { type: 'loadbalancer_member_health' }>): SubjectHints {
+  return {
+    ...(lb.stack_id ? { stackId: lb.stack_id } : {}),
+    ...(lb.asg_id ? { autoscalingGroupId: lb.asg_id } : {}),
+    ...(lb.pool_id ? { poolId: lb.pool_id } : {}),
+    memberIds: lb.unhealthy_members.map((m) => m.id),
+    memberAddresses: lb.unhealthy_members.flatMap((m) => (m.address ? [m.address] : [])),
+  };
 }

@@ -28,7 +28,10 @@ const legacy = (p: nova.NovaLegacyInstance): ServerFacts => ({
 
 /** The server notifications that can be incidents, each parsed strictly with its payload schema. */
 const SERVER_EVENTS = {
-  'instance.delete.end': (parse) => ({ ...versioned(parse(nova.novaInstanceActionSchema)['nova_object.data']), kind: 'server-deleted' }),
+  'instance.delete.end': (parse) => {
+    const data = parse(nova.novaInstanceActionSchema)['nova_object.data'];
+    return { ...versioned(data), kind: 'server-deleted' };
+  },
   'compute.instance.delete.end': (parse) => ({ ...legacy(parse(nova.novaLegacyInstanceSchema)), kind: 'server-deleted' }),
   'instance.update': (parse) => {
     const data = parse(nova.novaInstanceUpdateSchema)['nova_object.data'];

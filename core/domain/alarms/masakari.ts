@@ -9,7 +9,8 @@
  * {"notification": {"type": "COMPUTE_HOST", "hostname": "compute1", "generated_time": "2026-11-23T01:54:56.603660",
  *   "payload": {"event": "STOPPED", "host_status": "NORMAL", "cluster_status": "OFFLINE"}}}
  * ```
- * VM and PROCESS payloads (test/events/masakari/README.md says how they were produced):
+ * VM and PROCESS payloads, produced by the installed masakari-monitors 14.0.0 and its openstacksdk sender
+ * (test/events/record/masakari-monitors-notifications.py; sources cited in test/events/masakari/README.md):
  * `{"event": "LIFECYCLE", "instance_uuid": "...", "vir_domain_event": "STOPPED_FAILED"}` (instancemonitor),
  * `{"event": "STOPPED", "process_name": "nova-compute"}` (processmonitor).
  *
@@ -20,7 +21,6 @@
 import * as z from 'zod';
 import { timestampSchema } from './time';
 
-export const MASAKARI_TYPES = ['COMPUTE_HOST', 'VM', 'PROCESS'] as const;
 export const MASAKARI_EVENTS = ['STARTED', 'STOPPED'] as const;
 
 /** masakari/api/validation/parameter_types.py `hostname` */

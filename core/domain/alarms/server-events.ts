@@ -25,7 +25,8 @@ export type ServerKind = keyof typeof SERVER_KIND_WORDS;
  * `instance.update` for every task-state change, and a server already in ERROR is no news.
  */
 export function kindOfStateChange(state: string | undefined, oldState?: string | null): ServerKind | { reason: string } {
-  const kind = state && Object.hasOwn(SERVER_STATE_KINDS, state) ? SERVER_STATE_KINDS[state as keyof typeof SERVER_STATE_KINDS] : undefined;
+  const known = state !== undefined && Object.hasOwn(SERVER_STATE_KINDS, state);
+  const kind = known ? SERVER_STATE_KINDS[state as keyof typeof SERVER_STATE_KINDS] : undefined;
   if (!kind) return { reason: `server state is now "${state ?? '(none)'}", not error or stopped` };
   if (oldState === state) return { reason: `server was already "${state}" (task-state update, not a new failure)` };
   return kind;
