@@ -29,7 +29,10 @@ const BUDGET_BYTES = 200 * 1024;
  * Functions allowed past the budget. Every entry needs the reason, and the README must say it
  * too (issue 5). Example: { 'evacuate': { maxBytes: 240 * 1024, why: 'nova + placement clients' } }
  */
-const ALLOWANCES = {};
+const WHY = 'every step needs zod (~100 KB: all external input is parsed), ioredis (~115 KB: the state store of real deployments) and axios (~90 KB: the OpenStack client); see README "Bundle size"';
+const ALLOWANCES = Object.fromEntries(
+  ['classify-alarm', 'mark-unhealthy', 'stack-update', 'evacuate', 'notify'].map((n) => [n, { maxBytes: 460 * 1024, why: WHY }]),
+);
 
 /**
  * Modules replaced at bundle time. Both are pulled in by axios's Node build and are dead weight
@@ -42,6 +45,8 @@ const ALLOWANCES = {};
  */
 const STUBS = {
   'form-data': 'module.exports = globalThis.FormData;',
+  // yaml (~116 KB) only reads clouds.yaml for local runs; deployed actions get credentials in the os_auth parameter
+  yaml: `module.exports = { parse() { throw new Error('clouds.yaml is not read inside a deployed bundle: give the action the os_auth parameter (deploy/stages/*.yml)'); } };`,
   // debug's public surface (createDebug, .default, .enable…, instances with enabled/extend/log), silent
   debug: `function createDebug(namespace) {
     const d = function () {};
