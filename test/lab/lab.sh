@@ -129,7 +129,7 @@ start_svc() { # name
   local name=$1 argv=() p
   mapfile -t argv < <(svc_cmd "$name")
   printf '\n===== %s starting: %s\n' "$(date -u +%FT%TZ)" "${argv[*]}" >>"$LOGS/$name.log"
-  setsid nohup "${argv[@]}" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  setsid nohup "${argv[@]}" >>"$LOGS/$name.log" 2>&1 </dev/null 9>&- &
   p=$!
   echo "$p" >"$RUN/$name.pid"
   # the start time (in clock ticks since boot) tells our process from a later one that reuses the pid
@@ -225,12 +225,12 @@ do_infra() { # reuse RabbitMQ/MariaDB/Redis when they listen on 127.0.0.1; start
     printf '[mysqld]\nuser = mysql\nbind-address = 127.0.0.1\nmax_connections = 1000\nskip-name-resolve\n' \
       >/etc/mysql/mariadb.conf.d/99-stackmend-lab.cnf
     mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
-    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd 9>&-
   fi
-  if ! port_open 5672; then say "starting RabbitMQ"; rabbitmq-server -detached >>"$LOGS/rabbitmq-start.log" 2>&1; fi
+  if ! port_open 5672; then say "starting RabbitMQ"; rabbitmq-server -detached >>"$LOGS/rabbitmq-start.log" 2>&1 9>&-; fi
   if ! port_open 6379; then
     say "starting Redis"
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null 9>&-
   fi
   wait_port 3306 60 || { err "MariaDB does not listen on 127.0.0.1:3306"; exit 1; }
   wait_port 6379 10 || { err "Redis does not listen on 127.0.0.1:6379"; exit 1; }
@@ -563,17 +563,22 @@ cmd_reset() {
 }
 
 # ------------------------------------------------------------------------- entry
+lock() { # one lab command that changes things at a time (parallel `npm test` runs call up/reset)
+  exec 9>"$STATE/.lock"
+  flock -w 900 9 || { err "another lab command has held $STATE/.lock for 15 min"; exit 1; }
+}
+
 main() {
   local cmd=${1:-}
   [ $# -gt 0 ] && shift
   case $cmd in
-    up)          preflight up; mkdir -p "$STATE" "$RUN" "$STAMPS" "$LOGS" "$STATE/etc"; cmd_up ;;
+    up)          preflight up; mkdir -p "$STATE" "$RUN" "$STAMPS" "$LOGS" "$STATE/etc"; lock; cmd_up ;;
     status)      cmd_status ;;
-    down)        need_root down; cmd_down ;;
+    down)        need_root down; lock; cmd_down ;;
     logs)        cmd_logs "$@" ;;
-    reset)       cmd_reset ;;
-    kill-host)   cmd_kill_host "$@" ;;
-    revive-host) cmd_revive_host "$@" ;;
+    reset)       need_root reset; lock; cmd_reset ;;
+    kill-host)   host_arg "${1:-}" kill-host >/dev/null; need_root kill-host; lock; cmd_kill_host "$@" ;;
+    revive-host) host_arg "${1:-}" revive-host >/dev/null; need_root revive-host; lock; cmd_revive_host "$@" ;;
     -h|--help|help) usage ;;
     *) [ -n "$cmd" ] && err "unknown command: $cmd"; usage; exit 2 ;;
   esac
