@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../core/domain/log';
 import type { StepName } from '../core/domain/plan';
-import { fromOpenWhisk } from '../core/runtime/envelope';
+import { openwhiskMain } from '../core/runtime/adapters';
 import { jsonLogger } from '../core/runtime/log';
 import { openStore } from '../core/state';
 import type { StateStore } from '../core/state/store';
@@ -49,10 +49,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   const factory = depsFactory({ store, transport, log });
   for (const [name, step] of Object.entries(STEP_MODULES) as [StepName, (typeof STEP_MODULES)[StepName]][]) {
     whisk.registerAction(`${PACKAGE}/${name}`, {
-      main: async (params) => {
-        const res = await step.handle(fromOpenWhisk(params), factory);
-        return { statusCode: res.statusCode, headers: { 'Content-Type': 'application/json' }, body: res.body };
-      },
+      main: openwhiskMain(name, (req) => step.handle(req, factory)),
       annotations: { 'web-export': true, 'raw-http': true },
       parameters: o.parameters,
       timeoutMs: 60_000,

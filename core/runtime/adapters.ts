@@ -5,15 +5,27 @@
  */
 import middy from '@middy/core';
 import { fromLambda, fromOpenWhisk, type Request } from './envelope';
+import { errorResponse } from './errors';
 
 export type Response = { statusCode: number; headers?: Record<string, string>; body: unknown };
 export type Handler = (req: Request) => Promise<Response>;
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
-export function openwhiskMain(handler: Handler) {
+/** Unwraps the transport; an envelope that cannot be read (e.g. a body that is not JSON) is a 400, not a crash. */
+async function handleSafely(step: string, handler: Handler, unwrap: () => Request): Promise<Response> {
+  let req: Request;
+  try {
+    req = unwrap();
+  } catch (e) {
+    return errorResponse(step, e);
+  }
+  return handler(req);
+}
+
+export function openwhiskMain(step: string, handler: Handler) {
   return async function main(params: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await handler(fromOpenWhisk(params ?? {}));
+    const res = await handleSafely(step, handler, () => fromOpenWhisk(params ?? {}));
     return { statusCode: res.statusCode, headers: { ...JSON_HEADERS, ...res.headers }, body: res.body };
   };
 }
@@ -22,9 +34,9 @@ type LambdaEvent = Record<string, unknown>;
 const isHttpEvent = (e: LambdaEvent) => 'requestContext' in e || 'httpMethod' in e;
 
 /** Lambda gets its configuration once, from the STACKMEND_CONFIG variable (JSON), read at cold start. */
-export function lambdaHandler(handler: Handler, config: () => Record<string, unknown>) {
+export function lambdaHandler(step: string, handler: Handler, config: () => Record<string, unknown>) {
   return middy<LambdaEvent, unknown>().handler(async (event) => {
-    const res = await handler(fromLambda(event, config()));
+    const res = await handleSafely(step, handler, () => fromLambda(event, config()));
     if (isHttpEvent(event ?? {})) return { statusCode: res.statusCode, headers: { ...JSON_HEADERS, ...res.headers }, body: JSON.stringify(res.body) };
     return { statusCode: res.statusCode, body: res.body };
   });

@@ -4,9 +4,9 @@
  */
 import * as z from 'zod';
 import { toSchemaIssues } from '../../core/domain/alarms/issues';
-import { ConfigError, InvalidPayloadError, StackmendError } from '../../core/domain/errors';
+import { ConfigError, InvalidPayloadError } from '../../core/domain/errors';
+import { errorResponse } from '../../core/runtime/errors';
 import type { IncidentStatus, Outcome, StepName } from '../../core/domain/plan';
-import { OpenStackApiError, OpenStackUnreachableError } from '../../core/openstack/errors';
 import { lambdaConfigFromEnv, lambdaHandler, openwhiskMain, type Response } from '../../core/runtime/adapters';
 import { RuntimeConfigSchema } from '../../core/runtime/config';
 import { unwrapTransport, type Request } from '../../core/runtime/envelope';
@@ -65,7 +65,7 @@ export function defineStep<I>(def: StepDef<I>): Step {
       return errorResponse(def.name, e);
     }
   }
-  return { name: def.name, handle, main: openwhiskMain((r) => handle(r)), handler: lambdaHandler((r) => handle(r), lambdaConfigFromEnv) };
+  return { name: def.name, handle, main: openwhiskMain(def.name, (r) => handle(r)), handler: lambdaHandler(def.name, (r) => handle(r), lambdaConfigFromEnv) };
 }
 
 function parseInput<I>(def: StepDef<I>, body: unknown): I {
@@ -87,17 +87,4 @@ async function reconcile<I>(def: StepDef<I>, ctx: StepContext): Promise<StepResu
     }
   }
   return out.length ? out : [{ outcome: 'IGNORED', reason: 'reconcile: nothing due' }];
-}
-
-export function errorResponse(step: string, e: unknown): Response {
-  const err = e as Error;
-  const body: Record<string, unknown> = { step, error: err.name ?? 'Error', message: err.message };
-  if (e instanceof InvalidPayloadError) body.issues = e.issues;
-  if (e instanceof OpenStackApiError) Object.assign(body, { service: e.service, serviceStatus: e.status, requestId: e.requestId });
-  let statusCode = 500;
-  if (e instanceof OpenStackUnreachableError) statusCode = 503;
-  else if (e instanceof OpenStackApiError) statusCode = 502;
-  else if (e instanceof StackmendError) statusCode = e.status;
-  if (statusCode >= 500) body.changed = 'nothing that is not recorded in the incident timeline';
-  return { statusCode, body };
 }

@@ -92,3 +92,12 @@ describe('the platform adapters', () => {
     expect(res).toMatchObject({ statusCode: 400, body: { issues: [expect.objectContaining({ path: 'incident' })] } });
   });
 });
+
+describe('bodies that are not JSON', () => {
+  it('answer 400 through the OpenWhisk web action and the Lambda handler alike', async () => {
+    const ow = await classify.main({ __ow_method: 'post', __ow_headers: { 'content-type': 'text/plain' }, __ow_body: 'not json at all' });
+    const lambda = (await classify.handler({ httpMethod: 'POST', headers: {}, body: 'not json at all' } as never, {} as never)) as { statusCode: number; body: string };
+    expect(ow).toMatchObject({ statusCode: 400, body: { error: 'InvalidPayloadError' } });
+    expect(lambda.statusCode).toBe(400);
+  });
+});
