@@ -49,7 +49,8 @@ export const step = defineStep({
       const s = await advanceRoot(d, r, targets);
       if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: s.reason }];
       if (s.state === 'started') await d.incidents.record(incident, { step: 'stack-update', outcome: 'DISPATCHED', reason: s.reason, requestIds: s.requestId ? [s.requestId] : [] });
-      if (s.state === 'busy' || s.state === 'waiting' || s.state === 'started') waiting ??= s.reason;
+      if (s.state === 'busy' || s.state === 'waiting') waiting ??= s.reason;
+      if (s.state === 'started') waiting ??= `waiting for stack ${targets[0].root.name} to finish its update`;
       if (s.state === 'done' || s.state === 'failed') {
         const end = s.state === 'done' ? 'confirmed' : 'failed';
         await d.incidents.record(incident, { step: 'stack-update', outcome: s.state === 'done' ? 'DONE' : 'FAILED', reason: s.reason }, (cur) => ({
