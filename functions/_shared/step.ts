@@ -59,7 +59,7 @@ export function defineStep<I>(def: StepDef<I>): Step {
       const ctx: StepContext = { deps, req: { ...req, body }, rawBody: req.body, viaZaqar };
       const results = def.reconciles && ReconcileSchema.safeParse(body).success ? await reconcile(def, ctx) : await def.run(parseInput(def, body), ctx);
       for (const r of results) deps.log.info(`${def.name}: ${r.outcome}`, { step: def.name, outcome: r.outcome, incident: r.incident, reason: r.reason });
-      const first = results[0] ?? { outcome: 'IGNORED' as const, reason: 'nothing to do' };
+      const first = results[0] ?? { outcome: 'IGNORED' as const, reason: 'nothing to do (no due work)' };
       return { statusCode: OK_STATUS[first.outcome] ?? 200, body: { step: def.name, ...first, results } };
     } catch (e) {
       return errorResponse(def.name, e);
@@ -86,5 +86,5 @@ async function reconcile<I>(def: StepDef<I>, ctx: StepContext): Promise<StepResu
       out.push({ outcome: 'RESCHEDULED', incident, reason: `failed (${(e as Error).message}); retrying on a later reconcile` });
     }
   }
-  return out.length ? out : [{ outcome: 'IGNORED', reason: 'reconcile: nothing due' }];
+  return out; // nothing due: an empty, silent reconcile
 }
