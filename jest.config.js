@@ -8,4 +8,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'], // middy 6 is ESM-only
   testTimeout: 180000,
+  // The deploy tests run the built bundles inside the local OpenWhisk runtime, as warm containers:
+  // their state-store connections (Redis) stay open by design and would keep jest waiting.
+  forceExit: true,
 };
