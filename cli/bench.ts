@@ -6,15 +6,17 @@
  *   3. host failure with a pet: stackmend (fence evidence) vs Masakari
  *   4. cold start per function bundle (after `npm run build`)
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import axios from 'axios';
-import { createGroup, deleteAndTimeReplacement, member } from '../bench/heat-replace';
+import { createGroup, deleteAndTimeReplacement, member, type ReplacementTiming } from '../bench/heat-replace';
 import { bootPet, masakariEvacuation, stackmendEvacuation } from '../bench/host-failure';
 import { executionsSince, uploadWorkflow, waitExecutions, wireMember } from '../bench/mistral-chain';
 import { fmt, summarize, type Summary } from '../bench/stats';
+import { isTerminal } from '../core/domain/plan';
 import { connect } from '../core/openstack/cloud';
 import { loadCloudConfig } from '../core/openstack/config';
 import { jsonLogger } from '../core/runtime/log';
@@ -46,22 +48,23 @@ export async function bench(argv: string[]): Promise<number> {
     // 1. member replacement
     const sm = await createGroup(cloud, 'bench-stackmend');
     await arm(cloud, rt.store, sm, { via: 'http', url: rt.alarmUrl });
-    const smRuns: number[] = [];
+    const smRuns: ReplacementTiming[] = [];
     for (let i = 0; i < runs; i++) {
       await pause(AODH_CACHE_MS);
       smRuns.push(await deleteAndTimeReplacement(cloud, sm, await member(cloud, sm, String(i % 3))));
-      say(`stackmend replacement run ${i + 1}: ${smRuns[i]} ms`);
+      say(`stackmend replacement run ${i + 1}: ${JSON.stringify(smRuns[i])}`);
     }
     await uploadWorkflow(cloud);
     const mc = await createGroup(cloud, 'bench-mistral');
-    const mcRuns: number[] = [];
+    const mcRuns: ReplacementTiming[] = [];
     for (let i = 0; i < runs; i++) {
       await wireMember(cloud, mc, await member(cloud, mc, String(i % 3)), `${Date.now() % 100000}-${i}`);
       await pause(AODH_CACHE_MS);
       mcRuns.push(await deleteAndTimeReplacement(cloud, mc, await member(cloud, mc, String(i % 3))));
-      say(`Mistral chain replacement run ${i + 1}: ${mcRuns[i]} ms`);
+      say(`Mistral chain replacement run ${i + 1}: ${JSON.stringify(mcRuns[i])}`);
     }
-    results.replace = { stackmend: summarize(smRuns), mistralChain: summarize(mcRuns) };
+    results.replace = { stackmend: summarize(smRuns.map((r) => r.totalMs)), mistralChain: summarize(mcRuns.map((r) => r.totalMs)) };
+    results.repairStarted = { stackmend: summarize(smRuns.map((r) => r.startedMs)), mistralChain: summarize(mcRuns.map((r) => r.startedMs)) };
 
     // 2. duplicate delivery: the recorded Aodh alarm, 5 times into the chain's queue / 20 times to stackmend
     const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'events', 'aodh', 'event-webhook-2.json'), 'utf8'));
@@ -76,16 +79,17 @@ export async function bench(argv: string[]): Promise<number> {
     const alarm = structuredClone(recorded);
     alarm.reason_data.event.message_id = `bench-dup-${Date.now()}`;
     alarm.reason_data.event.traits = alarm.reason_data.event.traits.map((t: [string, number, string]) => (t[0] === 'instance_id' ? [t[0], t[1], dupVictim.serverId] : t));
-    const remediations = async () => (await rt.incidents.list()).filter((r) => r.decision?.verdict === 'replace').length;
-    const before = await remediations();
+    const forVictim = async () => (await rt.incidents.list()).filter((r) => r.incident.subject.type === 'server' && r.incident.subject.serverId === dupVictim.serverId);
     await pause(AODH_CACHE_MS);
-    await cloud.nova.deleteServer(dupVictim.serverId); // the real alarm fires too: 21 deliveries about one failure
+    await cloud.nova.deleteServer(dupVictim.serverId); // the real Aodh alarm fires too: 21 deliveries about one failure
+    await waitFor('the member gone from Nova', async () => cloud.nova.getServer(dupVictim.serverId).then(() => false, () => true), 60, 100);
     const answers = await Promise.all(Array.from({ length: 20 }, () => axios.post(rt.alarmUrl, alarm, { validateStatus: () => true })));
-    await waitFor('stackmend settled', async () => (await rt.incidents.list()).every((r) => r.status !== 'acting'), 120, 250);
+    await waitFor('the member replaced', async () => (await forVictim()).some((r) => r.status === 'resolved' || r.status === 'failed'), 120, 250);
+    await pause(2000); // let the real Aodh alarm arrive too
     const outcomes = answers.map((a) => a.data.outcome as string);
     results.duplicates = {
       mistralChain: { delivered: 5, executionsStarted: mistralExecs, finalStackStatus: (await cloud.heat.getStack(mc)).stack_status },
-      stackmend: { delivered: '20 copies + the real Aodh alarm', remediations: (await remediations()) - before, dispatched: outcomes.filter((o) => o === 'DISPATCHED').length, duplicate: outcomes.filter((o) => o === 'DUPLICATE').length, grouped: outcomes.filter((o) => o === 'GROUPED').length },
+      stackmend: { delivered: '20 copies + the real Aodh alarm', remediations: (await forVictim()).filter((r) => r.decision?.verdict === 'replace').length, stackUpdates: (await forVictim()).flatMap((r) => r.timeline).filter((e) => e.step === 'stack-update' && e.outcome === 'DISPATCHED').length, dispatched: outcomes.filter((o) => o === 'DISPATCHED').length, duplicate: outcomes.filter((o) => o === 'DUPLICATE').length, grouped: outcomes.filter((o) => o === 'GROUPED').length },
     };
     say(`duplicates: ${JSON.stringify(results.duplicates)}`);
 
@@ -96,6 +100,7 @@ export async function bench(argv: string[]): Promise<number> {
       const pet = await bootPet(cloud, `bench-pet-${i}`, 'compute1');
       evac.push(await stackmendEvacuation(cloud, rt.alarmUrl, pet, 'compute1'));
       say(`stackmend evacuation run ${i + 1}: ${evac[i]} ms`);
+      await waitFor('the host incident to close', async () => (await rt.incidents.list()).every((r) => isTerminal(r.status)), 60, 250);
       lab(['revive-host', 'compute1'], { quiet: true });
     }
     const masa: number[] = [];
@@ -122,7 +127,8 @@ export async function bench(argv: string[]): Promise<number> {
 
 async function coldStarts(): Promise<unknown> {
   const dist = path.join(__dirname, '..', 'dist');
-  if (!fs.existsSync(dist)) return 'skipped: run `npm run build` first';
+  const built = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build.mjs')], { encoding: 'utf8' });
+  if (built.status !== 0 && !fs.existsSync(dist)) return `skipped: npm run build failed: ${built.stderr.slice(-300)}`;
   const { measureColdStart } = require('../local/whisk/coldstart') as typeof import('../local/whisk/coldstart');
   const alarm = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'events', 'aodh', 'event-webhook-2.json'), 'utf8'));
   const out: Record<string, unknown> = {};
@@ -135,12 +141,14 @@ async function coldStarts(): Promise<unknown> {
 
 function report(r: Record<string, unknown>): string {
   const rep = r.replace as { stackmend: Summary; mistralChain: Summary } | undefined;
+  const rs = r.repairStarted as { stackmend: Summary; mistralChain: Summary } | undefined;
   const ev = r.evacuate as { stackmend: Summary; masakari: Summary } | undefined;
   const lines = [
     `# stackmend benchmark (${r.date}, ${r.host})`,
     '',
     '| scenario | stackmend | baseline |',
     '|---|---|---|',
+    rs ? `| ResourceGroup member deleted → Heat update started (the repair decided and sent) | ${fmt(rs.stackmend)} | Aodh→Zaqar→Mistral→Heat: ${fmt(rs.mistralChain)} |` : '',
     rep ? `| ResourceGroup member deleted → replacement ACTIVE, stack UPDATE_COMPLETE | ${fmt(rep.stackmend)} | Aodh→Zaqar→Mistral→Heat: ${fmt(rep.mistralChain)} |` : '',
     ev ? `| host killed + reported → pet ACTIVE on the other host | ${fmt(ev.stackmend)} | Masakari (${r.masakariConfig}): ${fmt(ev.masakari)} |` : '',
     `| identical alarm deliveries → remediations started | ${JSON.stringify((r.duplicates as { stackmend?: unknown })?.stackmend ?? 'n/a')} | ${JSON.stringify((r.duplicates as { mistralChain?: unknown })?.mistralChain ?? 'n/a')} |`,

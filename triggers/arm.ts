@@ -58,6 +58,10 @@ export async function arm(cloud: Cloud, store: StateStore, stackName: StackRef |
   const stale = existing.filter((a) => !wantedNames.has(a.name));
   for (const a of stale) await cloud.aodh.deleteAlarm(a.alarm_id);
   for (const o of servers) await store.put<Owner>(armedServerKey(o.serverId), { root, stack: o.stack, resourceName: o.resourceName });
+  const current = new Set(servers.map((o) => o.serverId));
+  for (const e of await store.list<Owner>('armed:server:')) {
+    if (e.value.root.id === root.id && !current.has(e.key.slice('armed:server:'.length))) await store.delete(e.key); // replaced servers
+  }
   await store.put(armedStackKey(root.id), { stack: root, target });
   return { stack: root, servers: servers.length, created, kept: wanted.length - created.length, removed: stale.map((a) => a.name) };
 }

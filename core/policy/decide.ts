@@ -41,6 +41,12 @@ function decideServer(f: Facts, p: Policy): Verdict {
   if (!s) return notify('unknown-server', 'the failed server is unknown to Nova and Heat: not managed by stackmend', 'notify');
   const stale = staleness(f, s);
   if (stale) return notify('stale-alarm', stale, 'ignore');
+  if (s.owner && s.heat?.rootStatus.startsWith('DELETE')) {
+    return notify('stack-being-deleted', `stack ${s.owner.root.name} is ${s.heat.rootStatus}: its servers go away on purpose`, 'ignore');
+  }
+  if (s.owner && s.heat && s.heat.currentServerId !== s.id) {
+    return notify('already-replaced', `resource "${s.owner.resourceName}" of ${s.owner.stack.name} already holds another server (${s.heat.currentServerId ?? 'none'}): nothing to replace`, 'ignore');
+  }
   const target = replaceTarget(s);
   if (target && p.replaceCattle) {
     return {

@@ -14,6 +14,8 @@ export type ServerFacts = {
   ramMb?: number;
   /** The Heat stack/resource that owns it, if any. */
   owner?: { root: StackRef; stack: StackRef; resourceName: string };
+  /** What Heat says now: the root stack's status, and the server the resource points at today. */
+  heat?: { rootStatus: string; currentServerId?: string };
 };
 
 export type HostFacts = {

@@ -33,13 +33,16 @@ export async function ownersOf(cloud: Cloud, store: StateStore, serverIds: strin
   return found;
 }
 
+/** Being deleted counts as gone: Nova's delete.end can race the DELETE it reports. */
+const isGone = (s: Server) => s.status === 'DELETED' || s.status === 'SOFT_DELETED' || s['OS-EXT-STS:task_state'] === 'deleting';
+
 const serverFacts = (s: Server, owner?: Owner): ServerFacts => ({
   id: s.id,
   name: s.name,
   host: hostOf(s),
   status: s.status,
   metadata: s.metadata,
-  gone: false,
+  gone: isGone(s),
   vcpus: s.flavor?.vcpus,
   ramMb: s.flavor?.ram,
   owner,
@@ -51,8 +54,20 @@ async function serverFactsFor(cloud: Cloud, store: StateStore, serverId: string)
     throw e;
   });
   const owner = (await ownersOf(cloud, store, [serverId])).get(serverId);
-  if (server) return serverFacts(server, owner);
-  return owner ? { id: serverId, metadata: {}, gone: true, owner } : undefined;
+  const facts = server ? serverFacts(server, owner) : owner ? { id: serverId, metadata: {}, gone: true, owner } : undefined;
+  return facts && owner ? { ...facts, heat: await heatView(cloud, owner) } : facts;
+}
+
+/** The owning root stack's status and the server its resource holds now (deleted stacks: DELETE_COMPLETE). */
+async function heatView(cloud: Cloud, owner: Owner): Promise<ServerFacts['heat']> {
+  const missing = (e: unknown) => {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  };
+  const root = await cloud.heat.getStack(owner.root).catch(missing);
+  if (!root) return { rootStatus: 'DELETE_COMPLETE' };
+  const res = await cloud.heat.getResource(owner.stack, owner.resourceName).catch(missing);
+  return { rootStatus: root.stack_status, currentServerId: res?.physical_resource_id ?? undefined };
 }
 
 async function hostFactsFor(cloud: Cloud, store: StateStore, host: string): Promise<HostFacts> {

@@ -72,13 +72,17 @@ async function confirm(d: Deps, r: IncidentRecord, host: string): Promise<number
   const waiting: string[] = [];
   const ended: Record<string, 'confirmed' | 'failed'> = {};
   for (const s of evacuateTargets(r).filter((t) => r.progress[t.serverId] === 'requested')) {
-    const srv = await d.cloud().nova.getServer(s.serverId);
-    if (srv.status === 'ACTIVE' && hostOf(srv) !== host && !srv['OS-EXT-STS:task_state']) ended[s.serverId] = 'confirmed';
+    const srv = await d.cloud().nova.getServer(s.serverId).catch((e) => {
+      if (e instanceof NotFoundError) return undefined; // deleted meanwhile: nothing left to evacuate
+      throw e;
+    });
+    if (!srv) ended[s.serverId] = 'failed';
+    else if (srv.status === 'ACTIVE' && hostOf(srv) !== host && !srv['OS-EXT-STS:task_state']) ended[s.serverId] = 'confirmed';
     else if (srv.status === 'ERROR') ended[s.serverId] = 'failed';
     else waiting.push(s.serverId);
   }
   if (Object.keys(ended).length) {
-    const list = Object.entries(ended).map(([id, p]) => `${id} ${p === 'confirmed' ? 'ACTIVE on another host' : 'ERROR'}`);
+    const list = Object.entries(ended).map(([id, p]) => `${id} ${p === 'confirmed' ? 'ACTIVE on another host' : 'ERROR or deleted'}`);
     await d.incidents.record(r.key, { step: 'evacuate', outcome: 'DONE', reason: `evacuated: ${list.join(', ')}` }, (cur) => ({ progress: { ...cur.progress, ...ended } }));
   }
   return waiting.length;
