@@ -1,7 +1,7 @@
 /**
  * Every call of the OpenStack client core against the real lab services, including the
  * refusals stackmend relies on: evacuate while the source compute is up → SourceHostStillUpError;
- * mark_unhealthy on a busy resource → ResourceBusyError (409); un-forcing too early → 400.
+ * mark_unhealthy on a busy resource → ResourceBusyError (409). (Un-forcing too early: recorded 400 in test/unit/openstack.)
  */
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '../../cli/wait';
