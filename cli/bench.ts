@@ -43,7 +43,7 @@ export async function bench(argv: string[]): Promise<number> {
   results.masakariConfig = masakariEnv;
   const cloud = connect(loadCloudConfig({ cloud: 'stackmend-lab' }));
   const token = randomBytes(8).toString('hex');
-  const rt = await startLocalRuntime({ port: 0, parameters: { cloud: 'stackmend-lab', state_url: `file:${fs.mkdtempSync(path.join(os.tmpdir(), 'sm-bench-'))}`, webhook_token: token }, log: jsonLogger({ level: 'error' }), tickSec: 0.25 });
+  const rt = await startLocalRuntime({ port: 0, parameters: { cloud: 'stackmend-lab', state_url: `file:${fs.mkdtempSync(path.join(os.tmpdir(), 'sm-bench-'))}`, webhook_token: token, policy: { repeatThreshold: 1000 } /* the bench fails the same host on purpose */ }, log: jsonLogger({ level: 'error' }), tickSec: 0.25 });
   try {
     // 1. member replacement
     const sm = await createGroup(cloud, 'bench-stackmend');
