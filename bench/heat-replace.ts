@@ -3,19 +3,11 @@
  * Nova DELETE of a ResourceGroup member until its replacement is ACTIVE and the root stack
  * is UPDATE_COMPLETE.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { waitFor } from '../cli/wait';
 import type { Cloud } from '../core/openstack/cloud';
 import type { StackRef } from '../core/openstack/heat';
 
-const TEMPLATE = fs.readFileSync(path.join(__dirname, '..', 'examples', 'heat', 'group.yaml'), 'utf8');
-
-export async function createGroup(cloud: Cloud, name: string): Promise<StackRef> {
-  const ref = await cloud.heat.createStack(name, TEMPLATE);
-  await waitFor(`${name} CREATE_COMPLETE`, async () => (await cloud.heat.getStack(ref)).stack_status === 'CREATE_COMPLETE', 180);
-  return ref;
-}
+export { createGroup } from '../cli/scenario';
 
 export type Member = { serverId: string; resourceName: string; stack: StackRef };
 

@@ -3,12 +3,11 @@
  * servers (armed) and a pet server → delete one group member, kill the pet's host (with fence
  * evidence from the "host monitor") → a readable timeline as it heals → exit 0 when healthy.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import axios from 'axios';
 import type { IncidentRecord } from '../core/domain/plan';
-import { connect, type Cloud } from '../core/openstack/cloud';
+import { connect } from '../core/openstack/cloud';
 import { loadCloudConfig } from '../core/openstack/config';
 import { hostOf } from '../core/openstack/nova';
 import { jsonLogger } from '../core/runtime/log';
@@ -16,18 +15,11 @@ import { arm } from '../triggers/arm';
 import { parse } from './args';
 import { lab } from './lab';
 import { startLocalRuntime, type LocalRuntime } from './local-runtime';
+import { bootPet, createGroup, fencedNow, hostDownNotification } from './scenario';
 import { formatEntry } from './timeline';
 import { waitFor } from './wait';
 
 const say = (s: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${s}\n`);
-
-async function bootPet(cloud: Cloud, host: string): Promise<string> {
-  const image = await cloud.glance.findImage('fake-img');
-  if (!image) throw new Error('image fake-img is missing: run `npm run lab -- up`');
-  const s = await cloud.nova.createServer({ name: 'demo-pet-db', imageRef: image.id, flavorRef: '1', availabilityZone: `nova:${host}`, metadata: { HA_Enabled: 'True' } });
-  await waitFor(`pet server ACTIVE on ${host}`, async () => (await cloud.nova.getServer(s.id)).status === 'ACTIVE', 60);
-  return s.id;
-}
 
 /** Prints each new timeline entry of every incident until `done` says stop. */
 async function follow(rt: LocalRuntime, done: (all: IncidentRecord[]) => boolean, timeoutSec: number): Promise<IncidentRecord[]> {
@@ -63,10 +55,8 @@ export async function demo(argv: string[]): Promise<number> {
   });
   try {
     say(`2/6 serve: functions hosted as web actions at ${rt.url('classify-alarm').replace(/classify-alarm$/, '<function>')}`);
-    const template = fs.readFileSync(path.join(__dirname, '..', 'examples', 'heat', 'group.yaml'), 'utf8');
-    const stack = await cloud.heat.createStack(`demo-web-${Date.now() % 100000}`, template);
-    await waitFor(`stack ${stack.name} CREATE_COMPLETE`, async () => (await cloud.heat.getStack(stack)).stack_status === 'CREATE_COMPLETE', 120);
-    const petId = await bootPet(cloud, 'compute1');
+    const stack = await createGroup(cloud, `demo-web-${Date.now() % 100000}`);
+    const petId = await bootPet(cloud, 'demo-pet-db', 'compute1');
     const armed = await arm(cloud, rt.store, stack, { via: 'http', url: rt.alarmUrl });
     say(`3/6 armed ${stack.name}: ${armed.servers} servers, ${armed.created.length} Aodh event alarms → classify-alarm; pet server ${petId} (HA_Enabled=True) on compute1`);
     const before = await cloud.heat.listServers(stack);
@@ -76,9 +66,7 @@ export async function demo(argv: string[]): Promise<number> {
     await cloud.nova.deleteServer(victim.serverId);
     say('    failure 2: killing nova-compute on compute1 (the pet\'s host); the host monitor reports it, fenced (powered off)');
     lab(['kill-host', 'compute1'], { quiet: true });
-    await axios.post(rt.alarmUrl, {
-      notification: { type: 'COMPUTE_HOST', hostname: 'compute1', generated_time: new Date().toISOString().replace('Z', ''), payload: { event: 'STOPPED', host_status: 'NORMAL', cluster_status: 'OFFLINE', fenced: { by: 'demo host monitor (IPMI power off)', method: 'power-off', at: new Date().toISOString() } } },
-    });
+    await axios.post(rt.alarmUrl, hostDownNotification('compute1', fencedNow('demo host monitor (IPMI power off)')));
     say('5/6 timeline (from the incident records):');
     const all = await follow(rt, (rs) => rs.filter((r) => r.status === 'resolved').length >= 2 || rs.some((r) => r.status === 'failed'), 180);
     const after = await cloud.heat.listServers(stack);

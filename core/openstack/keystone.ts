@@ -105,9 +105,11 @@ export class KeystoneSession implements TokenSource {
     return t.projectId;
   }
 
-  /** Keystone calls stackmend itself makes (trust clean-up) go through the same retrying client. */
+  private identityHttp?: ServiceHttp;
+  /** Keystone's API with this session's token (trust clean-up), through the same retrying client. */
   get identity(): ServiceHttp {
-    return new ServiceHttp({ service: 'keystone', baseUrl: async () => this.config.authUrl, auth: this, log: this.o.log, timeoutMs: this.o.timeoutMs });
+    this.identityHttp ??= new ServiceHttp({ service: 'keystone', baseUrl: async () => this.config.authUrl, auth: this, log: this.o.log, timeoutMs: this.o.timeoutMs });
+    return this.identityHttp;
   }
 
   private async issue(): Promise<Token> {

@@ -4,20 +4,12 @@
  * fence assertion the pet is evacuated and ACTIVE on the other host; without a healthy host
  * with room the evacuation is held.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import axios from 'axios';
+import { fencedNow, hostDownNotification, type Fenced } from '../../cli/scenario';
 import { hostOf } from '../../core/openstack/nova';
 import { bootServer, harness, lab, resetLab, settledStatus, waitFor, waitIncident, type Harness } from './support';
 
-/** The recorded Masakari COMPUTE_HOST notification, for `host`, generated now. */
-function hostDown(host: string, fenced?: Record<string, string>) {
-  const n = JSON.parse(fs.readFileSync(path.join(__dirname, '../events/masakari/run1-compute-host.json'), 'utf8'));
-  n.notification.hostname = host;
-  n.notification.generated_time = new Date().toISOString().replace('Z', '');
-  if (fenced) n.notification.payload.fenced = fenced;
-  return n;
-}
+const hostDown = (host: string, fenced?: Fenced) => hostDownNotification(host, fenced);
 
 const post = (h: Harness, body: unknown) => axios.post(h.rt.alarmUrl, body, { validateStatus: () => true });
 const service = async (h: Harness, host: string) => (await h.cloud.nova.listComputeServices(host))[0];
@@ -67,7 +59,7 @@ describe('evacuating the pets of a failed host', () => {
   it('holds when no healthy enabled host can receive the servers (compute1 is down too)', async () => {
     const pet2 = await bootServer(h.cloud, 'e2e-pet-2', 'compute2', { HA_Enabled: 'True' });
     lab(['kill-host', 'compute2'], { quiet: true });
-    const res = await post(h, hostDown('compute2', { by: 'e2e ipmi', method: 'power-off', at: new Date().toISOString() }));
+    const res = await post(h, hostDown('compute2', fencedNow('e2e ipmi')));
     expect(res.data).toMatchObject({ outcome: 'HELD_FOR_APPROVAL', details: { decision: { rule: 'no-spare-capacity' } } });
     expect(hostOf(await h.cloud.nova.getServer(pet2))).toBe('compute2');
     expect(await service(h, 'compute2')).toMatchObject({ forced_down: false });
@@ -80,7 +72,7 @@ describe('evacuating the pets of a failed host', () => {
     const pet3 = await bootServer(h.cloud, 'e2e-pet-3', 'compute1', { HA_Enabled: 'True' });
     lab(['kill-host', 'compute1'], { quiet: true });
     const t0 = Date.now();
-    const res = await post(h, hostDown('compute1', { by: 'e2e ipmi', method: 'power-off', at: new Date().toISOString() }));
+    const res = await post(h, hostDown('compute1', fencedNow('e2e ipmi')));
     expect(res.data).toMatchObject({ outcome: 'DISPATCHED', details: { decision: { verdict: 'evacuate' } } });
     await waitFor('pet ACTIVE on compute2', async () => {
       const s = await h.cloud.nova.getServer(pet3);

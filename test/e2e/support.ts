@@ -12,7 +12,6 @@ import { silentLogger } from '../../core/domain/log';
 import type { IncidentRecord } from '../../core/domain/plan';
 import { connect, type Cloud } from '../../core/openstack/cloud';
 import { loadCloudConfig } from '../../core/openstack/config';
-import type { StackRef } from '../../core/openstack/heat';
 import { startHookListener, type HookListener } from '../support/hook-listener';
 
 export const CLOUD = 'stackmend-lab';
@@ -35,24 +34,7 @@ export async function harness(parameters: Record<string, unknown> = {}): Promise
   return { rt, hooks, cloud: cloud(), stateDir, close: async () => (await rt.close(), await hooks.close()) };
 }
 
-export const GROUP_TEMPLATE = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'heat', 'group.yaml'), 'utf8');
-
-export async function createGroup(c: Cloud, name: string, count = 3): Promise<StackRef> {
-  const ref = await c.heat.createStack(name, GROUP_TEMPLATE, { count });
-  await waitFor(`stack ${name} CREATE_COMPLETE`, async () => {
-    const s = await c.heat.getStack(ref);
-    if (s.stack_status.endsWith('FAILED')) throw new Error(`${name}: ${s.stack_status} ${s.stack_status_reason}`);
-    return s.stack_status === 'CREATE_COMPLETE';
-  }, 120);
-  return ref;
-}
-
-export async function bootServer(c: Cloud, name: string, host: string, metadata?: Record<string, string>): Promise<string> {
-  const image = await c.glance.findImage('fake-img');
-  const s = await c.nova.createServer({ name, imageRef: image!.id, flavorRef: '1', availabilityZone: `nova:${host}`, metadata });
-  await waitFor(`${name} ACTIVE`, async () => (await c.nova.getServer(s.id)).status === 'ACTIVE', 60, 250);
-  return s.id;
-}
+export { bootServer, createGroup } from '../../cli/scenario';
 
 export async function waitIncident(rt: LocalRuntime, match: (r: IncidentRecord) => boolean, timeoutSec = 120): Promise<IncidentRecord> {
   let found: IncidentRecord | undefined;

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { waitFor as pollUntil } from '../../cli/wait';
 
 export const LAB_SH = join(__dirname, '..', 'lab', 'lab.sh');
 export const LAB_STATE_DIR = '/var/lib/stackmend-lab';
@@ -148,11 +149,7 @@ export async function waitFor<T>(
   what: string,
   { timeoutMs = 60_000, intervalMs = 500 } = {},
 ): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+  let value: T | undefined;
+  await pollUntil(what, async () => !!(value = (await fn()) || undefined), timeoutMs / 1000, intervalMs);
+  return value as T;
 }
