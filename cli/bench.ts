@@ -41,7 +41,7 @@ export async function bench(argv: string[]): Promise<number> {
   lab(['up'], { quiet: true });
   lab(['reset'], { quiet: true });
   const masakariEnv = fs.existsSync('/var/lib/stackmend-lab/masakari.env') ? fs.readFileSync('/var/lib/stackmend-lab/masakari.env', 'utf8').trim() : 'unknown';
-  results.masakariConfig = masakariEnv;
+  results.masakariConfig = masakariEnv.split('\n').filter((l) => l.startsWith('MASAKARI') || l.startsWith('NOVA_SERVICE_DOWN')).join(', ');
   const cloud = connect(loadCloudConfig({ cloud: 'stackmend-lab' }));
   const token = randomBytes(8).toString('hex');
   const rt = await startLocalRuntime({ port: 0, parameters: { cloud: 'stackmend-lab', state_url: `file:${fs.mkdtempSync(path.join(os.tmpdir(), 'sm-bench-'))}`, webhook_token: token, policy: { repeatThreshold: 1000 } /* the bench fails the same host on purpose */ }, log: jsonLogger({ level: 'error' }), tickSec: 0.25 });
