@@ -1,0 +1,25 @@
+/** The stackmend command's contract with shells and CI: usage, exit codes, JSON on stdout. */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const BIN = path.join(__dirname, '..', '..', 'bin', 'stackmend.cjs');
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+describe('stackmend CLI', () => {
+  it('prints usage and exits 0 for help, 2 for an unknown command', () => {
+    expect(run('help')).toMatchObject({ status: 0, stdout: expect.stringContaining('Usage: stackmend <command>') });
+    expect(run('frobnicate')).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+  });
+
+  it('exits 2 with the zod issues as JSON for an alarm it cannot read, touching no cloud', () => {
+    const r = run('invoke', 'classify-alarm', '--data', '{"hello":1}', '--state', 'memory:');
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: 'InvalidPayloadError', issues: expect.any(Array) });
+  });
+
+  it('exits 2 for bad flags and for --data that is not JSON', () => {
+    expect(run('invoke', 'notify', '--data', '{nope')).toMatchObject({ status: 2, stderr: expect.stringContaining('--data is not JSON') });
+    expect(run('invoke', 'notify', '--bogus')).toMatchObject({ status: 2 });
+    expect(run('approve', 'some-incident')).toMatchObject({ status: 2, stderr: expect.stringContaining('--fenced-by') });
+  });
+});
