@@ -1,6 +1,7 @@
 /** lab.sh's command line: usage errors, the root/apt preflight, status. Changes nothing in the cloud. */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAB_SH, LAB_STATE_DIR, lab } from '../support/lab';
 
@@ -31,7 +32,12 @@ describe('npm run lab -- <command>', () => {
         .map((p) => `${p}:${statSync(p).mtimeMs}:${statSync(p).isDirectory() ? readdirSync(p).join(',') : ''}`)
         .join('\n');
     const before = snapshot();
-    const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'bash', LAB_SH, 'up'], {
+    // nobody may not be able to read the clone (CI's may sit in a 0700 directory): run a readable copy
+    const dir = mkdtempSync(join(tmpdir(), 'lab-nonroot-'));
+    chmodSync(dir, 0o755);
+    copyFileSync(LAB_SH, join(dir, 'lab.sh'));
+    chmodSync(join(dir, 'lab.sh'), 0o644);
+    const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'bash', join(dir, 'lab.sh'), 'up'], {
       encoding: 'utf8',
     });
     expect(r.status).not.toBe(0);
