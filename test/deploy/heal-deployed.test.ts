@@ -71,6 +71,10 @@ describe('the deployed functions heal the lab', () => {
     await waitFor('notify to run (fired by the stackmend-notify trigger)', async () => whisk.activations().some((a) => a.name === 'notify'), 30, 250);
     const ran = new Set(whisk.activations().map((a) => a.name));
     for (const fn of ['classify-alarm', 'mark-unhealthy', 'stack-update', 'notify', 'stackmend-mark-unhealthy', 'stackmend-stack-update', 'stackmend-notify']) expect(ran).toContain(fn);
+    // the operator was told through the stage's Zaqar queue
+    let told: unknown[] = [];
+    await waitFor('the notice in Zaqar', async () => (told = (await cloud.zaqar.claim('stackmend-deployed-notify', { limit: 10 })).map((m) => m.body)).length > 0, 30, 500);
+    expect(told).toEqual(expect.arrayContaining([expect.objectContaining({ incident: r.key, status: 'resolved', title: expect.stringMatching(/healed/) })]));
   });
 
   it('answers `osls invoke` with the action result', async () => {
