@@ -43,3 +43,14 @@ export async function maintenance(argv: string[]): Promise<number> {
   process.stdout.write(`maintenance ${mode} for ${subject}\n`);
   return 0;
 }
+
+/** `stackmend dismiss <incident> --reason …`: an operator closes an incident stackmend holds open. */
+export async function dismiss(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { reason: { type: 'string' } });
+  if (!positionals[0] || !values.reason) throw new UsageError('dismiss needs <incident> and --reason "…" (kept in the audit log)');
+  await withIncidents(values, async (i) => {
+    const r = await i.record(positionals[0], { step: 'notify', outcome: 'IGNORED', reason: `dismissed by an operator: ${values.reason}` }, () => ({ status: 'ignored' }));
+    process.stdout.write(`${r.key} dismissed (was holding open: it no longer counts toward the circuit breaker)\n`);
+  });
+  return 0;
+}

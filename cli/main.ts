@@ -17,6 +17,8 @@ Usage: stackmend <command> [options]
   approve <incident> --fenced-by WHO [--method power-off|isolated]
                              assert a host is fenced and let a held evacuation proceed
   incidents [--json]         incidents and their timelines; audit [--json]: the audit log
+  dismiss <incident> --reason "…"
+                             close an incident held open (it counts toward the circuit breaker)
   maintenance on|off <host|stack-id>
   demo                       bring the lab up and heal a real cloud end to end
   bench                      benchmarks (stackmend vs the Mistral chain and Masakari)
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   incidents: async () => (require('./incidents') as typeof import('./incidents')).incidents,
   audit: async () => (require('./incidents') as typeof import('./incidents')).audit,
   maintenance: async () => (require('./incidents') as typeof import('./incidents')).maintenance,
+  dismiss: async () => (require('./incidents') as typeof import('./incidents')).dismiss,
   demo: async () => (require('./demo') as typeof import('./demo')).demo,
   bench: async () => (require('./bench') as typeof import('./bench')).bench,
 };

@@ -21,5 +21,10 @@ describe('stackmend CLI', () => {
     expect(run('invoke', 'notify', '--data', '{nope')).toMatchObject({ status: 2, stderr: expect.stringContaining('--data is not JSON') });
     expect(run('invoke', 'notify', '--bogus')).toMatchObject({ status: 2 });
     expect(run('approve', 'some-incident')).toMatchObject({ status: 2, stderr: expect.stringContaining('--fenced-by') });
+    expect(run('dismiss', 'some-incident')).toMatchObject({ status: 2, stderr: expect.stringContaining('--reason') });
+  });
+
+  it('refuses to dismiss an incident it does not know, with a hint', () => {
+    expect(run('dismiss', 'nope', '--reason', 'test', '--state', 'memory:')).toMatchObject({ status: 1, stderr: expect.stringContaining('not in the state store') });
   });
 });
