@@ -90,11 +90,11 @@ async function hostFactsFor(cloud: Cloud, store: StateStore, host: string): Prom
   };
 }
 
-/** Evidence that the host is fenced: the alarm's own, an operator's, or Nova's forced_down flag. */
-export function fenceEvidence(i: Incident, host: HostFacts | undefined, approved?: FenceEvidence, now = new Date()): FenceEvidence | undefined {
+/** Evidence that the host is fenced: an operator's, the alarm's own, or Nova's forced_down flag. */
+export function fenceEvidence(i: Incident, forcedDown: boolean | undefined, approved?: FenceEvidence, now = new Date()): FenceEvidence | undefined {
   if (approved) return approved;
   if (i.fence) return i.fence;
-  if (host?.service?.forcedDown) return { by: 'nova (service forced_down by an operator)', method: 'forced-down', at: now.toISOString() };
+  if (forcedDown) return { by: 'nova (service forced_down by an operator)', method: 'forced-down', at: now.toISOString() };
   return undefined;
 }
 
@@ -108,7 +108,7 @@ export async function gatherFacts(i: Incident, d: { cloud: Cloud; store: StateSt
     incident: i,
     server,
     host,
-    fence: fenceEvidence(i, host, undefined, new Date(d.now())),
+    fence: fenceEvidence(i, host?.service?.forcedDown, undefined, new Date(d.now())),
     openIncidents: (await d.incidents.openCount()) + 1,
     repeats: await d.incidents.countRepeat(i, d.policy.repeatWindowSec),
     coveringHostIncident: serverHost && i.subject.type === 'server' ? await d.incidents.openHostIncident(serverHost) : undefined,

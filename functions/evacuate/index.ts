@@ -9,7 +9,7 @@ import * as z from 'zod';
 import type { FenceEvidence } from '../../core/domain/incident';
 import type { IncidentRecord } from '../../core/domain/plan';
 import { NotFoundError } from '../../core/openstack/errors';
-import { hostOf } from '../../core/openstack/nova';
+import { hostOf, type ComputeService } from '../../core/openstack/nova';
 import type { Deps } from '../_shared/deps';
 import { fenceEvidence } from '../_shared/facts';
 import { alreadyOver, evacuateTargets, replaceTargets, reschedule, resolveIfFinished } from '../_shared/progress';
@@ -28,18 +28,16 @@ async function hold(d: Deps, r: IncidentRecord, reason: string): Promise<StepRes
 }
 
 /** Force the compute service down (Nova's fence flag) and disable it, each only if not already so. */
-async function isolateHost(d: Deps, r: IncidentRecord, host: string): Promise<string[]> {
+async function isolateHost(d: Deps, r: IncidentRecord, svc: ComputeService): Promise<string[]> {
   const nova = d.cloud().nova;
-  const [svc] = await nova.listComputeServices(host);
-  if (!svc) throw new NotFoundError({ service: 'nova', status: 404, method: 'GET', url: `os-services?host=${host}` }, `no nova-compute service on host ${host}`);
   const done: string[] = [];
   if (!svc.forced_down) {
     await nova.forceDown(svc.id);
-    done.push(`forced down ${host}`);
+    done.push(`forced down ${svc.host}`);
   }
   if (svc.status === 'enabled') {
     await nova.disableService(svc.id, `stackmend: host failure (incident ${r.key})`);
-    done.push(`disabled ${host}`);
+    done.push(`disabled ${svc.host}`);
   }
   return done;
 }
@@ -99,13 +97,15 @@ export const step = defineStep({
     if (r.plan?.action !== 'evacuate') return [{ outcome: 'IGNORED', incident, reason: `incident plan is ${r.plan?.action ?? 'none'}, not an evacuation` }];
     const host = r.plan.host;
     if (r.progress[`host:${host}`] !== 'confirmed') {
-      const [svc] = await d.cloud().nova.listComputeServices(host);
-      const fence: FenceEvidence | undefined = approved ?? r.fence ?? fenceEvidence(r.incident, svc && { host, servers: [], spareHosts: [], service: { id: svc.id, state: svc.state, status: svc.status, forcedDown: svc.forced_down } }, undefined, new Date(d.now()));
+      const services = await d.cloud().nova.listComputeServices();
+      const svc = services.find((s) => s.host === host);
+      if (!svc) throw new NotFoundError({ service: 'nova', status: 404, method: 'GET', url: 'os-services' }, `no nova-compute service on host ${host}`);
+      const fence: FenceEvidence | undefined = approved ?? r.fence ?? fenceEvidence(r.incident, svc.forced_down, undefined, new Date(d.now()));
       if (!fence) return hold(d, r, `no evidence that ${host} is powered off or isolated: nothing evacuated. Fence it, then approve with \`stackmend approve ${incident} --fenced-by <who> --method power-off\``);
-      const spare = (await d.cloud().nova.listComputeServices()).filter((s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down);
+      const spare = services.filter((s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down);
       if (spare.length === 0) return hold(d, r, `no healthy enabled compute host can receive the servers of ${host}: evacuating would only turn them into ERROR`);
       if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: `would force down and disable ${host}, evacuate ${evacuateTargets(r).length} server(s) to ${spare.map((s) => s.host).join('/')}` }];
-      const did = await isolateHost(d, r, host);
+      const did = await isolateHost(d, r, svc);
       r = await d.incidents.record(incident, { step: 'evacuate', outcome: 'DONE', reason: `fence evidence: ${fence.method} by ${fence.by}; ${did.join(', ') || `${host} already forced down and disabled`}` }, (cur) => ({
         status: 'acting',
         fence,
