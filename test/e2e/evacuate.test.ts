@@ -21,8 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
-  lab(['revive-host', 'compute1'], { quiet: true });
-  lab(['revive-host', 'compute2'], { quiet: true });
+  resetLab(); // revives both computes, un-forces and re-enables them for the next test file
 });
 
 describe('evacuating the pets of a failed host', () => {

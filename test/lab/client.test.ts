@@ -4,6 +4,7 @@
  * mark_unhealthy on a busy resource → ResourceBusyError (409). (Un-forcing too early: recorded 400 in test/unit/openstack.)
  */
 import { randomUUID } from 'node:crypto';
+import { lab } from '../../cli/lab';
 import { waitFor } from '../../cli/wait';
 import { connect, type Cloud } from '../../core/openstack/cloud';
 import { loadCloudConfig } from '../../core/openstack/config';
@@ -15,6 +16,7 @@ import { presignedAction } from '../../core/openstack/zaqar';
 const c: Cloud = connect(loadCloudConfig({ cloud: 'stackmend-lab' }));
 const tag = `client-${Date.now() % 100000}`;
 const cleanup: (() => Promise<unknown>)[] = [];
+beforeAll(() => lab(['reset'], { quiet: true })); // both computes up, enabled and un-forced, whatever ran before
 afterAll(async () => {
   for (const f of cleanup.reverse()) await f().catch(() => undefined);
 });
