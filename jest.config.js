@@ -1,10 +1,17 @@
-/** Unit tests (test/unit) run anywhere; lab tests (test/lab, test/e2e) need `npm run lab -- up`. */
+/** Unit tests (test/unit) run anywhere; lab tests (test/lab, test/e2e, test/deploy) need `npm run lab -- up`. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.[tj]sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    // transpile only (tsconfig's isolatedModules); `npm run typecheck` is the type check
+    '^.+\\.[tj]sx?$': [
+      'ts-jest',
+      {
+        tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, isolatedModules: true },
+        diagnostics: false,
+      },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'], // middy 6 is ESM-only
   testTimeout: 180000,

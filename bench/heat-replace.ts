@@ -23,17 +23,27 @@ export type ReplacementTiming = { startedMs: number; totalMs: number };
  * Deletes the member; returns ms until Heat's update began (the repair decision reached Heat) and
  * until the replacement is ACTIVE with the stack UPDATE_COMPLETE.
  */
-export async function deleteAndTimeReplacement(cloud: Cloud, stack: StackRef, m: Member, timeoutSec = 180): Promise<ReplacementTiming> {
+export async function deleteAndTimeReplacement(
+  cloud: Cloud,
+  stack: StackRef,
+  m: Member,
+  timeoutSec = 180,
+): Promise<ReplacementTiming> {
   const t0 = Date.now();
   let startedMs = NaN;
   await cloud.nova.deleteServer(m.serverId);
-  await waitFor(`replacement of ${m.resourceName}`, async () => {
-    const s = await cloud.heat.getStack(stack);
-    if (Number.isNaN(startedMs) && s.stack_status === 'UPDATE_IN_PROGRESS') startedMs = Date.now() - t0;
-    if (s.stack_status !== 'UPDATE_COMPLETE') return false;
-    const now = (await cloud.heat.listServers(stack)).find((x) => x.resourceName === m.resourceName);
-    if (!now || now.serverId === m.serverId) return false;
-    return (await cloud.nova.getServer(now.serverId)).status === 'ACTIVE';
-  }, timeoutSec, 50);
+  await waitFor(
+    `replacement of ${m.resourceName}`,
+    async () => {
+      const s = await cloud.heat.getStack(stack);
+      if (Number.isNaN(startedMs) && s.stack_status === 'UPDATE_IN_PROGRESS') startedMs = Date.now() - t0;
+      if (s.stack_status !== 'UPDATE_COMPLETE') return false;
+      const now = (await cloud.heat.listServers(stack)).find((x) => x.resourceName === m.resourceName);
+      if (!now || now.serverId === m.serverId) return false;
+      return (await cloud.nova.getServer(now.serverId)).status === 'ACTIVE';
+    },
+    timeoutSec,
+    50,
+  );
   return { startedMs, totalMs: Date.now() - t0 };
 }

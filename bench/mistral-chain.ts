@@ -22,10 +22,20 @@ export async function uploadWorkflow(cloud: Cloud): Promise<string> {
 export async function wireMember(cloud: Cloud, root: StackRef, m: Member, tag: string): Promise<string> {
   const queue = `bench-mistral-${tag}`;
   await cloud.zaqar.createQueue(queue);
-  const input = { nested_stack: `${m.stack.name}/${m.stack.id}`, root_stack: `${root.name}/${root.id}`, resource_name: m.resourceName };
+  const input = {
+    nested_stack: `${m.stack.name}/${m.stack.id}`,
+    root_stack: `${root.name}/${root.id}`,
+    resource_name: m.resourceName,
+  };
   await cloud.zaqar.subscribe(queue, MISTRAL_EXECUTIONS, {
     ttl: 3600,
-    options: { post_data: JSON.stringify({ workflow_name: WORKFLOW, input, params: { env: { notification: '$zaqar_message$' } } }) },
+    options: {
+      post_data: JSON.stringify({
+        workflow_name: WORKFLOW,
+        input,
+        params: { env: { notification: '$zaqar_message$' } },
+      }),
+    },
   });
   await cloud.aodh.createEventAlarm({
     name: `bench-mistral-${tag}`,
@@ -39,7 +49,8 @@ export async function wireMember(cloud: Cloud, root: StackRef, m: Member, tag: s
 /** Executions of the baseline workflow started since `sinceIso` (Mistral dates are UTC without zone). */
 export async function executionsSince(cloud: Cloud, sinceMs: number): Promise<number> {
   const res = await cloud.mistral.listExecutions(WORKFLOW);
-  return res.filter((e) => Date.parse(`${e.created_at.replace(' ', 'T')}Z`) >= Math.floor(sinceMs / 1000) * 1000).length;
+  return res.filter((e) => Date.parse(`${e.created_at.replace(' ', 'T')}Z`) >= Math.floor(sinceMs / 1000) * 1000)
+    .length;
 }
 
 export async function waitExecutions(cloud: Cloud, sinceMs: number, n: number, timeoutSec = 60): Promise<void> {

@@ -9,4 +9,5 @@ export function summarize(runs: number[]): Summary {
 }
 
 export const secs = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
-export const fmt = (s: Summary) => (s.n ? `${secs(s.median)} (min ${secs(s.min)}, max ${secs(s.max)}, n=${s.n})` : 'n/a');
+export const fmt = (s: Summary) =>
+  s.n ? `${secs(s.median)} (min ${secs(s.min)}, max ${secs(s.max)}, n=${s.n})` : 'n/a';

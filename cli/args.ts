@@ -16,7 +16,10 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export function parse<O extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(argv: string[], options: O) {
+export function parse<O extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(
+  argv: string[],
+  options: O,
+) {
   try {
     return parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
   } catch (e) {

@@ -32,19 +32,42 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const AODH_CACHE_MS = 4500;
 
 export async function bench(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { runs: { type: 'string' }, 'masakari-runs': { type: 'string' }, out: { type: 'string' } });
+  const { values } = parse(argv, {
+    runs: { type: 'string' },
+    'masakari-runs': { type: 'string' },
+    out: { type: 'string' },
+  });
   const runs = Number(values.runs ?? 3);
   const masakariRuns = Number(values['masakari-runs'] ?? 1);
   const outDir = values.out ?? 'bench-results';
-  const results: Record<string, unknown> = { date: new Date().toISOString(), host: `${os.cpus().length} cpu, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, runs };
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    host: `${os.cpus().length} cpu, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    runs,
+  };
   say('lab up + reset');
   lab(['up'], { quiet: true });
   lab(['reset'], { quiet: true });
-  const masakariEnv = fs.existsSync('/var/lib/stackmend-lab/masakari.env') ? fs.readFileSync('/var/lib/stackmend-lab/masakari.env', 'utf8').trim() : 'unknown';
-  results.masakariConfig = masakariEnv.split('\n').filter((l) => l.startsWith('MASAKARI') || l.startsWith('NOVA_SERVICE_DOWN')).join(', ');
+  const masakariEnv = fs.existsSync('/var/lib/stackmend-lab/masakari.env')
+    ? fs.readFileSync('/var/lib/stackmend-lab/masakari.env', 'utf8').trim()
+    : 'unknown';
+  results.masakariConfig = masakariEnv
+    .split('\n')
+    .filter((l) => l.startsWith('MASAKARI') || l.startsWith('NOVA_SERVICE_DOWN'))
+    .join(', ');
   const cloud = connect(loadCloudConfig({ cloud: 'stackmend-lab' }));
   const token = randomBytes(8).toString('hex');
-  const rt = await startLocalRuntime({ port: 0, parameters: { cloud: 'stackmend-lab', state_url: `file:${fs.mkdtempSync(path.join(os.tmpdir(), 'sm-bench-'))}`, webhook_token: token, policy: { repeatThreshold: 1000 } /* the bench fails the same host on purpose */ }, log: jsonLogger({ level: 'error' }), tickSec: 0.25 });
+  const rt = await startLocalRuntime({
+    port: 0,
+    parameters: {
+      cloud: 'stackmend-lab',
+      state_url: `file:${fs.mkdtempSync(path.join(os.tmpdir(), 'sm-bench-'))}`,
+      webhook_token: token,
+      policy: { repeatThreshold: 1000 } /* the bench fails the same host on purpose */,
+    },
+    log: jsonLogger({ level: 'error' }),
+    tickSec: 0.25,
+  });
   try {
     // 1. member replacement
     const sm = await createGroup(cloud, 'bench-stackmend');
@@ -64,33 +87,80 @@ export async function bench(argv: string[]): Promise<number> {
       mcRuns.push(await deleteAndTimeReplacement(cloud, mc, await member(cloud, mc, String(i % 3))));
       say(`Mistral chain replacement run ${i + 1}: ${JSON.stringify(mcRuns[i])}`);
     }
-    results.replace = { stackmend: summarize(smRuns.map((r) => r.totalMs)), mistralChain: summarize(mcRuns.map((r) => r.totalMs)) };
-    results.repairStarted = { stackmend: summarize(smRuns.map((r) => r.startedMs)), mistralChain: summarize(mcRuns.map((r) => r.startedMs)) };
+    results.replace = {
+      stackmend: summarize(smRuns.map((r) => r.totalMs)),
+      mistralChain: summarize(mcRuns.map((r) => r.totalMs)),
+    };
+    results.repairStarted = {
+      stackmend: summarize(smRuns.map((r) => r.startedMs)),
+      mistralChain: summarize(mcRuns.map((r) => r.startedMs)),
+    };
 
     // 2. duplicate delivery: the recorded Aodh alarm, 5 times into the chain's queue / 20 times to stackmend
-    const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'events', 'aodh', 'event-webhook-2.json'), 'utf8'));
+    const recorded = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', 'test', 'events', 'aodh', 'event-webhook-2.json'), 'utf8'),
+    );
     const m = await member(cloud, mc, '0');
     const queue = await wireMember(cloud, mc, m, `dup-${Date.now() % 100000}`);
     const since = Date.now();
     for (let i = 0; i < 5; i++) await cloud.zaqar.post(queue, [{ body: recorded }]);
     await waitExecutions(cloud, since, 5, 60).catch(() => undefined);
     const mistralExecs = await executionsSince(cloud, since);
-    await waitFor('bench-mistral settled', async () => !(await cloud.heat.getStack(mc)).stack_status.endsWith('IN_PROGRESS'), 120, 500);
+    await waitFor(
+      'bench-mistral settled',
+      async () => !(await cloud.heat.getStack(mc)).stack_status.endsWith('IN_PROGRESS'),
+      120,
+      500,
+    );
     const dupVictim = await member(cloud, sm, '1');
     const alarm = structuredClone(recorded);
     alarm.reason_data.event.message_id = `bench-dup-${Date.now()}`;
-    alarm.reason_data.event.traits = alarm.reason_data.event.traits.map((t: [string, number, string]) => (t[0] === 'instance_id' ? [t[0], t[1], dupVictim.serverId] : t));
-    const forVictim = async () => (await rt.incidents.list()).filter((r) => r.incident.subject.type === 'server' && r.incident.subject.serverId === dupVictim.serverId);
+    alarm.reason_data.event.traits = alarm.reason_data.event.traits.map((t: [string, number, string]) =>
+      t[0] === 'instance_id' ? [t[0], t[1], dupVictim.serverId] : t,
+    );
+    const forVictim = async () =>
+      (await rt.incidents.list()).filter(
+        (r) => r.incident.subject.type === 'server' && r.incident.subject.serverId === dupVictim.serverId,
+      );
     await pause(AODH_CACHE_MS);
     await cloud.nova.deleteServer(dupVictim.serverId); // the real Aodh alarm fires too: 21 deliveries about one failure
-    await waitFor('the member gone from Nova', async () => cloud.nova.getServer(dupVictim.serverId).then(() => false, () => true), 60, 100);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => axios.post(rt.alarmUrl, alarm, { validateStatus: () => true })));
-    await waitFor('the member replaced', async () => (await forVictim()).some((r) => r.status === 'resolved' || r.status === 'failed'), 120, 250);
+    await waitFor(
+      'the member gone from Nova',
+      async () =>
+        cloud.nova.getServer(dupVictim.serverId).then(
+          () => false,
+          () => true,
+        ),
+      60,
+      100,
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => axios.post(rt.alarmUrl, alarm, { validateStatus: () => true })),
+    );
+    await waitFor(
+      'the member replaced',
+      async () => (await forVictim()).some((r) => r.status === 'resolved' || r.status === 'failed'),
+      120,
+      250,
+    );
     await pause(2000); // let the real Aodh alarm arrive too
     const outcomes = answers.map((a) => a.data.outcome as string);
     results.duplicates = {
-      mistralChain: { delivered: 5, executionsStarted: mistralExecs, finalStackStatus: (await cloud.heat.getStack(mc)).stack_status },
-      stackmend: { delivered: '20 copies + the real Aodh alarm', remediations: (await forVictim()).filter((r) => r.decision?.verdict === 'replace').length, stackUpdates: (await forVictim()).flatMap((r) => r.timeline).filter((e) => e.step === 'stack-update' && e.outcome === 'DISPATCHED').length, dispatched: outcomes.filter((o) => o === 'DISPATCHED').length, duplicate: outcomes.filter((o) => o === 'DUPLICATE').length, grouped: outcomes.filter((o) => o === 'GROUPED').length },
+      mistralChain: {
+        delivered: 5,
+        executionsStarted: mistralExecs,
+        finalStackStatus: (await cloud.heat.getStack(mc)).stack_status,
+      },
+      stackmend: {
+        delivered: '20 copies + the real Aodh alarm',
+        remediations: (await forVictim()).filter((r) => r.decision?.verdict === 'replace').length,
+        stackUpdates: (await forVictim())
+          .flatMap((r) => r.timeline)
+          .filter((e) => e.step === 'stack-update' && e.outcome === 'DISPATCHED').length,
+        dispatched: outcomes.filter((o) => o === 'DISPATCHED').length,
+        duplicate: outcomes.filter((o) => o === 'DUPLICATE').length,
+        grouped: outcomes.filter((o) => o === 'GROUPED').length,
+      },
     };
     say(`duplicates: ${JSON.stringify(results.duplicates)}`);
 
@@ -101,7 +171,12 @@ export async function bench(argv: string[]): Promise<number> {
       const pet = await bootPet(cloud, `bench-pet-${i}`, 'compute1');
       evac.push(await stackmendEvacuation(cloud, rt.alarmUrl, pet, 'compute1'));
       say(`stackmend evacuation run ${i + 1}: ${evac[i]} ms`);
-      await waitFor('the host incident to close', async () => (await rt.incidents.list()).every((r) => isTerminal(r.status)), 60, 250);
+      await waitFor(
+        'the host incident to close',
+        async () => (await rt.incidents.list()).every((r) => isTerminal(r.status)),
+        60,
+        250,
+      );
       lab(['revive-host', 'compute1'], { quiet: true });
     }
     const masa: number[] = [];
@@ -133,7 +208,10 @@ async function coldStarts(): Promise<unknown> {
   const { measureColdStart } = require('../local/whisk/coldstart') as typeof import('../local/whisk/coldstart');
   const out: Record<string, unknown> = {};
   for (const fn of fs.readdirSync(dist).filter((f) => fs.existsSync(path.join(dist, f, 'index.js')))) {
-    const params = fn === 'classify-alarm' ? { __ow_method: 'post', __ow_headers: {}, __ow_body: JSON.stringify({ hello: 'cold start' }) } : { incident: 'cold-start-probe', state_url: 'memory:' };
+    const params =
+      fn === 'classify-alarm'
+        ? { __ow_method: 'post', __ow_headers: {}, __ow_body: JSON.stringify({ hello: 'cold start' }) }
+        : { incident: 'cold-start-probe', state_url: 'memory:' };
     out[fn] = await measureColdStart(path.join(dist, fn, 'index.js'), params);
   }
   return out;
@@ -148,9 +226,15 @@ function report(r: Record<string, unknown>): string {
     '',
     '| scenario | stackmend | baseline |',
     '|---|---|---|',
-    rs ? `| ResourceGroup member deleted → Heat update started (the repair decided and sent) | ${fmt(rs.stackmend)} | Aodh→Zaqar→Mistral→Heat: ${fmt(rs.mistralChain)} |` : '',
-    rep ? `| ResourceGroup member deleted → replacement ACTIVE, stack UPDATE_COMPLETE | ${fmt(rep.stackmend)} | Aodh→Zaqar→Mistral→Heat: ${fmt(rep.mistralChain)} |` : '',
-    ev ? `| host killed + reported → pet ACTIVE on the other host | ${fmt(ev.stackmend)} | Masakari (${r.masakariConfig}): ${fmt(ev.masakari)} |` : '',
+    rs
+      ? `| ResourceGroup member deleted → Heat update started (the repair decided and sent) | ${fmt(rs.stackmend)} | Aodh→Zaqar→Mistral→Heat: ${fmt(rs.mistralChain)} |`
+      : '',
+    rep
+      ? `| ResourceGroup member deleted → replacement ACTIVE, stack UPDATE_COMPLETE | ${fmt(rep.stackmend)} | Aodh→Zaqar→Mistral→Heat: ${fmt(rep.mistralChain)} |`
+      : '',
+    ev
+      ? `| host killed + reported → pet ACTIVE on the other host | ${fmt(ev.stackmend)} | Masakari (${r.masakariConfig}): ${fmt(ev.masakari)} |`
+      : '',
     `| identical alarm deliveries → remediations started | ${JSON.stringify((r.duplicates as { stackmend?: unknown })?.stackmend ?? 'n/a')} | ${JSON.stringify((r.duplicates as { mistralChain?: unknown })?.mistralChain ?? 'n/a')} |`,
     '',
     '## cold start per function bundle',

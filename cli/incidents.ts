@@ -5,7 +5,10 @@ import { Incidents } from '../functions/_shared/incidents';
 import { parametersFrom, parse, UsageError } from './args';
 import { formatTimeline } from './timeline';
 
-async function withIncidents<T>(values: Record<string, unknown>, f: (i: Incidents, store: ReturnType<typeof openStore>) => Promise<T>): Promise<T> {
+async function withIncidents<T>(
+  values: Record<string, unknown>,
+  f: (i: Incidents, store: ReturnType<typeof openStore>) => Promise<T>,
+): Promise<T> {
   const store = openStore(String(parametersFrom(values).state_url));
   try {
     return await f(new Incidents(store, Date.now), store);
@@ -20,7 +23,8 @@ export async function incidents(argv: string[]): Promise<number> {
     const all = await i.list();
     if (values.json) return void process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
     if (all.length === 0) return void process.stdout.write('no incidents\n');
-    for (const r of all) process.stdout.write(`${r.key}  [${r.status}]  ${r.incident.summary}\n${formatTimeline(r.timeline, '    ')}\n`);
+    for (const r of all)
+      process.stdout.write(`${r.key}  [${r.status}]  ${r.incident.summary}\n${formatTimeline(r.timeline, '    ')}\n`);
   });
   return 0;
 }
@@ -29,7 +33,11 @@ export async function audit(argv: string[]): Promise<number> {
   const { values } = parse(argv, { limit: { type: 'string' } });
   await withIncidents(values, async (i) => {
     const log = await i.auditLog(Number(values.limit ?? 1000));
-    process.stdout.write(values.json ? `${JSON.stringify(log, null, 2)}\n` : log.map((e) => `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`).join('\n') + '\n');
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(log, null, 2)}\n`
+        : log.map((e) => `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`).join('\n') + '\n',
+    );
   });
   return 0;
 }
@@ -37,9 +45,12 @@ export async function audit(argv: string[]): Promise<number> {
 export async function maintenance(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {});
   const [mode, subject] = positionals;
-  if (!['on', 'off'].includes(mode ?? '') || !subject) throw new UsageError('maintenance on|off <host> (or stack:<id>)');
+  if (!['on', 'off'].includes(mode ?? '') || !subject)
+    throw new UsageError('maintenance on|off <host> (or stack:<id>)');
   const key = maintenanceKey(subject.includes(':') ? subject : `host:${subject}`);
-  await withIncidents(values, async (_i, store) => (mode === 'on' ? store.put(key, { since: new Date().toISOString() }) : store.delete(key)));
+  await withIncidents(values, async (_i, store) =>
+    mode === 'on' ? store.put(key, { since: new Date().toISOString() }) : store.delete(key),
+  );
   process.stdout.write(`maintenance ${mode} for ${subject}\n`);
   return 0;
 }
@@ -47,9 +58,14 @@ export async function maintenance(argv: string[]): Promise<number> {
 /** `stackmend dismiss <incident> --reason …`: an operator closes an incident stackmend holds open. */
 export async function dismiss(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { reason: { type: 'string' } });
-  if (!positionals[0] || !values.reason) throw new UsageError('dismiss needs <incident> and --reason "…" (kept in the audit log)');
+  if (!positionals[0] || !values.reason)
+    throw new UsageError('dismiss needs <incident> and --reason "…" (kept in the audit log)');
   await withIncidents(values, async (i) => {
-    const r = await i.record(positionals[0], { step: 'notify', outcome: 'IGNORED', reason: `dismissed by an operator: ${values.reason}` }, () => ({ status: 'ignored' }));
+    const r = await i.record(
+      positionals[0],
+      { step: 'notify', outcome: 'IGNORED', reason: `dismissed by an operator: ${values.reason}` },
+      () => ({ status: 'ignored' }),
+    );
     process.stdout.write(`${r.key} dismissed (was holding open: it no longer counts toward the circuit breaker)\n`);
   });
   return 0;

@@ -1,4 +1,7 @@
-/** `stackmend invoke <function>`: one function, once, JSON result on stdout. `approve`: the operator's fence assertion. */
+/**
+ * `stackmend invoke <function>`: one function, once, JSON result on stdout.
+ * `approve`: the operator's fence assertion.
+ */
 import * as fs from 'node:fs';
 import { STEPS, type StepName } from '../core/domain/plan';
 import type { Response } from '../core/runtime/adapters';
@@ -28,12 +31,18 @@ export function exitCodeOf(res: Response): number {
 }
 
 /** Runs `step` once; with `chain`, keeps running the hand-offs and due rechecks until nothing is left. */
-export async function invokeStep(step: StepName, body: unknown, params: Record<string, unknown>, opts: { chain?: boolean; timeoutSec?: number; log?: (r: Response) => void } = {}) {
+export async function invokeStep(
+  step: StepName,
+  body: unknown,
+  params: Record<string, unknown>,
+  opts: { chain?: boolean; timeoutSec?: number; log?: (r: Response) => void } = {},
+) {
   const store = openStore(String(params.state_url));
   const log = jsonLogger({ level: 'warn', sink: (l) => process.stderr.write(`${l}\n`) });
   const inproc = new InProcessTransport(log);
   const factory = depsFactory({ store, log, transport: opts.chain ? inproc : new QueuedTransport(store) });
-  const call = (s: StepName, b: unknown) => STEP_MODULES[s].handle({ method: 'POST', headers: {}, query: {}, body: b, config: params }, factory);
+  const call = (s: StepName, b: unknown) =>
+    STEP_MODULES[s].handle({ method: 'POST', headers: {}, query: {}, body: b, config: params }, factory);
   for (const s of STEPS) inproc.register(s, async (payload) => opts.log?.(await call(s, payload)));
   try {
     const first = await call(step, body);
@@ -41,7 +50,9 @@ export async function invokeStep(step: StepName, body: unknown, params: Record<s
       const deadline = Date.now() + (opts.timeoutSec ?? 300) * 1000;
       for (;;) {
         await inproc.settled();
-        const pending = (await Promise.all(RECONCILING.map(async (s) => (await store.pending(s)).map((p) => ({ s, ...p }))))).flat();
+        const pending = (
+          await Promise.all(RECONCILING.map(async (s) => (await store.pending(s)).map((p) => ({ s, ...p }))))
+        ).flat();
         if (pending.length === 0 || Date.now() > deadline) break;
         const soonest = pending.reduce((a, b) => (a.dueAt <= b.dueAt ? a : b));
         await new Promise((r) => setTimeout(r, Math.max(0, soonest.dueAt - Date.now())));
@@ -57,19 +68,29 @@ export async function invokeStep(step: StepName, body: unknown, params: Record<s
 export async function invoke(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { data: { type: 'string', short: 'd' }, chain: { type: 'boolean' } });
   const step = positionals[0] as StepName;
-  if (!STEPS.includes(step)) throw new UsageError(`unknown function "${positionals[0] ?? ''}": one of ${STEPS.join(', ')}`);
+  if (!STEPS.includes(step))
+    throw new UsageError(`unknown function "${positionals[0] ?? ''}": one of ${STEPS.join(', ')}`);
   const print = (r: Response) => process.stdout.write(`${JSON.stringify(r.body, null, 2)}\n`);
-  const res = await invokeStep(step, readData(values.data), parametersFrom(values), { chain: !!values.chain, log: values.chain ? print : undefined });
+  const res = await invokeStep(step, readData(values.data), parametersFrom(values), {
+    chain: !!values.chain,
+    log: values.chain ? print : undefined,
+  });
   print(res);
   return exitCodeOf(res);
 }
 
 export async function approve(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { 'fenced-by': { type: 'string' }, method: { type: 'string' }, chain: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, {
+    'fenced-by': { type: 'string' },
+    method: { type: 'string' },
+    chain: { type: 'boolean' },
+  });
   const incident = positionals[0];
-  if (!incident || !values['fenced-by']) throw new UsageError('approve needs <incident> and --fenced-by WHO (the person or system that fenced the host)');
+  if (!incident || !values['fenced-by'])
+    throw new UsageError('approve needs <incident> and --fenced-by WHO (the person or system that fenced the host)');
   const method = values.method ?? 'power-off';
-  if (!['power-off', 'isolated', 'stonith', 'operator'].includes(method)) throw new UsageError('--method is power-off, isolated, stonith or operator');
+  if (!['power-off', 'isolated', 'stonith', 'operator'].includes(method))
+    throw new UsageError('--method is power-off, isolated, stonith or operator');
   const fence = { by: values['fenced-by'], method, at: new Date().toISOString() };
   const res = await invokeStep('evacuate', { incident, fence }, parametersFrom(values), { chain: !!values.chain });
   process.stdout.write(`${JSON.stringify(res.body, null, 2)}\n`);

@@ -10,7 +10,13 @@ export class LabCommandError extends Error {
 
 /** Runs `lab.sh <args>`; output goes to the terminal unless `quiet`. */
 export function lab(args: string[], opts: { quiet?: boolean } = {}): string {
-  const r = spawnSync('bash', [LAB_SCRIPT, ...args], { encoding: 'utf8', stdio: opts.quiet ? 'pipe' : ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new LabCommandError(`npm run lab -- ${args.join(' ')} failed (exit ${r.status})${opts.quiet ? `: ${(r.stderr ?? '').slice(-500)}` : ''}`);
+  const r = spawnSync('bash', [LAB_SCRIPT, ...args], {
+    encoding: 'utf8',
+    stdio: opts.quiet ? 'pipe' : ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0)
+    throw new LabCommandError(
+      `npm run lab -- ${args.join(' ')} failed (exit ${r.status})${opts.quiet ? `: ${(r.stderr ?? '').slice(-500)}` : ''}`,
+    );
   return r.stdout ?? '';
 }

@@ -44,7 +44,11 @@ export const PACKAGE = 'stackmend';
 export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = o.log ?? jsonLogger({ fields: { app: 'stackmend' } });
   const store = o.store ?? openStore(String(o.parameters.state_url ?? 'file:.stackmend/state'));
-  const whisk = await startLocalWhisk({ port: o.port ?? 3233, namespace: o.namespace ?? 'guest', log: (l) => log.debug('whisk', l) });
+  const whisk = await startLocalWhisk({
+    port: o.port ?? 3233,
+    namespace: o.namespace ?? 'guest',
+    log: (l) => log.debug('whisk', l),
+  });
   const transport = new InProcessTransport(log);
   const factory = depsFactory({ store, transport, log });
   for (const [name, step] of Object.entries(STEP_MODULES) as [StepName, (typeof STEP_MODULES)[StepName]][]) {
@@ -57,20 +61,23 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     transport.register(name, async (payload) => whisk.invoke(`${PACKAGE}/${name}`, payload));
   }
   let ticking = false;
-  const tick = setInterval(async () => {
-    if (ticking) return;
-    ticking = true;
-    try {
-      for (const s of RECONCILING) {
-        const due = (await store.pending(s)).some((p) => p.dueAt <= Date.now());
-        if (due) await whisk.invoke(`${PACKAGE}/${s}`, { reconcile: true });
+  const tick = setInterval(
+    async () => {
+      if (ticking) return;
+      ticking = true;
+      try {
+        for (const s of RECONCILING) {
+          const due = (await store.pending(s)).some((p) => p.dueAt <= Date.now());
+          if (due) await whisk.invoke(`${PACKAGE}/${s}`, { reconcile: true });
+        }
+      } catch (e) {
+        log.warn('reconcile tick failed', { error: e });
+      } finally {
+        ticking = false;
       }
-    } catch (e) {
-      log.warn('reconcile tick failed', { error: e });
-    } finally {
-      ticking = false;
-    }
-  }, (o.tickSec ?? 1) * 1000);
+    },
+    (o.tickSec ?? 1) * 1000,
+  );
   const token = o.parameters.webhook_token ? `?token=${encodeURIComponent(String(o.parameters.webhook_token))}` : '';
   return {
     whisk,

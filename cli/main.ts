@@ -54,7 +54,9 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await (await load())(rest);
+    return await (
+      await load()
+    )(rest);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`stackmend ${cmd}: ${e.message}\n\n${USAGE}`);

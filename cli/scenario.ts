@@ -14,29 +14,57 @@ export const GROUP_TEMPLATE = fs.readFileSync(path.join(ROOT, 'examples', 'heat'
 
 export async function createGroup(cloud: Cloud, name: string, count = 3): Promise<StackRef> {
   const ref = await cloud.heat.createStack(name, GROUP_TEMPLATE, { count });
-  await waitFor(`stack ${name} CREATE_COMPLETE`, async () => {
-    const s = await cloud.heat.getStack(ref);
-    if (s.stack_status.endsWith('FAILED')) throw new Error(`${name}: ${s.stack_status} ${s.stack_status_reason ?? ''}`);
-    return s.stack_status === 'CREATE_COMPLETE';
-  }, 180, 250);
+  await waitFor(
+    `stack ${name} CREATE_COMPLETE`,
+    async () => {
+      const s = await cloud.heat.getStack(ref);
+      if (s.stack_status.endsWith('FAILED'))
+        throw new Error(`${name}: ${s.stack_status} ${s.stack_status_reason ?? ''}`);
+      return s.stack_status === 'CREATE_COMPLETE';
+    },
+    180,
+    250,
+  );
   return ref;
 }
 
-export async function bootServer(cloud: Cloud, name: string, host: string, metadata?: Record<string, string>): Promise<string> {
+export async function bootServer(
+  cloud: Cloud,
+  name: string,
+  host: string,
+  metadata?: Record<string, string>,
+): Promise<string> {
   const image = await cloud.glance.findImage('fake-img');
   if (!image) throw new Error('image fake-img is missing: run `npm run lab -- up`');
-  const s = await cloud.nova.createServer({ name, imageRef: image.id, flavorRef: '1', availabilityZone: `nova:${host}`, metadata });
-  await waitFor(`${name} ACTIVE on ${host}`, async () => (await cloud.nova.getServer(s.id)).status === 'ACTIVE', 60, 200);
+  const s = await cloud.nova.createServer({
+    name,
+    imageRef: image.id,
+    flavorRef: '1',
+    availabilityZone: `nova:${host}`,
+    metadata,
+  });
+  await waitFor(
+    `${name} ACTIVE on ${host}`,
+    async () => (await cloud.nova.getServer(s.id)).status === 'ACTIVE',
+    60,
+    200,
+  );
   return s.id;
 }
 
-export const bootPet = (cloud: Cloud, name: string, host: string) => bootServer(cloud, name, host, { HA_Enabled: 'True' });
+export const bootPet = (cloud: Cloud, name: string, host: string) =>
+  bootServer(cloud, name, host, { HA_Enabled: 'True' });
 
 export type Fenced = { by: string; method: 'power-off' | 'isolated'; at: string };
 
 /** The recorded host monitor notification (test/events/masakari/run1-compute-host.json) for `host`, now. */
-export function hostDownNotification(host: string, fenced?: Fenced): { notification: { type: string; hostname: string; generated_time: string; payload: Record<string, unknown> } } {
-  const n = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'events', 'masakari', 'run1-compute-host.json'), 'utf8'));
+export function hostDownNotification(
+  host: string,
+  fenced?: Fenced,
+): { notification: { type: string; hostname: string; generated_time: string; payload: Record<string, unknown> } } {
+  const n = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'test', 'events', 'masakari', 'run1-compute-host.json'), 'utf8'),
+  );
   n.notification.hostname = host;
   n.notification.generated_time = new Date().toISOString().replace('Z', '');
   if (fenced) n.notification.payload.fenced = fenced;

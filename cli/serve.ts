@@ -4,15 +4,26 @@ import { parametersFrom, parse } from './args';
 import { startLocalRuntime } from './local-runtime';
 
 export async function serve(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { port: { type: 'string' }, namespace: { type: 'string' }, 'log-level': { type: 'string' } });
+  const { values } = parse(argv, {
+    port: { type: 'string' },
+    namespace: { type: 'string' },
+    'log-level': { type: 'string' },
+  });
   const log = jsonLogger({ level: (values['log-level'] as 'info') ?? 'info', fields: { app: 'stackmend' } });
-  const rt = await startLocalRuntime({ port: values.port ? Number(values.port) : 3233, namespace: values.namespace, parameters: parametersFrom(values), log });
+  const rt = await startLocalRuntime({
+    port: values.port ? Number(values.port) : 3233,
+    namespace: values.namespace,
+    parameters: parametersFrom(values),
+    log,
+  });
   log.info('stackmend serving', {
     apihost: rt.whisk.url,
     namespace: rt.whisk.namespace,
     auth: rt.whisk.auth,
     alarmUrl: rt.alarmUrl,
-    functions: ['classify-alarm', 'mark-unhealthy', 'stack-update', 'evacuate', 'notify'].map((f) => rt.url(f as never)),
+    functions: ['classify-alarm', 'mark-unhealthy', 'stack-update', 'evacuate', 'notify'].map((f) =>
+      rt.url(f as never),
+    ),
   });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

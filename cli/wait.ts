@@ -3,7 +3,12 @@ export class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError';
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutSec: number, everyMs = 500): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutSec: number,
+  everyMs = 500,
+): Promise<void> {
   const deadline = Date.now() + timeoutSec * 1000;
   for (;;) {
     if (await check()) return;

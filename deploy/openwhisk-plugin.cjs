@@ -38,7 +38,11 @@ const deployFeeds = require('serverless-openwhisk/deploy/lib/deployFeeds.js');
 
 const originalGetTriggers = deployTriggers.getTriggers;
 deployTriggers.getTriggers = function getTriggers(triggers) {
-  const feeds = Object.fromEntries(Object.entries(triggers).filter(([, t]) => t.feed).map(([name, t]) => [name, t.feed]));
+  const feeds = Object.fromEntries(
+    Object.entries(triggers)
+      .filter(([, t]) => t.feed)
+      .map(([name, t]) => [name, t.feed]),
+  );
   this.feedsByTrigger = { ...(this.feedsByTrigger || {}), ...feeds };
   return originalGetTriggers.call(this, triggers);
 };

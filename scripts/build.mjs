@@ -29,9 +29,13 @@ const BUDGET_BYTES = 200 * 1024;
  * Functions allowed past the budget. Every entry needs the reason, and the README must say it
  * too (issue 5). Example: { 'evacuate': { maxBytes: 240 * 1024, why: 'nova + placement clients' } }
  */
-const WHY = 'every step needs zod (~100 KB: all external input is parsed), ioredis (~115 KB: the state store of real deployments) and axios (~90 KB: the OpenStack client); see README "Bundle size"';
+const WHY =
+  'every step needs zod (~100 KB: all external input is parsed), ioredis (~115 KB: the state store of real deployments) and axios (~90 KB: the OpenStack client); see README "Bundle size"';
 const ALLOWANCES = Object.fromEntries(
-  ['classify-alarm', 'mark-unhealthy', 'stack-update', 'evacuate', 'notify'].map((n) => [n, { maxBytes: 460 * 1024, why: WHY }]),
+  ['classify-alarm', 'mark-unhealthy', 'stack-update', 'evacuate', 'notify'].map((n) => [
+    n,
+    { maxBytes: 460 * 1024, why: WHY },
+  ]),
 );
 
 /**
@@ -97,14 +101,22 @@ async function bundle(name) {
   });
   const [output] = Object.values(result.metafile.outputs);
   const contents = readFileSync(outfile);
-  return { name, outfile, bytes: contents.length, gzipBytes: gzipSync(contents, { level: 9 }).length, packages: byPackage(output.inputs) };
+  return {
+    name,
+    outfile,
+    bytes: contents.length,
+    gzipBytes: gzipSync(contents, { level: 9 }).length,
+    packages: byPackage(output.inputs),
+  };
 }
 
 /** Bytes in the output per npm package ("(project)" for our own code). */
 function byPackage(inputs) {
   const totals = {};
   for (const [file, { bytesInOutput }] of Object.entries(inputs)) {
-    const pkg = file.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (file.startsWith('stub:') ? `${file} (stub)` : '(project)');
+    const pkg =
+      file.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ??
+      (file.startsWith('stub:') ? `${file} (stub)` : '(project)');
     totals[pkg] = (totals[pkg] ?? 0) + bytesInOutput;
   }
   return Object.fromEntries(Object.entries(totals).sort((a, b) => b[1] - a[1]));
@@ -115,7 +127,9 @@ function checkExports({ name, outfile }) {
   const probe = `const m = require(${JSON.stringify(outfile)}); process.stdout.write(JSON.stringify({ main: typeof m.main, handler: typeof m.handler }))`;
   const found = JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', timeout: 30_000 }));
   if (found.main !== 'function' || found.handler !== 'function') {
-    throw new Error(`dist/${name}/index.js exports main: ${found.main}, handler: ${found.handler}; functions/${name}/index.ts must export both (OpenWhisk main, Lambda handler)`);
+    throw new Error(
+      `dist/${name}/index.js exports main: ${found.main}, handler: ${found.handler}; functions/${name}/index.ts must export both (OpenWhisk main, Lambda handler)`,
+    );
   }
 }
 
@@ -136,21 +150,38 @@ async function main() {
   });
   console.log(`\nfunction            minified        gzip    budget   status   (built in ${Date.now() - started} ms)`);
   for (const r of rows) {
-    console.log(`${r.name.padEnd(18)} ${kb(r.bytes).padStart(10)} ${kb(r.gzipBytes).padStart(11)} ${kb(r.limit).padStart(11)}   ${r.withinBudget ? 'ok' : 'OVER'}${r.allowance ? `  (allowance: ${r.allowance})` : ''}`);
+    console.log(
+      `${r.name.padEnd(18)} ${kb(r.bytes).padStart(10)} ${kb(r.gzipBytes).padStart(11)} ${kb(r.limit).padStart(11)}   ${r.withinBudget ? 'ok' : 'OVER'}${r.allowance ? `  (allowance: ${r.allowance})` : ''}`,
+    );
     if (analyze || !r.withinBudget) {
-      for (const [pkg, bytes] of Object.entries(r.packages).slice(0, 12)) console.log(`    ${pkg.padEnd(32)} ${kb(bytes).padStart(10)}`);
+      for (const [pkg, bytes] of Object.entries(r.packages).slice(0, 12))
+        console.log(`    ${pkg.padEnd(32)} ${kb(bytes).padStart(10)}`);
     }
   }
   const report = {
     budgetBytes: BUDGET_BYTES,
-    functions: Object.fromEntries(rows.map((r) => [r.name, { bytes: r.bytes, gzipBytes: r.gzipBytes, limitBytes: r.limit, allowance: r.allowance, withinBudget: r.withinBudget, packages: r.packages }])),
+    functions: Object.fromEntries(
+      rows.map((r) => [
+        r.name,
+        {
+          bytes: r.bytes,
+          gzipBytes: r.gzipBytes,
+          limitBytes: r.limit,
+          allowance: r.allowance,
+          withinBudget: r.withinBudget,
+          packages: r.packages,
+        },
+      ]),
+    ),
   };
   writeFileSync(join(dist, 'sizes.json'), `${JSON.stringify(report, null, 2)}\n`);
 
   const over = rows.filter((r) => !r.withinBudget);
   if (over.length) {
-    console.error(`\n${over.map((r) => r.name).join(', ')}: over the ${kb(BUDGET_BYTES)} budget. Slim the bundle (see the package breakdown above)` +
-      ' or add an entry with the reason to ALLOWANCES in scripts/build.mjs and explain it in the README.');
+    console.error(
+      `\n${over.map((r) => r.name).join(', ')}: over the ${kb(BUDGET_BYTES)} budget. Slim the bundle (see the package breakdown above)` +
+        ' or add an entry with the reason to ALLOWANCES in scripts/build.mjs and explain it in the README.',
+    );
     process.exit(1);
   }
 }

@@ -21,7 +21,12 @@ const prefixOf = (stackId: string) => `stackmend-${stackId.slice(0, 8)}-`;
 export function alarmsFor(serverId: string, stackId: string, action: string): EventAlarmCreate[] {
   const id = { field: 'traits.instance_id', op: 'eq' as const, type: 'string' as const, value: serverId };
   const state = (v: string) => ({ field: 'traits.state', op: 'eq' as const, type: 'string' as const, value: v });
-  const base = (kind: string) => ({ name: `${prefixOf(stackId)}${serverId}-${kind}`, description: `stackmend: server ${serverId} of stack ${stackId} ${kind}`, actions: [action], severity: 'critical' as const });
+  const base = (kind: string) => ({
+    name: `${prefixOf(stackId)}${serverId}-${kind}`,
+    description: `stackmend: server ${serverId} of stack ${stackId} ${kind}`,
+    actions: [action],
+    severity: 'critical' as const,
+  });
   return [
     { ...base('deleted'), eventType: 'compute.instance.delete.end', query: [id] },
     { ...base('error'), eventType: 'compute.instance.update', query: [id, state('error')] },
@@ -34,12 +39,18 @@ async function actionFor(cloud: Cloud, target: ArmTarget): Promise<string> {
   await cloud.zaqar.createQueue(target.queue);
   if (target.subscriber) {
     const subs = await cloud.zaqar.listSubscriptions(target.queue);
-    if (!subs.some((s) => s.subscriber === target.subscriber)) await cloud.zaqar.subscribe(target.queue, target.subscriber, { ttl: 30 * 86400 });
+    if (!subs.some((s) => s.subscriber === target.subscriber))
+      await cloud.zaqar.subscribe(target.queue, target.subscriber, { ttl: 30 * 86400 });
   }
   return `trust+zaqar://?queue_name=${encodeURIComponent(target.queue)}`;
 }
 
-export async function arm(cloud: Cloud, store: StateStore, stackName: StackRef | string, target: ArmTarget): Promise<ArmReport> {
+export async function arm(
+  cloud: Cloud,
+  store: StateStore,
+  stackName: StackRef | string,
+  target: ArmTarget,
+): Promise<ArmReport> {
   const s = await cloud.heat.getStack(stackName);
   const root = { name: s.stack_name, id: s.id };
   const servers = await cloud.heat.listServers(root);
@@ -57,19 +68,31 @@ export async function arm(cloud: Cloud, store: StateStore, stackName: StackRef |
   const wantedNames = new Set(wanted.map((a) => a.name));
   const stale = existing.filter((a) => !wantedNames.has(a.name));
   for (const a of stale) await cloud.aodh.deleteAlarm(a.alarm_id);
-  for (const o of servers) await store.put<Owner>(armedServerKey(o.serverId), { root, stack: o.stack, resourceName: o.resourceName });
+  for (const o of servers)
+    await store.put<Owner>(armedServerKey(o.serverId), { root, stack: o.stack, resourceName: o.resourceName });
   const current = new Set(servers.map((o) => o.serverId));
   for (const e of await store.list<Owner>('armed:server:')) {
     if (e.value.root.id === root.id && !current.has(e.key.slice('armed:server:'.length))) await store.delete(e.key); // replaced servers
   }
   await store.put(armedStackKey(root.id), { stack: root, target });
-  return { stack: root, servers: servers.length, created, kept: wanted.length - created.length, removed: stale.map((a) => a.name) };
+  return {
+    stack: root,
+    servers: servers.length,
+    created,
+    kept: wanted.length - created.length,
+    removed: stale.map((a) => a.name),
+  };
 }
 
 /** Aodh stores `zaqar://` as `zaqar:` (it drops the slashes). */
-const sameAction = (stored: string, wanted: string) => stored.replace(/^([a-z+]+):\/\//, '$1:') === wanted.replace(/^([a-z+]+):\/\//, '$1:');
+const sameAction = (stored: string, wanted: string) =>
+  stored.replace(/^([a-z+]+):\/\//, '$1:') === wanted.replace(/^([a-z+]+):\/\//, '$1:');
 
-export async function disarm(cloud: Cloud, store: StateStore, stackName: StackRef | string): Promise<{ stack: StackRef; removed: number }> {
+export async function disarm(
+  cloud: Cloud,
+  store: StateStore,
+  stackName: StackRef | string,
+): Promise<{ stack: StackRef; removed: number }> {
   const s = await cloud.heat.getStack(stackName);
   const alarms = await cloud.aodh.listAlarms(prefixOf(s.id));
   for (const a of alarms) await cloud.aodh.deleteAlarm(a.alarm_id);

@@ -22,7 +22,10 @@ export interface Dispatcher {
   readonly transport: string;
 }
 
-export function createDispatcher(transport: Transport, deps: { store: StateStore; now: () => number; log: Logger }): Dispatcher {
+export function createDispatcher(
+  transport: Transport,
+  deps: { store: StateStore; now: () => number; log: Logger },
+): Dispatcher {
   return {
     transport: transport.name,
     async send(step, incident, opts = {}) {

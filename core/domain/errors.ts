@@ -24,7 +24,9 @@ export class InvalidPayloadError extends StackmendError {
       `${what} is not valid: ${issues
         .slice(0, 5)
         .map((i) => `${i.path || '(root)'}: ${i.message}`)
-        .join('; ')}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}. Nothing was changed; fix the sender or the payload.`,
+        .join(
+          '; ',
+        )}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}. Nothing was changed; fix the sender or the payload.`,
     );
   }
 }

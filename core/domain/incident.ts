@@ -57,4 +57,5 @@ export type Incident = {
 };
 
 export const isHostIncident = (i: Incident): i is Incident & { subject: HostSubject } => i.subject.type === 'host';
-export const isServerIncident = (i: Incident): i is Incident & { subject: ServerSubject } => i.subject.type === 'server';
+export const isServerIncident = (i: Incident): i is Incident & { subject: ServerSubject } =>
+  i.subject.type === 'server';

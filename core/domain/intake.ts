@@ -35,7 +35,12 @@ const source = <S extends z.ZodType>(
   looksLike: Source['looksLike'],
   schema: S,
   map: (parsed: z.output<S>, delivery: Delivery) => IntakeResult,
-): Source => ({ what, looksLike, schema, handle: (payload, delivery) => map(parseStrict(schema, payload, what), delivery) });
+): Source => ({
+  what,
+  looksLike,
+  schema,
+  handle: (payload, delivery) => map(parseStrict(schema, payload, what), delivery),
+});
 
 const NOVA = 'Nova notification';
 
@@ -43,7 +48,9 @@ const NOVA = 'Nova notification';
 const SOURCES: readonly Source[] = [
   source('Aodh alarm webhook', looksLikeAodh, aodhAlarmSchema, fromAodh),
   source('Alertmanager webhook', looksLikeAlertmanager, alertmanagerWebhookSchema, fromAlertmanager),
-  source('Masakari notification', looksLikeMasakari, masakariNotificationSchema, (n, d) => fromMasakari(n.notification, d)),
+  source('Masakari notification', looksLikeMasakari, masakariNotificationSchema, (n, d) =>
+    fromMasakari(n.notification, d),
+  ),
   source('Nova notification (oslo.messaging wire form)', looksLikeOsloWire, osloWireSchema, (wire, d) =>
     fromNova(parseStrict(novaEnvelopeSchema, wire['oslo.message'], NOVA, 'oslo.message'), d),
   ),
@@ -95,7 +102,9 @@ function closestSource(payload: Record<string, unknown>): { what: string; error:
 function asRecord(value: unknown, path: string, what: string): Record<string, unknown> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
   const got = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  throw new InvalidPayloadError(what, [{ path, message: `Expected a JSON object, received ${got}`, code: 'invalid_type' }]);
+  throw new InvalidPayloadError(what, [
+    { path, message: `Expected a JSON object, received ${got}`, code: 'invalid_type' },
+  ]);
 }
 
 function receivedAtOf({ receivedAt }: IntakeContext): string | undefined {

@@ -65,7 +65,10 @@ export type IncidentRecord = {
   fence?: FenceEvidence;
   /** Per-server progress so a retry resumes where it stopped. */
   progress: Record<string, ServerProgress>;
-  /** Root stacks whose update stackmend started: stack id → the stack's updated_time before it (to tell ours finished). */
+  /**
+   * Root stacks whose update stackmend started: stack id → the stack's updated_time before it
+   * (to tell ours finished).
+   */
   updates: Record<string, { stack: StackRef; previousUpdatedTime: string; requestId?: string }>;
   timeline: TimelineEntry[];
   dryRun: boolean;

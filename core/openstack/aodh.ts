@@ -2,7 +2,12 @@
 import * as z from 'zod';
 import type { ServiceHttp } from './http';
 
-export type EventQuery = { field: string; op: 'eq' | 'ne'; type: 'string' | 'integer' | 'float' | 'boolean'; value: string };
+export type EventQuery = {
+  field: string;
+  op: 'eq' | 'ne';
+  type: 'string' | 'integer' | 'float' | 'boolean';
+  value: string;
+};
 
 /** Recorded request: lab-notes/fixtures/aodh-alarm-create-event.json */
 export type EventAlarmCreate = {
@@ -25,7 +30,9 @@ export const AlarmSchema = z.looseObject({
   alarm_actions: z.array(z.string()).default([]),
   project_id: z.string().optional(),
   description: z.string().nullish(),
-  event_rule: z.looseObject({ event_type: z.string(), query: z.array(z.looseObject({ field: z.string(), value: z.string() })) }).optional(),
+  event_rule: z
+    .looseObject({ event_type: z.string(), query: z.array(z.looseObject({ field: z.string(), value: z.string() })) })
+    .optional(),
 });
 export type Alarm = z.infer<typeof AlarmSchema>;
 

@@ -26,7 +26,14 @@ export const SERVICE_TYPES = {
 } as const;
 export type ServiceName = keyof typeof SERVICE_TYPES;
 
-export type CloudOptions = { readOnly?: boolean; log?: Logger; timeoutMs?: number; retry?: RetryPolicy; zaqarClientId?: string; endpointOverrides?: Partial<Record<ServiceName, string>> };
+export type CloudOptions = {
+  readOnly?: boolean;
+  log?: Logger;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  zaqarClientId?: string;
+  endpointOverrides?: Partial<Record<ServiceName, string>>;
+};
 
 export type Cloud = {
   config: CloudConfig;

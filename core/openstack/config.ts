@@ -67,20 +67,27 @@ export function cloudConfigFromEntry(name: string, entry: unknown): CloudConfig 
   const parsed = CloudEntrySchema.safeParse(entry);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`cloud "${name}" is not a valid clouds.yaml entry (${issues}); see https://docs.openstack.org/openstacksdk/latest/user/config/configuration.html`);
+    throw new ConfigError(
+      `cloud "${name}" is not a valid clouds.yaml entry (${issues}); see https://docs.openstack.org/openstacksdk/latest/user/config/configuration.html`,
+    );
   }
   const e = parsed.data;
   const a = e.auth;
-  const appCred = e.auth_type?.includes('application') || (a.application_credential_id && a.application_credential_secret);
+  const appCred =
+    e.auth_type?.includes('application') || (a.application_credential_id && a.application_credential_secret);
   let auth: CloudConfig['auth'];
   if (appCred) {
     if (!a.application_credential_id || !a.application_credential_secret) {
-      throw new ConfigError(`cloud "${name}": application credential auth needs application_credential_id and application_credential_secret`);
+      throw new ConfigError(
+        `cloud "${name}": application credential auth needs application_credential_id and application_credential_secret`,
+      );
     }
     auth = { type: 'application_credential', id: a.application_credential_id, secret: a.application_credential_secret };
   } else {
     if (!a.password || !(a.username || a.user_id) || !(a.project_name || a.project_id)) {
-      throw new ConfigError(`cloud "${name}": password auth needs username (or user_id), password and project_name (or project_id)`);
+      throw new ConfigError(
+        `cloud "${name}": password auth needs username (or user_id), password and project_name (or project_id)`,
+      );
     }
     const defaultDomain = a.domain_name ?? 'Default';
     auth = {
@@ -106,7 +113,11 @@ export function entryFromEnv(env: Record<string, string | undefined>): CloudEntr
   return {
     auth: {
       auth_url: env.OS_AUTH_URL,
-      ...Object.fromEntries(Object.keys(AuthSchema.shape).filter((k) => k !== 'auth_url').map((k) => [k, pick(k)])),
+      ...Object.fromEntries(
+        Object.keys(AuthSchema.shape)
+          .filter((k) => k !== 'auth_url')
+          .map((k) => [k, pick(k)]),
+      ),
     },
     auth_type: (pick('auth_type') as CloudEntry['auth_type']) ?? undefined,
     region_name: pick('region_name'),
@@ -114,7 +125,11 @@ export function entryFromEnv(env: Record<string, string | undefined>): CloudEntr
   };
 }
 
-export type ConfigSources = { env: Record<string, string | undefined>; files: { path: string; text: string }[]; cloud?: string };
+export type ConfigSources = {
+  env: Record<string, string | undefined>;
+  files: { path: string; text: string }[];
+  cloud?: string;
+};
 
 /** Pure resolution: explicit cloud name > OS_CLOUD > OS_* variables. */
 export function resolveCloudConfig({ env, files, cloud }: ConfigSources): CloudConfig {
@@ -131,11 +146,15 @@ export function resolveCloudConfig({ env, files, cloud }: ConfigSources): CloudC
   }
   const fromEnv = entryFromEnv(env);
   if (fromEnv) return cloudConfigFromEntry('env', fromEnv);
-  throw new ConfigError('no cloud selected: set OS_CLOUD (a clouds.yaml entry) or the OS_AUTH_URL/OS_USERNAME/... variables');
+  throw new ConfigError(
+    'no cloud selected: set OS_CLOUD (a clouds.yaml entry) or the OS_AUTH_URL/OS_USERNAME/... variables',
+  );
 }
 
 /** Reads the clouds.yaml search path and resolves. */
-export function loadCloudConfig(opts: { cloud?: string; env?: NodeJS.ProcessEnv; cwd?: string; home?: string } = {}): CloudConfig {
+export function loadCloudConfig(
+  opts: { cloud?: string; env?: NodeJS.ProcessEnv; cwd?: string; home?: string } = {},
+): CloudConfig {
   const env = opts.env ?? process.env;
   const files = CLOUDS_YAML_PATHS(opts.cwd ?? process.cwd(), opts.home ?? os.homedir())
     .filter((p) => fs.existsSync(p))

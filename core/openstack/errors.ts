@@ -78,7 +78,10 @@ export class OpenStackUnreachableError extends StackmendError {
     readonly code: string,
     options?: { cause?: unknown },
   ) {
-    super(`${service} is unreachable at ${url} (${code}). Check that the service runs and the catalog endpoint is right; nothing was changed.`, options);
+    super(
+      `${service} is unreachable at ${url} (${code}). Check that the service runs and the catalog endpoint is right; nothing was changed.`,
+      options,
+    );
   }
 }
 
@@ -103,7 +106,9 @@ export function apiErrorFor(d: ApiErrorDetails): OpenStackApiError {
     case 409:
       return new ConflictError(d, hint);
     default:
-      return d.status >= 500 ? new ServiceUnavailableError(d, 'The service failed; the call may be retried') : new OpenStackApiError(d, hint);
+      return d.status >= 500
+        ? new ServiceUnavailableError(d, 'The service failed; the call may be retried')
+        : new OpenStackApiError(d, hint);
   }
 }
 

@@ -70,7 +70,9 @@ export class HeatClient {
 
   /** By name, id, or StackRef (a bare name or id is redirected by Heat). */
   async getStack(ref: StackRef | string): Promise<Stack> {
-    const res = await this.http.get<{ stack: unknown }>(typeof ref === 'string' ? `stacks/${encodeURIComponent(ref)}` : path(ref));
+    const res = await this.http.get<{ stack: unknown }>(
+      typeof ref === 'string' ? `stacks/${encodeURIComponent(ref)}` : path(ref),
+    );
     return StackSchema.parse(res.data.stack);
   }
 
@@ -80,12 +82,16 @@ export class HeatClient {
   }
 
   async listResources(ref: StackRef, nestedDepth = 0): Promise<Resource[]> {
-    const res = await this.http.get<{ resources: unknown[] }>(`${path(ref)}/resources`, { query: { nested_depth: nestedDepth || undefined } });
+    const res = await this.http.get<{ resources: unknown[] }>(`${path(ref)}/resources`, {
+      query: { nested_depth: nestedDepth || undefined },
+    });
     return z.array(ResourceSchema).parse(res.data.resources);
   }
 
   async getResource(stack: StackRef, resourceName: string): Promise<Resource> {
-    const res = await this.http.get<{ resource: unknown }>(`${path(stack)}/resources/${encodeURIComponent(resourceName)}`);
+    const res = await this.http.get<{ resource: unknown }>(
+      `${path(stack)}/resources/${encodeURIComponent(resourceName)}`,
+    );
     return ResourceSchema.parse(res.data.resource);
   }
 
@@ -115,7 +121,11 @@ export class HeatClient {
   /** `null` body on success; 409 only when this resource is itself busy → ResourceBusyError. */
   async markUnhealthy(stack: StackRef, resourceName: string, reason: string): Promise<{ requestId?: string }> {
     try {
-      const res = await this.http.patch(`${path(stack)}/resources/${encodeURIComponent(resourceName)}`, { mark_unhealthy: true, resource_status_reason: reason }, { idempotent: true });
+      const res = await this.http.patch(
+        `${path(stack)}/resources/${encodeURIComponent(resourceName)}`,
+        { mark_unhealthy: true, resource_status_reason: reason },
+        { idempotent: true },
+      );
       return { requestId: res.requestId };
     } catch (e) {
       if (e instanceof ConflictError) throw new ResourceBusyError(e);
@@ -132,7 +142,10 @@ export class HeatClient {
     return { requestId: res.requestId };
   }
 
-  async events(ref: StackRef, q: { resourceName?: string; limit?: number; sortDir?: 'asc' | 'desc' } = {}): Promise<StackEvent[]> {
+  async events(
+    ref: StackRef,
+    q: { resourceName?: string; limit?: number; sortDir?: 'asc' | 'desc' } = {},
+  ): Promise<StackEvent[]> {
     const res = await this.http.get<{ events: unknown[] }>(`${path(ref)}/events`, {
       query: { resource_name: q.resourceName, limit: q.limit, sort_dir: q.sortDir },
     });
@@ -141,7 +154,12 @@ export class HeatClient {
 
   /** `template` is the YAML text: converting it to JSON breaks heat_template_version dates. */
   async createStack(name: string, template: string, parameters: Record<string, unknown> = {}): Promise<StackRef> {
-    const res = await this.http.post<{ stack: { id: string } }>('stacks', { stack_name: name, template, parameters, timeout_mins: 10 });
+    const res = await this.http.post<{ stack: { id: string } }>('stacks', {
+      stack_name: name,
+      template,
+      parameters,
+      timeout_mins: 10,
+    });
     return { name, id: res.data.stack.id };
   }
 
@@ -153,6 +171,9 @@ export class HeatClient {
 /** mark_unhealthy refused because the resource is in the middle of an action: reschedule, never force. */
 export class ResourceBusyError extends ConflictError {
   constructor(e: ConflictError) {
-    super({ service: e.service, status: e.status, requestId: e.requestId, method: e.method, url: e.url, body: e.body }, 'The resource is busy: try again once its current action ends');
+    super(
+      { service: e.service, status: e.status, requestId: e.requestId, method: e.method, url: e.url, body: e.body },
+      'The resource is busy: try again once its current action ends',
+    );
   }
 }

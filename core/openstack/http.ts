@@ -45,10 +45,20 @@ export type ApiResponse<T> = { status: number; data: T; requestId?: string; head
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 
 export const requestIdOf = (headers: Record<string, unknown>): string | undefined =>
-  (headers['x-openstack-request-id'] ?? headers['x-compute-request-id'] ?? headers['openstack-request-id']) as string | undefined;
+  (headers['x-openstack-request-id'] ?? headers['x-compute-request-id'] ?? headers['openstack-request-id']) as
+    string | undefined;
 
 /** Full-jitter exponential backoff (AWS architecture blog), capped. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
@@ -58,7 +68,8 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
 export class ServiceHttp {
   readonly service: string;
   private readonly client: AxiosInstance;
-  private readonly o: Required<Omit<ServiceHttpOptions, 'auth' | 'client' | 'headers' | 'readOnly'>> & Pick<ServiceHttpOptions, 'auth' | 'headers' | 'readOnly'>;
+  private readonly o: Required<Omit<ServiceHttpOptions, 'auth' | 'client' | 'headers' | 'readOnly'>> &
+    Pick<ServiceHttpOptions, 'auth' | 'headers' | 'readOnly'>;
 
   constructor(opts: ServiceHttpOptions) {
     this.service = opts.service;
@@ -81,7 +92,8 @@ export class ServiceHttp {
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
     const url = /^https?:\/\//.test(path) ? path : joinUrl(await this.o.baseUrl(), path);
-    if (this.o.readOnly && method !== 'GET' && method !== 'HEAD') throw new DryRunWriteBlockedError(this.service, method, url);
+    if (this.o.readOnly && method !== 'GET' && method !== 'HEAD')
+      throw new DryRunWriteBlockedError(this.service, method, url);
     const idempotent = opts.idempotent ?? IDEMPOTENT.has(method);
     let reauthed = false;
     for (let attempt = 1; ; attempt++) {
@@ -107,7 +119,14 @@ export class ServiceHttp {
       } catch (err) {
         const code = (err as { code?: string }).code ?? 'ERROR';
         const retry = idempotent && CONNECTION_CODES.has(code) && attempt < this.o.retry.attempts;
-        this.o.log.warn('openstack call failed to connect', { service: this.service, method, url, code, attempt, retry });
+        this.o.log.warn('openstack call failed to connect', {
+          service: this.service,
+          method,
+          url,
+          code,
+          attempt,
+          retry,
+        });
         if (retry) {
           await this.o.sleep(backoffDelay(attempt, this.o.retry, this.o.random));
           continue;
@@ -116,7 +135,14 @@ export class ServiceHttp {
       }
       const headers = res.headers as Record<string, string>;
       const requestId = requestIdOf(headers);
-      this.o.log.debug('openstack call', { service: this.service, method, url, status: res.status, requestId, ms: Date.now() - started });
+      this.o.log.debug('openstack call', {
+        service: this.service,
+        method,
+        url,
+        status: res.status,
+        requestId,
+        ms: Date.now() - started,
+      });
       if (res.status === 401 && token && this.o.auth && !reauthed) {
         this.o.auth.invalidate(token); // expired or revoked: one fresh token, once
         reauthed = true;
@@ -125,7 +151,14 @@ export class ServiceHttp {
       }
       if (res.status >= 400) {
         if (idempotent && RETRYABLE_STATUS.has(res.status) && attempt < this.o.retry.attempts) {
-          this.o.log.warn('openstack call failed, retrying', { service: this.service, method, url, status: res.status, requestId, attempt });
+          this.o.log.warn('openstack call failed, retrying', {
+            service: this.service,
+            method,
+            url,
+            status: res.status,
+            requestId,
+            attempt,
+          });
           await this.o.sleep(backoffDelay(attempt, this.o.retry, this.o.random));
           continue;
         }
@@ -152,5 +185,8 @@ function parseBody(raw: unknown): unknown {
 
 function stripUndefined(q?: Query): Record<string, string | number | boolean> | undefined {
   if (!q) return undefined;
-  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
+  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string | number | boolean
+  >;
 }

@@ -8,8 +8,17 @@ import { silentLogger, type Logger } from '../domain/log';
 import type { CloudConfig } from './config';
 import { ServiceHttp, type TokenSource } from './http';
 
-const EndpointSchema = z.object({ interface: z.string(), url: z.string(), region: z.string().nullish(), region_id: z.string().nullish() });
-const CatalogEntrySchema = z.object({ type: z.string(), name: z.string().optional(), endpoints: z.array(EndpointSchema) });
+const EndpointSchema = z.object({
+  interface: z.string(),
+  url: z.string(),
+  region: z.string().nullish(),
+  region_id: z.string().nullish(),
+});
+const CatalogEntrySchema = z.object({
+  type: z.string(),
+  name: z.string().optional(),
+  endpoints: z.array(EndpointSchema),
+});
 /** Recorded: lab-notes/fixtures/keystone-token-issue.json (201, token in X-Subject-Token). */
 export const TokenBodySchema = z.object({
   token: z.object({
@@ -42,15 +51,26 @@ export type KeystoneOptions = {
 export function authBody(cfg: CloudConfig): unknown {
   const a = cfg.auth;
   if (a.type === 'application_credential') {
-    return { auth: { identity: { methods: ['application_credential'], application_credential: { id: a.id, secret: a.secret } } } };
+    return {
+      auth: {
+        identity: { methods: ['application_credential'], application_credential: { id: a.id, secret: a.secret } },
+      },
+    };
   }
-  const user = a.userId ? { id: a.userId, password: a.password } : { name: a.username, domain: a.userDomain, password: a.password };
+  const user = a.userId
+    ? { id: a.userId, password: a.password }
+    : { name: a.username, domain: a.userDomain, password: a.password };
   const project = a.project.id ? { id: a.project.id } : { name: a.project.name, domain: a.project.domain };
   return { auth: { identity: { methods: ['password'], password: { user } }, scope: { project } } };
 }
 
 /** Picks the endpoint URL for a service type, preferring the configured interface and region. */
-export function findEndpoint(catalog: CatalogEntry[], type: string, iface: string, region?: string): string | undefined {
+export function findEndpoint(
+  catalog: CatalogEntry[],
+  type: string,
+  iface: string,
+  region?: string,
+): string | undefined {
   const entry = catalog.find((c) => c.type === type);
   if (!entry) return undefined;
   const inRegion = entry.endpoints.filter((e) => !region || e.region === region || e.region_id === region);
@@ -68,7 +88,12 @@ export class KeystoneSession implements TokenSource {
     opts: KeystoneOptions = {},
   ) {
     this.o = { refreshMarginMs: 5 * 60_000, now: Date.now, log: silentLogger, timeoutMs: 15_000, ...opts };
-    this.http = new ServiceHttp({ service: 'keystone', baseUrl: async () => config.authUrl, log: this.o.log, timeoutMs: this.o.timeoutMs });
+    this.http = new ServiceHttp({
+      service: 'keystone',
+      baseUrl: async () => config.authUrl,
+      log: this.o.log,
+      timeoutMs: this.o.timeoutMs,
+    });
   }
 
   /** A valid token, issuing a new one when none is cached or it is about to expire. */
@@ -101,14 +126,21 @@ export class KeystoneSession implements TokenSource {
 
   async projectId(): Promise<string> {
     const t = await this.session();
-    if (!t.projectId) throw new ConfigError(`cloud "${this.config.name}" gives an unscoped token: set project_name or project_id`);
+    if (!t.projectId)
+      throw new ConfigError(`cloud "${this.config.name}" gives an unscoped token: set project_name or project_id`);
     return t.projectId;
   }
 
   private identityHttp?: ServiceHttp;
   /** Keystone's API with this session's token (trust clean-up), through the same retrying client. */
   get identity(): ServiceHttp {
-    this.identityHttp ??= new ServiceHttp({ service: 'keystone', baseUrl: async () => this.config.authUrl, auth: this, log: this.o.log, timeoutMs: this.o.timeoutMs });
+    this.identityHttp ??= new ServiceHttp({
+      service: 'keystone',
+      baseUrl: async () => this.config.authUrl,
+      auth: this,
+      log: this.o.log,
+      timeoutMs: this.o.timeoutMs,
+    });
     return this.identityHttp;
   }
 
@@ -116,7 +148,10 @@ export class KeystoneSession implements TokenSource {
     const res = await this.http.post<unknown>('auth/tokens', authBody(this.config), { idempotent: true });
     const value = res.headers['x-subject-token'];
     const body = TokenBodySchema.parse(res.data);
-    if (!value) throw new ConfigError('Keystone issued a token without the X-Subject-Token header; is auth_url a Keystone v3 endpoint?');
+    if (!value)
+      throw new ConfigError(
+        'Keystone issued a token without the X-Subject-Token header; is auth_url a Keystone v3 endpoint?',
+      );
     const t = body.token;
     this.current = {
       value,
@@ -126,7 +161,11 @@ export class KeystoneSession implements TokenSource {
       roles: (t.roles ?? []).map((r) => r.name),
       catalog: t.catalog ?? [],
     };
-    this.o.log.debug('keystone token issued', { cloud: this.config.name, expiresAt: t.expires_at, requestId: res.requestId });
+    this.o.log.debug('keystone token issued', {
+      cloud: this.config.name,
+      expiresAt: t.expires_at,
+      requestId: res.requestId,
+    });
     return this.current;
   }
 }

@@ -3,9 +3,20 @@ import * as z from 'zod';
 import type { ServiceHttp } from './http';
 
 /** Recorded: lab-notes/fixtures/masakari-segment-create.json */
-export const SegmentSchema = z.looseObject({ uuid: z.string(), name: z.string(), recovery_method: z.string(), service_type: z.string() });
+export const SegmentSchema = z.looseObject({
+  uuid: z.string(),
+  name: z.string(),
+  recovery_method: z.string(),
+  service_type: z.string(),
+});
 /** Recorded: lab-notes/fixtures/masakari-host-create-compute1.json */
-export const HostSchema = z.looseObject({ uuid: z.string(), name: z.string(), on_maintenance: z.boolean(), reserved: z.boolean(), failover_segment_id: z.string() });
+export const HostSchema = z.looseObject({
+  uuid: z.string(),
+  name: z.string(),
+  on_maintenance: z.boolean(),
+  reserved: z.boolean(),
+  failover_segment_id: z.string(),
+});
 /** Recorded: lab-notes/fixtures/masakari-run1-notification-create.json */
 export const NotificationSchema = z.looseObject({
   notification_uuid: z.string(),
@@ -29,7 +40,9 @@ export class MasakariClient {
   }
 
   async createSegment(name: string, description = ''): Promise<Segment> {
-    const res = await this.http.post<{ segment: unknown }>('segments', { segment: { name, recovery_method: 'auto', service_type: 'COMPUTE', description } });
+    const res = await this.http.post<{ segment: unknown }>('segments', {
+      segment: { name, recovery_method: 'auto', service_type: 'COMPUTE', description },
+    });
     return SegmentSchema.parse(res.data.segment);
   }
 
@@ -54,7 +67,12 @@ export class MasakariClient {
   }
 
   /** 202 accepted; 409 when the host is on maintenance or the same notification came within the detection interval. */
-  async notify(n: { type: string; hostname: string; generated_time: string; payload: Record<string, unknown> }): Promise<MasakariNotification> {
+  async notify(n: {
+    type: string;
+    hostname: string;
+    generated_time: string;
+    payload: Record<string, unknown>;
+  }): Promise<MasakariNotification> {
     const res = await this.http.post<{ notification: unknown }>('notifications', { notification: n });
     return NotificationSchema.parse(res.data.notification);
   }

@@ -33,12 +33,17 @@ export class MistralClient {
 
   /** `input` travels as a JSON string, as Mistral expects. */
   async startExecution(workflowName: string, input: Record<string, unknown>): Promise<Execution> {
-    const res = await this.http.post<unknown>('executions', { workflow_name: workflowName, input: JSON.stringify(input) });
+    const res = await this.http.post<unknown>('executions', {
+      workflow_name: workflowName,
+      input: JSON.stringify(input),
+    });
     return ExecutionSchema.parse(res.data);
   }
 
   async listExecutions(workflowName?: string): Promise<Execution[]> {
-    const res = await this.http.get<{ executions: unknown[] }>('executions', { query: { workflow_name: workflowName, limit: 1000, sort_keys: 'created_at', sort_dirs: 'desc' } });
+    const res = await this.http.get<{ executions: unknown[] }>('executions', {
+      query: { workflow_name: workflowName, limit: 1000, sort_keys: 'created_at', sort_dirs: 'desc' },
+    });
     return z.array(ExecutionSchema).parse(res.data.executions);
   }
 

@@ -9,7 +9,10 @@ import type { ServiceHttp } from './http';
 export const NOVA_MICROVERSION = '2.74';
 /** The last microversion whose os-hypervisors still report vcpus/memory usage. */
 const HYPERVISOR_MICROVERSION = '2.87';
-export const novaHeaders = (v: string = NOVA_MICROVERSION) => ({ 'OpenStack-API-Version': `compute ${v}`, 'X-OpenStack-Nova-API-Version': v });
+export const novaHeaders = (v: string = NOVA_MICROVERSION) => ({
+  'OpenStack-API-Version': `compute ${v}`,
+  'X-OpenStack-Nova-API-Version': v,
+});
 
 /** Recorded: lab-notes/fixtures/nova-server-show.json */
 export const ServerSchema = z.looseObject({
@@ -22,7 +25,14 @@ export const ServerSchema = z.looseObject({
   'OS-EXT-STS:task_state': z.string().nullish(),
   'OS-EXT-STS:vm_state': z.string().nullish(),
   locked: z.boolean().optional(),
-  flavor: z.looseObject({ vcpus: z.number().optional(), ram: z.number().optional(), disk: z.number().optional(), original_name: z.string().optional() }).optional(),
+  flavor: z
+    .looseObject({
+      vcpus: z.number().optional(),
+      ram: z.number().optional(),
+      disk: z.number().optional(),
+      original_name: z.string().optional(),
+    })
+    .optional(),
 });
 export type Server = z.infer<typeof ServerSchema>;
 export const hostOf = (s: Server): string | undefined => s['OS-EXT-SRV-ATTR:host'] ?? undefined;
@@ -100,7 +110,9 @@ export class NovaClient {
   }
 
   async listComputeServices(host?: string): Promise<ComputeService[]> {
-    const res = await this.http.get<{ services: unknown[] }>('os-services', { query: { binary: 'nova-compute', host } });
+    const res = await this.http.get<{ services: unknown[] }>('os-services', {
+      query: { binary: 'nova-compute', host },
+    });
     return z.array(ComputeServiceSchema).parse(res.data.services);
   }
 
@@ -129,10 +141,13 @@ export class NovaClient {
    */
   async evacuate(serverId: string, targetHost?: string): Promise<{ requestId?: string }> {
     try {
-      const res = await this.http.post(`servers/${encodeURIComponent(serverId)}/action`, { evacuate: targetHost ? { host: targetHost } : {} });
+      const res = await this.http.post(`servers/${encodeURIComponent(serverId)}/action`, {
+        evacuate: targetHost ? { host: targetHost } : {},
+      });
       return { requestId: res.requestId };
     } catch (e) {
-      if (e instanceof BadRequestError && /still in use/i.test(e.serviceMessage ?? '')) throw new SourceHostStillUpError(e);
+      if (e instanceof BadRequestError && /still in use/i.test(e.serviceMessage ?? ''))
+        throw new SourceHostStillUpError(e);
       throw e;
     }
   }
@@ -143,10 +158,11 @@ export class NovaClient {
   start = (id: string) => this.action(id, { 'os-start': null });
 
   async listHypervisors(): Promise<Hypervisor[]> {
-    const res = await this.http.get<{ hypervisors: unknown[] }>('os-hypervisors/detail', { headers: novaHeaders(HYPERVISOR_MICROVERSION) });
+    const res = await this.http.get<{ hypervisors: unknown[] }>('os-hypervisors/detail', {
+      headers: novaHeaders(HYPERVISOR_MICROVERSION),
+    });
     return z.array(HypervisorSchema).parse(res.data.hypervisors);
   }
-
 
   private async updateService(serviceId: string, body: Record<string, unknown>): Promise<ComputeService> {
     const res = await this.http.put<{ service: unknown }>(`os-services/${encodeURIComponent(serviceId)}`, body);

@@ -21,7 +21,13 @@ export const SubscriptionSchema = z.looseObject({
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 
 /** Recorded: lab-notes/fixtures/zaqar-keystone-03-claim-create.json */
-export const ClaimedMessageSchema = z.looseObject({ id: z.string(), href: z.string(), ttl: z.number(), age: z.number(), body: z.unknown() });
+export const ClaimedMessageSchema = z.looseObject({
+  id: z.string(),
+  href: z.string(),
+  ttl: z.number(),
+  age: z.number(),
+  body: z.unknown(),
+});
 export type ClaimedMessage = z.infer<typeof ClaimedMessageSchema> & { claimId: string };
 
 /** Recorded: lab-notes/fixtures/aodh-zaqar-presigned-share.json */
@@ -63,8 +69,11 @@ export class ZaqarClient {
   /** All queue names, page by page. */
   async listQueues(): Promise<string[]> {
     const names: string[] = [];
-    for (let marker: string | undefined; ; ) {
-      const res = await this.http.get<{ queues?: { name: string }[] } | null>('v2/queues', { query: { limit: ZAQAR_PAGE, marker }, headers: this.h() });
+    for (let marker: string | undefined; ;) {
+      const res = await this.http.get<{ queues?: { name: string }[] } | null>('v2/queues', {
+        query: { limit: ZAQAR_PAGE, marker },
+        headers: this.h(),
+      });
       const page = res.data?.queues ?? [];
       names.push(...page.map((q) => q.name));
       if (page.length < ZAQAR_PAGE) return names;
@@ -89,14 +98,24 @@ export class ZaqarClient {
       { headers: this.h(), query: { limit: o.limit ?? 10 } },
     );
     if (res.status === 204 || !res.data) return [];
-    return z.array(ClaimedMessageSchema).parse(res.data.messages).map((m) => ({ ...m, claimId: new URL(m.href, 'http://x').searchParams.get('claim_id') ?? '' }));
+    return z
+      .array(ClaimedMessageSchema)
+      .parse(res.data.messages)
+      .map((m) => ({ ...m, claimId: new URL(m.href, 'http://x').searchParams.get('claim_id') ?? '' }));
   }
 
   async deleteMessage(queue: string, m: { id: string; claimId?: string }): Promise<void> {
-    await this.http.delete(`${this.q(queue)}/messages/${encodeURIComponent(m.id)}`, { headers: this.h(), query: { claim_id: m.claimId } });
+    await this.http.delete(`${this.q(queue)}/messages/${encodeURIComponent(m.id)}`, {
+      headers: this.h(),
+      query: { claim_id: m.claimId },
+    });
   }
 
-  async subscribe(queue: string, subscriber: string, o: { ttl?: number; options?: Record<string, unknown> } = {}): Promise<string> {
+  async subscribe(
+    queue: string,
+    subscriber: string,
+    o: { ttl?: number; options?: Record<string, unknown> } = {},
+  ): Promise<string> {
     const res = await this.http.post<{ subscription_id: string }>(
       `${this.q(queue)}/subscriptions`,
       { subscriber, ttl: o.ttl ?? 86400, options: o.options ?? {} },
@@ -107,8 +126,11 @@ export class ZaqarClient {
 
   async listSubscriptions(queue: string): Promise<Subscription[]> {
     const out: Subscription[] = [];
-    for (let marker: string | undefined; ; ) {
-      const res = await this.http.get<{ subscriptions?: unknown[] }>(`${this.q(queue)}/subscriptions`, { query: { limit: ZAQAR_PAGE, marker }, headers: this.h() });
+    for (let marker: string | undefined; ;) {
+      const res = await this.http.get<{ subscriptions?: unknown[] }>(`${this.q(queue)}/subscriptions`, {
+        query: { limit: ZAQAR_PAGE, marker },
+        headers: this.h(),
+      });
       const page = z.array(SubscriptionSchema).parse(res.data?.subscriptions ?? []);
       out.push(...page);
       if (page.length < ZAQAR_PAGE) return out;
@@ -130,13 +152,24 @@ export class ZaqarClient {
 
   /** A pre-signed URL grant: lets Aodh post without Keystone (`zaqar://?queue_name=..&signature=..`). */
   async share(queue: string, o: { paths?: string[]; methods?: string[]; expires: string }): Promise<Share> {
-    const res = await this.http.post<unknown>(`${this.q(queue)}/share`, { paths: o.paths ?? ['messages'], methods: o.methods ?? ['POST'], expires: o.expires }, { headers: this.h() });
+    const res = await this.http.post<unknown>(
+      `${this.q(queue)}/share`,
+      { paths: o.paths ?? ['messages'], methods: o.methods ?? ['POST'], expires: o.expires },
+      { headers: this.h() },
+    );
     return { ...ShareSchema.parse(res.data), queueName: queue };
   }
 }
 
 /** The Aodh alarm action for a pre-signed share. */
 export function presignedAction(s: Share): string {
-  const q = new URLSearchParams({ queue_name: s.queueName, project_id: s.project, paths: s.paths.join(','), methods: s.methods.join(','), expires: s.expires, signature: s.signature });
+  const q = new URLSearchParams({
+    queue_name: s.queueName,
+    project_id: s.project,
+    paths: s.paths.join(','),
+    methods: s.methods.join(','),
+    expires: s.expires,
+    signature: s.signature,
+  });
   return `zaqar://?${q.toString()}`;
 }

@@ -37,7 +37,12 @@ const isHttpEvent = (e: LambdaEvent) => 'requestContext' in e || 'httpMethod' in
 export function lambdaHandler(step: string, handler: Handler, config: () => Record<string, unknown>) {
   return middy<LambdaEvent, unknown>().handler(async (event) => {
     const res = await handleSafely(step, handler, () => fromLambda(event, config()));
-    if (isHttpEvent(event ?? {})) return { statusCode: res.statusCode, headers: { ...JSON_HEADERS, ...res.headers }, body: JSON.stringify(res.body) };
+    if (isHttpEvent(event ?? {}))
+      return {
+        statusCode: res.statusCode,
+        headers: { ...JSON_HEADERS, ...res.headers },
+        body: JSON.stringify(res.body),
+      };
     return { statusCode: res.statusCode, body: res.body };
   });
 }

@@ -18,12 +18,16 @@ export type Request = {
 };
 
 const lower = (h: unknown): Record<string, string> =>
-  Object.fromEntries(Object.entries((h ?? {}) as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  Object.fromEntries(
+    Object.entries((h ?? {}) as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v)]),
+  );
 
 /** JSON text, or base64 of it (OpenWhisk raw-http encodes bodies it deems binary). */
 function parseJsonBody(raw: string, base64Hint = false): unknown {
   if (raw.trim() === '') return {};
-  const attempts = base64Hint ? [Buffer.from(raw, 'base64').toString('utf8'), raw] : [raw, Buffer.from(raw, 'base64').toString('utf8')];
+  const attempts = base64Hint
+    ? [Buffer.from(raw, 'base64').toString('utf8'), raw]
+    : [raw, Buffer.from(raw, 'base64').toString('utf8')];
   for (const text of attempts) {
     try {
       return JSON.parse(text);
@@ -57,7 +61,14 @@ export function fromOpenWhisk(params: Record<string, unknown>): Request {
   return { method, headers, query, body, config };
 }
 
-type ApiGatewayEvent = { headers?: Record<string, string>; body?: string | null; isBase64Encoded?: boolean; queryStringParameters?: Record<string, string> | null; requestContext?: { http?: { method?: string } }; httpMethod?: string };
+type ApiGatewayEvent = {
+  headers?: Record<string, string>;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  queryStringParameters?: Record<string, string> | null;
+  requestContext?: { http?: { method?: string } };
+  httpMethod?: string;
+};
 type EventBridgeEvent = { 'detail-type': string; source: string; detail: unknown };
 
 /** Lambda: API Gateway (v1 or v2) events, EventBridge events, or a plain object (direct invoke). */

@@ -8,7 +8,8 @@ export function errorResponse(step: string, e: unknown): ErrorResponse {
   const err = e as Error;
   const body: Record<string, unknown> = { step, error: err?.name ?? 'Error', message: err?.message ?? String(e) };
   if (e instanceof InvalidPayloadError) body.issues = e.issues;
-  if (e instanceof OpenStackApiError) Object.assign(body, { service: e.service, serviceStatus: e.status, requestId: e.requestId });
+  if (e instanceof OpenStackApiError)
+    Object.assign(body, { service: e.service, serviceStatus: e.status, requestId: e.requestId });
   let statusCode = 500;
   if (e instanceof OpenStackUnreachableError) statusCode = 503;
   else if (e instanceof OpenStackApiError) statusCode = 502;

@@ -8,10 +8,12 @@ export function jsonLogger(opts: { level?: LogLevel; fields?: LogFields; sink?: 
   const min = ORDER[opts.level ?? 'info'];
   const sink = opts.sink ?? ((l: string) => process.stdout.write(`${l}\n`));
   const base = opts.fields ?? {};
-  const emit = (level: LogLevel) => (msg: string, fields: LogFields = {}) => {
-    if (ORDER[level] < min) return;
-    sink(JSON.stringify({ ts: new Date().toISOString(), level, msg, ...base, ...fields }, errorReplacer));
-  };
+  const emit =
+    (level: LogLevel) =>
+    (msg: string, fields: LogFields = {}) => {
+      if (ORDER[level] < min) return;
+      sink(JSON.stringify({ ts: new Date().toISOString(), level, msg, ...base, ...fields }, errorReplacer));
+    };
   return {
     debug: emit('debug'),
     info: emit('info'),

@@ -16,7 +16,9 @@ export class StateUrlError extends StateError {
     readonly url: string,
     reason: string,
   ) {
-    super(`State store URL "${redactUrl(url)}" is not usable: ${reason}. Use one of: ${StateUrlError.ACCEPTED.join(', ')}.`);
+    super(
+      `State store URL "${redactUrl(url)}" is not usable: ${reason}. Use one of: ${StateUrlError.ACCEPTED.join(', ')}.`,
+    );
   }
 }
 
@@ -33,7 +35,10 @@ export class StateStoreUnavailableError extends StateError {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`State store ${redactUrl(url)} is unreachable (${detail}). ${url.startsWith('file:') ? FILE_HINT : REDIS_HINT}`, options);
+    super(
+      `State store ${redactUrl(url)} is unreachable (${detail}). ${url.startsWith('file:') ? FILE_HINT : REDIS_HINT}`,
+      options,
+    );
   }
 }
 
@@ -59,7 +64,9 @@ export class StateConflictError extends StateError {
     readonly key: string,
     readonly attempts: number,
   ) {
-    super(`Update of state key "${key}" conflicted ${attempts} times in a row with other writers. Retry the step later.`);
+    super(
+      `Update of state key "${key}" conflicted ${attempts} times in a row with other writers. Retry the step later.`,
+    );
   }
 }
 
@@ -70,7 +77,10 @@ export class StateCorruptError extends StateError {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`Stored state at ${where} cannot be read (${detail}). Inspect it, then delete or repair it; it was not changed.`, options);
+    super(
+      `Stored state at ${where} cannot be read (${detail}). Inspect it, then delete or repair it; it was not changed.`,
+      options,
+    );
   }
 }
 
@@ -81,7 +91,8 @@ export class StateArgumentError extends StateError {
 
 /** Hides the password of a URL before it goes into a message or a log. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_m, scheme: string, auth: string) =>
-    `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`,
+  return url.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i,
+    (_m, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`,
   );
 }

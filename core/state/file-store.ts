@@ -22,7 +22,10 @@ import { byKey, checkEpochMs, checkName, encodeValue, expiryFrom, isLive, page, 
 const KeyFile = z.object({
   key: z.string(),
   value: z.unknown(),
-  expiresAt: z.number().nullish().transform((v) => v ?? undefined),
+  expiresAt: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
 type Stored = z.infer<typeof KeyFile>;
 const MAX_CREATE_RACES = 20;
@@ -39,9 +42,14 @@ export class FileStore implements StateStore {
     this.now = opts.now ?? Date.now;
     this.timing = { ...DEFAULT_LOCK_TIMING, ...opts.lock };
     try {
-      for (const d of [this.l.kv, this.l.locks, this.l.lists, this.l.queues, this.l.tmp]) mkdirSync(d, { recursive: true });
+      for (const d of [this.l.kv, this.l.locks, this.l.lists, this.l.queues, this.l.tmp])
+        mkdirSync(d, { recursive: true });
     } catch (e) {
-      throw new StateStoreUnavailableError(`file://${dir}`, `cannot create the state directory: ${(e as Error).message}`, { cause: e });
+      throw new StateStoreUnavailableError(
+        `file://${dir}`,
+        `cannot create the state directory: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   }
 
@@ -96,7 +104,8 @@ export class FileStore implements StateStore {
     for (const name of namesIn(this.l.kv)) {
       if (!name.endsWith('.json') || !mayHoldPrefix(name.slice(0, -5), encoded)) continue;
       const s = readJson(join(this.l.kv, name), KeyFile);
-      if (s && s.key.startsWith(prefix) && isLive(s.expiresAt, this.now())) found.push({ key: s.key, value: s.value as T });
+      if (s && s.key.startsWith(prefix) && isLive(s.expiresAt, this.now()))
+        found.push({ key: s.key, value: s.value as T });
     }
     return found.sort(byKey);
   }

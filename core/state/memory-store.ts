@@ -4,7 +4,18 @@
  * Expiry is judged lazily against the injected clock.
  */
 import type { Entry, ListPage, Scheduled, StateStore, StoreOptions, TtlOptions } from './store';
-import { byKey, checkEpochMs, checkName, dueFirst, dueNow, encodeValue, expiryFrom, isLive, page, takeLimit } from './values';
+import {
+  byKey,
+  checkEpochMs,
+  checkName,
+  dueFirst,
+  dueNow,
+  encodeValue,
+  expiryFrom,
+  isLive,
+  page,
+  takeLimit,
+} from './values';
 
 type Cell = { json: string; expiresAt?: number };
 
@@ -96,4 +107,5 @@ export class MemoryStore implements StateStore {
   }
 }
 
-const entriesOf = (q: Map<string, number> | undefined): Scheduled[] => [...(q ?? [])].map(([id, dueAt]) => ({ id, dueAt }));
+const entriesOf = (q: Map<string, number> | undefined): Scheduled[] =>
+  [...(q ?? [])].map(([id, dueAt]) => ({ id, dueAt }));

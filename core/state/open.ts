@@ -13,7 +13,9 @@ import { RedisStore } from './redis-store';
 import type { StateStore, StoreOptions } from './store';
 
 export type StateUrl = { kind: 'memory' } | { kind: 'file'; dir: string } | { kind: 'redis'; url: string; db: number };
-export type OpenStoreOptions = StoreOptions & { /** Redis only: namespace for every key (default "stackmend:"). */ keyPrefix?: string };
+export type OpenStoreOptions = StoreOptions & {
+  /** Redis only: namespace for every key (default "stackmend:"). */ keyPrefix?: string;
+};
 
 export function parseStateUrl(raw: string, cwd: string = process.cwd()): StateUrl {
   const url = typeof raw === 'string' ? raw.trim() : '';

@@ -51,7 +51,9 @@ export class RedisStore implements StateStore {
       const current = await this.conn.run((r) => r.get(k));
       const next = encodeValue(key, fn(current === null ? undefined : decodeValue<T>(k, current)));
       const had = current === null ? '0' : '1';
-      const written = await this.conn.run((r) => r.stackmendCompareAndSet(k, had, current ?? '', next, ms === undefined ? '' : String(ms)));
+      const written = await this.conn.run((r) =>
+        r.stackmendCompareAndSet(k, had, current ?? '', next, ms === undefined ? '' : String(ms)),
+      );
       if (written === 1) return JSON.parse(next) as T;
     }
     throw new StateConflictError(key, MAX_UPDATE_ATTEMPTS);
@@ -71,7 +73,8 @@ export class RedisStore implements StateStore {
       const values = await this.conn.run((r) => r.mget(batch));
       batch.forEach((k, j) => {
         const json = values[j];
-        if (json !== null && json !== undefined) found.push({ key: k.slice(base.length), value: decodeValue<T>(k, json) });
+        if (json !== null && json !== undefined)
+          found.push({ key: k.slice(base.length), value: decodeValue<T>(k, json) });
       });
     }
     return found.sort(byKey);

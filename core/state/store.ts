@@ -27,7 +27,10 @@ export interface StateStore {
   readList<T>(listKey: string, opts?: ListPage): Promise<T[]>;
   /** Delayed work: upsert `id` in `queue` due at epoch ms `dueAt`. */
   schedule(queue: string, id: string, dueAt: number): Promise<void>;
-  /** Atomically remove and return up to `limit` ids due at or before `now` (each id handed out once even with concurrent callers). */
+  /**
+   * Atomically remove and return up to `limit` ids due at or before `now`
+   * (each id handed out once even with concurrent callers).
+   */
   takeDue(queue: string, now: number, limit?: number): Promise<string[]>;
   /** Ids scheduled in queue with their due times, soonest first (for status/timeline views). */
   pending(queue: string): Promise<Scheduled[]>;

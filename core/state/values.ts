@@ -7,7 +7,9 @@ import { DEFAULT_TAKE_LIMIT, type ListPage, type Scheduled, type TtlOptions } fr
 
 export function checkName(what: string, name: string): string {
   if (typeof name !== 'string' || name.length === 0) {
-    throw new StateArgumentError(`${what} must be a non-empty string, got ${JSON.stringify(name)}. Pass the ${what} to use.`);
+    throw new StateArgumentError(
+      `${what} must be a non-empty string, got ${JSON.stringify(name)}. Pass the ${what} to use.`,
+    );
   }
   return name;
 }
@@ -16,7 +18,9 @@ export function checkName(what: string, name: string): string {
 export function encodeValue(key: string, value: unknown): string {
   const json = value === undefined ? undefined : JSON.stringify(value);
   if (json === undefined) {
-    throw new StateArgumentError(`The value for "${key}" cannot be stored as JSON (got ${typeof value}). Use delete() to remove a key.`);
+    throw new StateArgumentError(
+      `The value for "${key}" cannot be stored as JSON (got ${typeof value}). Use delete() to remove a key.`,
+    );
   }
   return json;
 }
@@ -35,7 +39,9 @@ export function ttlMs(opts: TtlOptions | undefined): number | undefined {
   const s = opts?.ttlSeconds;
   if (s === undefined) return undefined;
   if (!Number.isFinite(s) || s <= 0) {
-    throw new StateArgumentError(`ttlSeconds must be a positive number of seconds, got ${s}. Leave it out for no expiry.`);
+    throw new StateArgumentError(
+      `ttlSeconds must be a positive number of seconds, got ${s}. Leave it out for no expiry.`,
+    );
   }
   return Math.max(1, Math.round(s * 1000));
 }
@@ -46,15 +52,18 @@ export function expiryFrom(now: number, opts: TtlOptions | undefined): number | 
   return ms === undefined ? undefined : now + ms;
 }
 
-export const isLive = (expiresAt: number | undefined, now: number): boolean => expiresAt === undefined || expiresAt > now;
+export const isLive = (expiresAt: number | undefined, now: number): boolean =>
+  expiresAt === undefined || expiresAt > now;
 
 export const byKey = <E extends { key: string }>(a: E, b: E): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** Soonest first; ties broken by id so every store hands out the same order. */
-export const dueFirst = (a: Scheduled, b: Scheduled): number => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export const dueFirst = (a: Scheduled, b: Scheduled): number =>
+  a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function checkEpochMs(what: string, ms: number): number {
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new StateArgumentError(`${what} must be epoch milliseconds, got ${ms}.`);
+  if (typeof ms !== 'number' || !Number.isFinite(ms))
+    throw new StateArgumentError(`${what} must be epoch milliseconds, got ${ms}.`);
   return ms;
 }
 
@@ -66,14 +75,18 @@ export function takeLimit(limit: number | undefined): number {
 
 /** The due entries, soonest first, at most limit of them. */
 export function dueNow(entries: Scheduled[], now: number, limit: number): Scheduled[] {
-  return entries.filter((e) => e.dueAt <= now).sort(dueFirst).slice(0, limit);
+  return entries
+    .filter((e) => e.dueAt <= now)
+    .sort(dueFirst)
+    .slice(0, limit);
 }
 
 /** Normalised offset/limit; limit undefined means "to the end". */
 export function pageBounds(opts: ListPage | undefined): { offset: number; limit?: number } {
   const offset = opts?.offset ?? 0;
   const limit = opts?.limit;
-  if (!Number.isInteger(offset) || offset < 0) throw new StateArgumentError(`offset must be a non-negative integer, got ${offset}.`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new StateArgumentError(`offset must be a non-negative integer, got ${offset}.`);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
     throw new StateArgumentError(`limit must be a non-negative integer, got ${limit}.`);
   }

@@ -30,7 +30,13 @@ export type Deps = {
 };
 
 export type DepsFactory = (config: RuntimeConfig, opts: { dryRun: boolean }) => Deps;
-export type DepsOverrides = { store?: StateStore; log?: Logger; now?: () => number; transport?: Transport; cloud?: (readOnly: boolean) => Cloud };
+export type DepsOverrides = {
+  store?: StateStore;
+  log?: Logger;
+  now?: () => number;
+  transport?: Transport;
+  cloud?: (readOnly: boolean) => Cloud;
+};
 
 function lazy<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -38,7 +44,12 @@ function lazy<T>(make: () => T): () => T {
 }
 
 const cloudFactory = (config: RuntimeConfig, log: Logger, readOnly: boolean) =>
-  lazy(() => connect(config.os_auth ? cloudConfigFromEntry('os_auth', config.os_auth) : loadCloudConfig({ cloud: config.cloud }), { log, readOnly }));
+  lazy(() =>
+    connect(
+      config.os_auth ? cloudConfigFromEntry('os_auth', config.os_auth) : loadCloudConfig({ cloud: config.cloud }),
+      { log, readOnly },
+    ),
+  );
 
 function transportFor(config: RuntimeConfig, cloud: () => Cloud, store: StateStore, now: () => number): Transport {
   const d = config.dispatch;
@@ -50,7 +61,9 @@ function transportFor(config: RuntimeConfig, cloud: () => Cloud, store: StateSto
     case 'zaqar':
       return new ZaqarTransport(() => cloud().zaqar, d);
     case 'inprocess':
-      throw new ConfigError('dispatch.transport "inprocess" exists only inside `stackmend serve`; choose queue, http, openwhisk or zaqar');
+      throw new ConfigError(
+        'dispatch.transport "inprocess" exists only inside `stackmend serve`; choose queue, http, openwhisk or zaqar',
+      );
     default:
       return new QueuedTransport(store, now);
   }

@@ -12,7 +12,7 @@ import type { Facts, HostFacts, ServerFacts } from '../../core/policy/facts';
 import type { Policy } from '../../core/policy/policy';
 import type { StateStore } from '../../core/state/store';
 import { armedServerKey } from '../../triggers/arm';
-import { Incidents, subjectId } from './incidents';
+import { type Incidents, subjectId } from './incidents';
 
 export type Owner = { root: StackRef; stack: StackRef; resourceName: string };
 export const maintenanceKey = (subject: string) => `maintenance:${subject}`;
@@ -27,14 +27,16 @@ export async function ownersOf(cloud: Cloud, store: StateStore, serverIds: strin
   if (found.size === serverIds.length) return found;
   for (const stack of await cloud.heat.listStacks()) {
     for (const o of await cloud.heat.listServers(refOf(stack))) {
-      if (serverIds.includes(o.serverId) && !found.has(o.serverId)) found.set(o.serverId, { root: o.root, stack: o.stack, resourceName: o.resourceName });
+      if (serverIds.includes(o.serverId) && !found.has(o.serverId))
+        found.set(o.serverId, { root: o.root, stack: o.stack, resourceName: o.resourceName });
     }
   }
   return found;
 }
 
 /** Being deleted counts as gone: Nova's delete.end can race the DELETE it reports. */
-const isGone = (s: Server) => s.status === 'DELETED' || s.status === 'SOFT_DELETED' || s['OS-EXT-STS:task_state'] === 'deleting';
+const isGone = (s: Server) =>
+  s.status === 'DELETED' || s.status === 'SOFT_DELETED' || s['OS-EXT-STS:task_state'] === 'deleting';
 
 const serverFacts = (s: Server, owner?: Owner): ServerFacts => ({
   id: s.id,
@@ -54,7 +56,11 @@ async function serverFactsFor(cloud: Cloud, store: StateStore, serverId: string)
     throw e;
   });
   const owner = (await ownersOf(cloud, store, [serverId])).get(serverId);
-  const facts = server ? serverFacts(server, owner) : owner ? { id: serverId, metadata: {}, gone: true, owner } : undefined;
+  const facts = server
+    ? serverFacts(server, owner)
+    : owner
+      ? { id: serverId, metadata: {}, gone: true, owner }
+      : undefined;
   return facts && owner ? { ...facts, heat: await heatView(cloud, owner) } : facts;
 }
 
@@ -76,7 +82,11 @@ async function hostFactsFor(cloud: Cloud, store: StateStore, host: string): Prom
     cloud.nova.listServers({ host, allTenants: true }),
     cloud.nova.listHypervisors(),
   ]);
-  const owners = await ownersOf(cloud, store, servers.map((s) => s.id));
+  const owners = await ownersOf(
+    cloud,
+    store,
+    servers.map((s) => s.id),
+  );
   const svc = services.find((s) => s.host === host);
   const spare = services.filter((s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down);
   return {
@@ -85,24 +95,42 @@ async function hostFactsFor(cloud: Cloud, store: StateStore, host: string): Prom
     servers: servers.map((s) => serverFacts(s, owners.get(s.id))),
     spareHosts: spare.map((s) => {
       const h = hypervisors.find((x) => x.service.host === s.host);
-      return { host: s.host, freeVcpus: h ? h.vcpus - h.vcpus_used : 0, freeRamMb: h ? h.memory_mb - h.memory_mb_used : 0 };
+      return {
+        host: s.host,
+        freeVcpus: h ? h.vcpus - h.vcpus_used : 0,
+        freeRamMb: h ? h.memory_mb - h.memory_mb_used : 0,
+      };
     }),
   };
 }
 
 /** Evidence that the host is fenced: an operator's, the alarm's own, or Nova's forced_down flag. */
-export function fenceEvidence(i: Incident, forcedDown: boolean | undefined, approved?: FenceEvidence, now = new Date()): FenceEvidence | undefined {
+export function fenceEvidence(
+  i: Incident,
+  forcedDown: boolean | undefined,
+  approved?: FenceEvidence,
+  now = new Date(),
+): FenceEvidence | undefined {
   if (approved) return approved;
   if (i.fence) return i.fence;
-  if (forcedDown) return { by: 'nova (service forced_down by an operator)', method: 'forced-down', at: now.toISOString() };
+  if (forcedDown)
+    return { by: 'nova (service forced_down by an operator)', method: 'forced-down', at: now.toISOString() };
   return undefined;
 }
 
-export async function gatherFacts(i: Incident, d: { cloud: Cloud; store: StateStore; incidents: Incidents; policy: Policy; now: () => number }): Promise<Facts> {
+export async function gatherFacts(
+  i: Incident,
+  d: { cloud: Cloud; store: StateStore; incidents: Incidents; policy: Policy; now: () => number },
+): Promise<Facts> {
   const host = i.subject.type === 'host' ? await hostFactsFor(d.cloud, d.store, i.subject.host) : undefined;
   const server = i.subject.type === 'server' ? await serverFactsFor(d.cloud, d.store, i.subject.serverId) : undefined;
   const serverHost = server?.host ?? (i.subject.type === 'server' ? i.subject.host : undefined);
-  const subjects = [subjectId(i), host ? `host:${host.host}` : '', serverHost ? `host:${serverHost}` : '', server?.owner ? `stack:${server.owner.root.id}` : ''];
+  const subjects = [
+    subjectId(i),
+    host ? `host:${host.host}` : '',
+    serverHost ? `host:${serverHost}` : '',
+    server?.owner ? `stack:${server.owner.root.id}` : '',
+  ];
   const maintenance = await Promise.all(subjects.filter(Boolean).map((s) => d.store.get(maintenanceKey(s))));
   return {
     incident: i,
@@ -111,7 +139,8 @@ export async function gatherFacts(i: Incident, d: { cloud: Cloud; store: StateSt
     fence: fenceEvidence(i, host?.service?.forcedDown, undefined, new Date(d.now())),
     openIncidents: (await d.incidents.openCount()) + 1,
     repeats: await d.incidents.countRepeat(i, d.policy.repeatWindowSec),
-    coveringHostIncident: serverHost && i.subject.type === 'server' ? await d.incidents.openHostIncident(serverHost) : undefined,
+    coveringHostIncident:
+      serverHost && i.subject.type === 'server' ? await d.incidents.openHostIncident(serverHost) : undefined,
     inMaintenance: maintenance.some(Boolean),
   };
 }

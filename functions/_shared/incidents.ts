@@ -23,11 +23,14 @@ export type AuditRecord = TimelineEntry & { incident: string; subject: string; s
 export class IncidentNotFoundError extends StackmendError {
   override readonly status = 404;
   constructor(readonly key: string) {
-    super(`incident "${key}" is not in the state store: it was never classified here, or the step points at another state_url`);
+    super(
+      `incident "${key}" is not in the state store: it was never classified here, or the step points at another state_url`,
+    );
   }
 }
 
-export const subjectId = (i: Incident) => (i.subject.type === 'host' ? `host:${i.subject.host}` : `server:${i.subject.serverId}`);
+export const subjectId = (i: Incident) =>
+  i.subject.type === 'host' ? `host:${i.subject.host}` : `server:${i.subject.serverId}`;
 
 export class Incidents {
   constructor(
@@ -95,7 +98,11 @@ export class Incidents {
   }
 
   /** Appends a timeline entry (and the audit record) and applies a patch, atomically. */
-  async record(key: string, entry: Omit<TimelineEntry, 'at'>, patch: (r: IncidentRecord) => Partial<IncidentRecord> = () => ({})): Promise<IncidentRecord> {
+  async record(
+    key: string,
+    entry: Omit<TimelineEntry, 'at'>,
+    patch: (r: IncidentRecord) => Partial<IncidentRecord> = () => ({}),
+  ): Promise<IncidentRecord> {
     const at = this.iso();
     const updated = await this.store.update<IncidentRecord>(K.incident(key), (cur) => {
       if (!cur) throw new IncidentNotFoundError(key);
@@ -123,6 +130,11 @@ export class Incidents {
   }
 
   private audit(r: IncidentRecord, e: TimelineEntry): Promise<void> {
-    return this.store.append<AuditRecord>(AUDIT_LOG, { ...e, incident: r.key, subject: subjectId(r.incident), status: r.status });
+    return this.store.append<AuditRecord>(AUDIT_LOG, {
+      ...e,
+      incident: r.key,
+      subject: subjectId(r.incident),
+      status: r.status,
+    });
   }
 }

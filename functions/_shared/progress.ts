@@ -2,7 +2,13 @@
  * Shared bookkeeping of the acting steps: which servers a plan touches, per-server
  * progress, rescheduling, and resolving the incident once every part is finished.
  */
-import { isTerminal, type IncidentRecord, type Outcome, type ReplaceTarget, type StepName } from '../../core/domain/plan';
+import {
+  isTerminal,
+  type IncidentRecord,
+  type Outcome,
+  type ReplaceTarget,
+  type StepName,
+} from '../../core/domain/plan';
 import type { Deps } from './deps';
 import type { StepResult } from './step';
 
@@ -27,7 +33,14 @@ export function allFinished(r: IncidentRecord): boolean {
 
 export function alreadyOver(r: IncidentRecord, step: StepName): StepResult[] | undefined {
   if (!isTerminal(r.status)) return undefined;
-  return [{ outcome: 'DONE', incident: r.key, status: r.status, reason: `incident is already ${r.status}: ${step} has nothing to do` }];
+  return [
+    {
+      outcome: 'DONE',
+      incident: r.key,
+      status: r.status,
+      reason: `incident is already ${r.status}: ${step} has nothing to do`,
+    },
+  ];
 }
 
 /** Not now: look again after the policy's recheck delay (a later invocation, never a sleep). */
@@ -44,10 +57,14 @@ export async function reschedule(d: Deps, step: StepName, r: IncidentRecord, rea
 export async function resolveIfFinished(d: Deps, step: StepName, key: string): Promise<StepResult | undefined> {
   const r = await d.incidents.require(key);
   if (isTerminal(r.status) || !allFinished(r)) return undefined;
-  const failed = Object.entries(r.progress).filter(([, p]) => p === 'failed').map(([id]) => id);
+  const failed = Object.entries(r.progress)
+    .filter(([, p]) => p === 'failed')
+    .map(([id]) => id);
   const outcome: Outcome = failed.length ? 'FAILED' : 'RESOLVED';
   const reason = failed.length ? `repair failed for ${failed.join(', ')}` : 'every affected server is healthy again';
-  const updated = await d.incidents.record(key, { step, outcome, reason }, () => ({ status: failed.length ? 'failed' : 'resolved' }));
+  const updated = await d.incidents.record(key, { step, outcome, reason }, () => ({
+    status: failed.length ? 'failed' : 'resolved',
+  }));
   const next = await d.dispatcher.send('notify', key);
   return { outcome, incident: key, status: updated.status, reason, next: [next] };
 }

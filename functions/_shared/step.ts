@@ -51,21 +51,40 @@ export function defineStep<I>(def: StepDef<I>): Step {
   async function handle(req: Request, factory: DepsFactory = defaultDeps): Promise<Response> {
     try {
       const parsedConfig = RuntimeConfigSchema.safeParse(req.config);
-      if (!parsedConfig.success) throw new ConfigError(`stackmend parameters are invalid: ${toSchemaIssues(parsedConfig.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      if (!parsedConfig.success)
+        throw new ConfigError(
+          `stackmend parameters are invalid: ${toSchemaIssues(parsedConfig.error)
+            .map((i) => `${i.path}: ${i.message}`)
+            .join('; ')}`,
+        );
       const { body, viaZaqar } = unwrapTransport(req.body);
       const flag = DryRunFlag.safeParse(body).data?.dry_run ?? req.query.dry_run;
       const dryRun = parsedConfig.data.dry_run || flag === true || flag === 'true' || flag === '1';
       const deps = factory(parsedConfig.data, { dryRun });
       const ctx: StepContext = { deps, req: { ...req, body }, rawBody: req.body, viaZaqar };
-      const results = def.reconciles && ReconcileSchema.safeParse(body).success ? await reconcile(def, ctx) : await def.run(parseInput(def, body), ctx);
-      for (const r of results) deps.log.info(`${def.name}: ${r.outcome}`, { step: def.name, outcome: r.outcome, incident: r.incident, reason: r.reason });
+      const results =
+        def.reconciles && ReconcileSchema.safeParse(body).success
+          ? await reconcile(def, ctx)
+          : await def.run(parseInput(def, body), ctx);
+      for (const r of results)
+        deps.log.info(`${def.name}: ${r.outcome}`, {
+          step: def.name,
+          outcome: r.outcome,
+          incident: r.incident,
+          reason: r.reason,
+        });
       const first = results[0] ?? { outcome: 'IGNORED' as const, reason: 'nothing to do (no due work)' };
       return { statusCode: OK_STATUS[first.outcome] ?? 200, body: { step: def.name, ...first, results } };
     } catch (e) {
       return errorResponse(def.name, e);
     }
   }
-  return { name: def.name, handle, main: openwhiskMain(def.name, (r) => handle(r)), handler: lambdaHandler(def.name, (r) => handle(r), lambdaConfigFromEnv) };
+  return {
+    name: def.name,
+    handle,
+    main: openwhiskMain(def.name, (r) => handle(r)),
+    handler: lambdaHandler(def.name, (r) => handle(r), lambdaConfigFromEnv),
+  };
 }
 
 function parseInput<I>(def: StepDef<I>, body: unknown): I {
@@ -83,7 +102,11 @@ async function reconcile<I>(def: StepDef<I>, ctx: StepContext): Promise<StepResu
     } catch (e) {
       // keep the work: put it back for the next reconcile, and say why
       await ctx.deps.store.schedule(def.name, incident, ctx.deps.now() + 5000);
-      out.push({ outcome: 'RESCHEDULED', incident, reason: `failed (${(e as Error).message}); retrying on a later reconcile` });
+      out.push({
+        outcome: 'RESCHEDULED',
+        incident,
+        reason: `failed (${(e as Error).message}); retrying on a later reconcile`,
+      });
     }
   }
   return out; // nothing due: an empty, silent reconcile

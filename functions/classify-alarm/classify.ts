@@ -9,7 +9,12 @@ import { decide } from '../../core/policy/decide';
 import { gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
 
-const NEXT: Record<string, StepName> = { replace: 'mark-unhealthy', evacuate: 'evacuate', hold: 'notify', notify: 'notify' };
+const NEXT: Record<string, StepName> = {
+  replace: 'mark-unhealthy',
+  evacuate: 'evacuate',
+  hold: 'notify',
+  notify: 'notify',
+};
 
 export async function classifyOne(i: Incident, ctx: StepContext): Promise<StepResult> {
   const d = ctx.deps;
@@ -27,13 +32,24 @@ export async function classifyOne(i: Incident, ctx: StepContext): Promise<StepRe
 
 async function classifyNew(i: Incident, ctx: StepContext): Promise<StepResult> {
   const d = ctx.deps;
-  const facts = await gatherFacts(i, { cloud: d.cloud(), store: d.store, incidents: d.incidents, policy: d.policy, now: d.now });
+  const facts = await gatherFacts(i, {
+    cloud: d.cloud(),
+    store: d.store,
+    incidents: d.incidents,
+    policy: d.policy,
+    now: d.now,
+  });
   const { decision, plan } = decide(facts, d.policy);
   const details = { decision, plan, subject: i.subject };
-  if (d.dryRun) return { outcome: 'DRY_RUN', incident: i.key, reason: `would ${decision.verdict}: ${decision.reason}`, details };
+  if (d.dryRun)
+    return { outcome: 'DRY_RUN', incident: i.key, reason: `would ${decision.verdict}: ${decision.reason}`, details };
 
   if (decision.verdict === 'group' && facts.coveringHostIncident) {
-    await d.incidents.record(facts.coveringHostIncident, { step: 'classify-alarm', outcome: 'GROUPED', reason: `${i.summary} (alarm ${i.key})` });
+    await d.incidents.record(facts.coveringHostIncident, {
+      step: 'classify-alarm',
+      outcome: 'GROUPED',
+      reason: `${i.summary} (alarm ${i.key})`,
+    });
     return { outcome: 'GROUPED', incident: facts.coveringHostIncident, reason: decision.reason, details };
   }
   const at = new Date(d.now()).toISOString();
@@ -41,13 +57,26 @@ async function classifyNew(i: Incident, ctx: StepContext): Promise<StepResult> {
   const record: IncidentRecord = {
     key: i.key,
     incident: i,
-    status: acting ? 'acting' : decision.verdict === 'hold' ? 'held' : decision.verdict === 'ignore' ? 'ignored' : 'open',
+    status: acting
+      ? 'acting'
+      : decision.verdict === 'hold'
+        ? 'held'
+        : decision.verdict === 'ignore'
+          ? 'ignored'
+          : 'open',
     decision,
     plan,
     fence: facts.fence,
     progress: {},
     updates: {},
-    timeline: [{ at, step: 'classify-alarm', outcome: acting ? 'DISPATCHED' : outcomeOf(decision.verdict), reason: `${i.summary} → ${decision.verdict} (rule ${decision.rule}): ${decision.reason}` }],
+    timeline: [
+      {
+        at,
+        step: 'classify-alarm',
+        outcome: acting ? 'DISPATCHED' : outcomeOf(decision.verdict),
+        reason: `${i.summary} → ${decision.verdict} (rule ${decision.rule}): ${decision.reason}`,
+      },
+    ],
     dryRun: false,
     createdAt: at,
     updatedAt: at,
@@ -55,14 +84,30 @@ async function classifyNew(i: Incident, ctx: StepContext): Promise<StepResult> {
   if (decision.verdict !== 'ignore') {
     const holder = await d.incidents.claimSubject(record);
     if (holder && holder !== i.key) {
-      await d.incidents.record(holder, { step: 'classify-alarm', outcome: 'GROUPED', reason: `another alarm on the same subject: ${i.summary} (${i.key})` });
-      return { outcome: 'GROUPED', incident: holder, reason: `the subject is already being handled by incident ${holder}`, details };
+      await d.incidents.record(holder, {
+        step: 'classify-alarm',
+        outcome: 'GROUPED',
+        reason: `another alarm on the same subject: ${i.summary} (${i.key})`,
+      });
+      return {
+        outcome: 'GROUPED',
+        incident: holder,
+        reason: `the subject is already being handled by incident ${holder}`,
+        details,
+      };
     }
   }
   await d.incidents.create(record);
   if (decision.verdict === 'ignore') return { outcome: 'IGNORED', incident: i.key, reason: decision.reason, details };
   const next = await d.dispatcher.send(NEXT[decision.verdict], i.key);
-  return { outcome: outcomeOf(decision.verdict), incident: i.key, status: record.status, reason: decision.reason, next: [next], details };
+  return {
+    outcome: outcomeOf(decision.verdict),
+    incident: i.key,
+    status: record.status,
+    reason: decision.reason,
+    next: [next],
+    details,
+  };
 }
 
 function outcomeOf(verdict: string): StepResult['outcome'] {

@@ -12,7 +12,9 @@ import { classifyOne } from './classify';
 export class WebhookAuthError extends StackmendError {
   override readonly status = 401;
   constructor() {
-    super('missing or wrong webhook token: call classify-alarm with ?token=<webhook_token> (or the X-Stackmend-Token header)');
+    super(
+      'missing or wrong webhook token: call classify-alarm with ?token=<webhook_token> (or the X-Stackmend-Token header)',
+    );
   }
 }
 
@@ -34,7 +36,12 @@ export const step = defineStep({
     const results: StepResult[] = [];
     for (const i of incidents) results.push(await classifyOne(i, ctx));
     for (const g of ignored) results.push({ outcome: 'IGNORED', incident: g.key, reason: g.reason });
-    for (const u of unresolved) results.push({ outcome: 'NOT_MANAGED', incident: u.key, reason: `${u.reason}: the alarm names no server or host stackmend can act on` });
+    for (const u of unresolved)
+      results.push({
+        outcome: 'NOT_MANAGED',
+        incident: u.key,
+        reason: `${u.reason}: the alarm names no server or host stackmend can act on`,
+      });
     return results;
   },
 });

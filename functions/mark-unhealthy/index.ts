@@ -20,16 +20,33 @@ export const step = defineStep({
     const targets = replaceTargets(r).filter((t) => !r.progress[t.serverId]);
     if (targets.length === 0) return [{ outcome: 'DONE', incident, reason: 'every resource is already marked' }];
     if (r.plan?.action === 'evacuate' && r.progress[`host:${r.plan.host}`] !== 'confirmed') {
-      return reschedule(d, 'mark-unhealthy', r, `host ${r.plan.host} is not forced down yet: Heat could not delete servers on it`);
+      return reschedule(
+        d,
+        'mark-unhealthy',
+        r,
+        `host ${r.plan.host} is not forced down yet: Heat could not delete servers on it`,
+      );
     }
     const heat = d.cloud().heat;
     for (const [, group] of byRoot(targets)) {
       const root = await heat.getStack(group[0].root);
       if (isBusy(root.stack_status) && !r.updates[root.id]) {
-        return reschedule(d, 'mark-unhealthy', r, `stack ${root.stack_name} is ${root.stack_status}: waiting rather than interfering with an update in flight`);
+        return reschedule(
+          d,
+          'mark-unhealthy',
+          r,
+          `stack ${root.stack_name} is ${root.stack_status}: waiting rather than interfering with an update in flight`,
+        );
       }
     }
-    if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: `would mark ${targets.map((t) => `${t.stack.name}/${t.resourceName}`).join(', ')} unhealthy` }];
+    if (d.dryRun)
+      return [
+        {
+          outcome: 'DRY_RUN',
+          incident,
+          reason: `would mark ${targets.map((t) => `${t.stack.name}/${t.resourceName}`).join(', ')} unhealthy`,
+        },
+      ];
     const requestIds: string[] = [];
     const marked: string[] = [];
     for (const t of targets) {
@@ -39,11 +56,16 @@ export const step = defineStep({
           marked.push(t.serverId); // already marked, or already replaced: nothing to do
           continue;
         }
-        const { requestId } = await heat.markUnhealthy(t.stack, t.resourceName, `stackmend: ${r.incident.summary} (incident ${incident})`);
+        const { requestId } = await heat.markUnhealthy(
+          t.stack,
+          t.resourceName,
+          `stackmend: ${r.incident.summary} (incident ${incident})`,
+        );
         if (requestId) requestIds.push(requestId);
         marked.push(t.serverId);
       } catch (e) {
-        if (e instanceof ResourceBusyError) return reschedule(d, 'mark-unhealthy', r, `resource ${t.resourceName} is busy (409): trying again later`);
+        if (e instanceof ResourceBusyError)
+          return reschedule(d, 'mark-unhealthy', r, `resource ${t.resourceName} is busy (409): trying again later`);
         if (e instanceof NotFoundError) {
           await d.incidents.patch(incident, (cur) => ({ progress: { ...cur.progress, [t.serverId]: 'failed' } }));
           continue;
@@ -53,11 +75,26 @@ export const step = defineStep({
     }
     await d.incidents.record(
       incident,
-      { step: 'mark-unhealthy', outcome: 'DISPATCHED', reason: `marked ${targets.map((t) => `${t.stack.name}/${t.resourceName}`).join(', ')} unhealthy`, requestIds },
-      (cur) => ({ progress: { ...cur.progress, ...Object.fromEntries(marked.map((id) => [id, 'requested' as const])) } }),
+      {
+        step: 'mark-unhealthy',
+        outcome: 'DISPATCHED',
+        reason: `marked ${targets.map((t) => `${t.stack.name}/${t.resourceName}`).join(', ')} unhealthy`,
+        requestIds,
+      },
+      (cur) => ({
+        progress: { ...cur.progress, ...Object.fromEntries(marked.map((id) => [id, 'requested' as const])) },
+      }),
     );
     const next = await d.dispatcher.send('stack-update', incident);
-    return [{ outcome: 'DISPATCHED', incident, reason: `marked ${marked.length} resource(s) unhealthy`, next: [next], details: { requestIds } }];
+    return [
+      {
+        outcome: 'DISPATCHED',
+        incident,
+        reason: `marked ${marked.length} resource(s) unhealthy`,
+        next: [next],
+        details: { requestIds },
+      },
+    ];
   },
 });
 

@@ -10,7 +10,11 @@ export type ChannelReport = { channel: string; ok: boolean; detail?: string };
 
 export async function toWebhook(url: string, m: Message): Promise<ChannelReport> {
   try {
-    const res = await axios.post(url, { text: `*${m.title}*\n${m.text}`, username: 'stackmend', stackmend: m }, { timeout: 5000, validateStatus: () => true });
+    const res = await axios.post(
+      url,
+      { text: `*${m.title}*\n${m.text}`, username: 'stackmend', stackmend: m },
+      { timeout: 5000, validateStatus: () => true },
+    );
     return { channel: 'webhook', ok: res.status < 300, detail: `HTTP ${res.status}` };
   } catch (e) {
     return { channel: 'webhook', ok: false, detail: (e as Error).message };

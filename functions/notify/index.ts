@@ -14,7 +14,11 @@ export const step = defineStep({
     let r = await d.incidents.require(incident);
     if (r.status === 'open') {
       // nothing stackmend manages: telling the operator is the whole of the repair
-      r = await d.incidents.record(incident, { step: 'notify', outcome: 'NOT_MANAGED', reason: r.decision?.reason ?? 'not managed' }, () => ({ status: 'ignored' }));
+      r = await d.incidents.record(
+        incident,
+        { step: 'notify', outcome: 'NOT_MANAGED', reason: r.decision?.reason ?? 'not managed' },
+        () => ({ status: 'ignored' }),
+      );
     }
     const once = `notified:${incident}:${r.status}:${r.timeline.length}`;
     if (!d.dryRun && !(await d.store.putIfAbsent(once, true, { ttlSeconds: 7 * 86400 }))) {
@@ -38,7 +42,15 @@ export const step = defineStep({
       told: reports,
     });
     const failed = reports.filter((c) => !c.ok);
-    return [{ outcome: 'DONE', incident, status: r.status, reason: `told operators via ${reports.map((c) => c.channel).join(', ')}${failed.length ? ` (failed: ${failed.map((c) => `${c.channel} ${c.detail}`).join('; ')})` : ''}`, details: { message: m, channels: reports } }];
+    return [
+      {
+        outcome: 'DONE',
+        incident,
+        status: r.status,
+        reason: `told operators via ${reports.map((c) => c.channel).join(', ')}${failed.length ? ` (failed: ${failed.map((c) => `${c.channel} ${c.detail}`).join('; ')})` : ''}`,
+        details: { message: m, channels: reports },
+      },
+    ];
   },
 });
 

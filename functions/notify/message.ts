@@ -35,9 +35,12 @@ export function messageFor(r: IncidentRecord): Message {
   };
   const steps = r.timeline.map((e) => `• ${e.at.slice(11, 19)} ${e.step} ${e.outcome}: ${e.reason}`);
   const requestIds = r.timeline.flatMap((e) => e.requestIds ?? []);
-  const hostNote = r.plan?.action === 'evacuate' && r.progress[`host:${r.plan.host}`] === 'confirmed'
-    ? [`Host ${r.plan.host} is left forced down and disabled. Once it is repaired, restart its nova-compute, then un-force and enable the service.`]
-    : [];
+  const hostNote =
+    r.plan?.action === 'evacuate' && r.progress[`host:${r.plan.host}`] === 'confirmed'
+      ? [
+          `Host ${r.plan.host} is left forced down and disabled. Once it is repaired, restart its nova-compute, then un-force and enable the service.`,
+        ]
+      : [];
   return {
     title: `${ICON[r.status]} stackmend ${headline[r.status]}`,
     text: [
@@ -47,7 +50,9 @@ export function messageFor(r: IncidentRecord): Message {
       ...steps,
       ...hostNote,
       requestIds.length ? `Request ids: ${requestIds.join(' ')}` : '',
-    ].filter(Boolean).join('\n'),
+    ]
+      .filter(Boolean)
+      .join('\n'),
     incident: r.key,
     status: r.status,
     subject,

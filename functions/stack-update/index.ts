@@ -14,24 +14,46 @@ import { defineStep, type StepResult } from '../_shared/step';
 
 type RootState = 'started' | 'waiting' | 'busy' | 'done' | 'failed';
 
-async function advanceRoot(d: Deps, r: IncidentRecord, targets: ReplaceTarget[]): Promise<{ state: RootState; reason: string; requestId?: string }> {
+async function advanceRoot(
+  d: Deps,
+  r: IncidentRecord,
+  targets: ReplaceTarget[],
+): Promise<{ state: RootState; reason: string; requestId?: string }> {
   const heat = d.cloud().heat;
   const root = targets[0].root;
   const stack = await heat.getStack(root);
   const ours = r.updates[root.id];
   if (!ours) {
-    if (isBusy(stack.stack_status)) return { state: 'busy', reason: `stack ${root.name} is ${stack.stack_status} (not our update): waiting, never barging in` };
+    if (isBusy(stack.stack_status))
+      return {
+        state: 'busy',
+        reason: `stack ${root.name} is ${stack.stack_status} (not our update): waiting, never barging in`,
+      };
     if (d.dryRun) return { state: 'waiting', reason: `would update stack ${root.name} with its existing template` };
     const { requestId } = await heat.updateExisting(root);
-    await d.incidents.patch(r.key, (cur) => ({ updates: { ...cur.updates, [root.id]: { stack: root, previousUpdatedTime: stack.updated_time ?? '', requestId } } }));
+    await d.incidents.patch(r.key, (cur) => ({
+      updates: { ...cur.updates, [root.id]: { stack: root, previousUpdatedTime: stack.updated_time ?? '', requestId } },
+    }));
     return { state: 'started', reason: `update of stack ${root.name} accepted`, requestId };
   }
-  if (isBusy(stack.stack_status) || (stack.updated_time ?? '') === ours.previousUpdatedTime) return { state: 'waiting', reason: `stack ${root.name} is ${stack.stack_status}` };
-  if (stack.stack_status !== 'UPDATE_COMPLETE') return { state: 'failed', reason: `stack ${root.name} ended ${stack.stack_status}: ${stack.stack_status_reason ?? ''}` };
+  if (isBusy(stack.stack_status) || (stack.updated_time ?? '') === ours.previousUpdatedTime)
+    return { state: 'waiting', reason: `stack ${root.name} is ${stack.stack_status}` };
+  if (stack.stack_status !== 'UPDATE_COMPLETE')
+    return {
+      state: 'failed',
+      reason: `stack ${root.name} ended ${stack.stack_status}: ${stack.stack_status_reason ?? ''}`,
+    };
   const servers = await heat.listServers(root);
   const stillOld = targets.filter((t) => servers.some((s) => s.serverId === t.serverId));
-  if (stillOld.length) return { state: 'failed', reason: `stack ${root.name} updated but still holds ${stillOld.map((t) => t.serverId).join(', ')}` };
-  return { state: 'done', reason: `stack ${root.name} UPDATE_COMPLETE: ${targets.map((t) => t.resourceName).join(', ')} replaced` };
+  if (stillOld.length)
+    return {
+      state: 'failed',
+      reason: `stack ${root.name} updated but still holds ${stillOld.map((t) => t.serverId).join(', ')}`,
+    };
+  return {
+    state: 'done',
+    reason: `stack ${root.name} UPDATE_COMPLETE: ${targets.map((t) => t.resourceName).join(', ')} replaced`,
+  };
 }
 
 export const step = defineStep({
@@ -48,21 +70,38 @@ export const step = defineStep({
     for (const [, targets] of byRoot(pending)) {
       const s = await advanceRoot(d, r, targets);
       if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: s.reason }];
-      if (s.state === 'started') await d.incidents.record(incident, { step: 'stack-update', outcome: 'DISPATCHED', reason: s.reason, requestIds: s.requestId ? [s.requestId] : [] });
+      if (s.state === 'started')
+        await d.incidents.record(incident, {
+          step: 'stack-update',
+          outcome: 'DISPATCHED',
+          reason: s.reason,
+          requestIds: s.requestId ? [s.requestId] : [],
+        });
       if (s.state === 'busy' || s.state === 'waiting') waiting ??= s.reason;
       if (s.state === 'started') waiting ??= `waiting for stack ${targets[0].root.name} to finish its update`;
       if (s.state === 'done' || s.state === 'failed') {
         const end = s.state === 'done' ? 'confirmed' : 'failed';
-        await d.incidents.record(incident, { step: 'stack-update', outcome: s.state === 'done' ? 'DONE' : 'FAILED', reason: s.reason }, (cur) => ({
-          progress: { ...cur.progress, ...Object.fromEntries(targets.map((t) => [t.serverId, end])) },
-        }));
-        if (s.state === 'done') await rearmIfArmed(d.cloud(), d.store, targets[0].root).catch((e) => d.log.warn('re-arm failed', { incident, error: e }));
+        await d.incidents.record(
+          incident,
+          { step: 'stack-update', outcome: s.state === 'done' ? 'DONE' : 'FAILED', reason: s.reason },
+          (cur) => ({
+            progress: { ...cur.progress, ...Object.fromEntries(targets.map((t) => [t.serverId, end])) },
+          }),
+        );
+        if (s.state === 'done')
+          await rearmIfArmed(d.cloud(), d.store, targets[0].root).catch((e) =>
+            d.log.warn('re-arm failed', { incident, error: e }),
+          );
         results.push({ outcome: s.state === 'done' ? 'DONE' : 'FAILED', incident, reason: s.reason });
       }
     }
     if (waiting) return reschedule(d, 'stack-update', await d.incidents.require(incident), waiting);
     const resolved = await resolveIfFinished(d, 'stack-update', incident);
-    return resolved ? [...results, resolved] : results.length ? results : [{ outcome: 'DONE', incident, reason: 'no stack update pending' }];
+    return resolved
+      ? [...results, resolved]
+      : results.length
+        ? results
+        : [{ outcome: 'DONE', incident, reason: 'no stack update pending' }];
   },
 });
 

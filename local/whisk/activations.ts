@@ -47,7 +47,13 @@ export function pathOf(record: ActivationRecord): string {
   return String(record.annotations.find((a) => a.key === 'path')?.value ?? record.name);
 }
 
-export interface ListQuery { name?: string; skip?: number; limit?: number; since?: number; upto?: number }
+export interface ListQuery {
+  name?: string;
+  skip?: number;
+  limit?: number;
+  since?: number;
+  upto?: number;
+}
 
 export class ActivationLog {
   private readonly records: ActivationRecord[] = [];

@@ -6,7 +6,8 @@
  *   measureColdStart('dist/classify-alarm/index.js', alarm) → { loadMs, firstCallMs, bytes, … }
  *
  * CLI (prints a table and writes JSON):
- *   npx tsx local/whisk/coldstart.ts [--dist dist] [--params FILE | --params-dir DIR] [--runs 5] [--out dist/coldstart.json]
+ *   npx tsx local/whisk/coldstart.ts [--dist dist] [--params FILE | --params-dir DIR] [--runs 5]
+ *     [--out dist/coldstart.json]
  *   --params-dir DIR: DIR/<function>.json per function ({} when absent); --runs: median of N processes
  */
 import { spawn } from 'node:child_process';
@@ -50,12 +51,18 @@ process.stdin.on('data', (d) => (input += d)).on('end', async () => {
   process.exit(0);
 });`;
 
-export function measureColdStart(bundlePath: string, params: Record<string, unknown>, options: ColdStartOptions = {}): Promise<ColdStart> {
+export function measureColdStart(
+  bundlePath: string,
+  params: Record<string, unknown>,
+  options: ColdStartOptions = {},
+): Promise<ColdStart> {
   const bundle = path.resolve(bundlePath);
   const bytes = fs.statSync(bundle).size;
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', PROBE, bundle, options.entry ?? 'main'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', PROBE, bundle, options.entry ?? 'main'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -65,7 +72,13 @@ export function measureColdStart(bundlePath: string, params: Record<string, unkn
     child.on('close', () => {
       clearTimeout(timer);
       const line = out.split('\n').find((l) => l.startsWith(MARK));
-      if (!line) return resolve({ loadMs: NaN, firstCallMs: NaN, bytes, error: `no result within ${timeoutMs} ms${err ? `: ${err.trim().slice(-500)}` : ''}` });
+      if (!line)
+        return resolve({
+          loadMs: NaN,
+          firstCallMs: NaN,
+          bytes,
+          error: `no result within ${timeoutMs} ms${err ? `: ${err.trim().slice(-500)}` : ''}`,
+        });
       const measured = JSON.parse(line.slice(MARK.length)) as Omit<ColdStart, 'bytes'>;
       resolve({ ...measured, bytes, ...(measured.error ? {} : { error: undefined }) });
     });
@@ -84,10 +97,14 @@ async function cli(argv: string[]): Promise<void> {
   const runs = Number(flag('--runs') ?? 3);
   const out = path.resolve(flag('--out') ?? path.join(dist, 'coldstart.json'));
   const paramsFor = (fn: string): Record<string, unknown> => {
-    const file = flag('--params') ?? (flag('--params-dir') ? path.join(flag('--params-dir')!, `${fn}.json`) : undefined);
+    const file =
+      flag('--params') ?? (flag('--params-dir') ? path.join(flag('--params-dir')!, `${fn}.json`) : undefined);
     return file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
   };
-  const functions = fs.readdirSync(dist).filter((fn) => fs.existsSync(path.join(dist, fn, 'index.js'))).sort();
+  const functions = fs
+    .readdirSync(dist)
+    .filter((fn) => fs.existsSync(path.join(dist, fn, 'index.js')))
+    .sort();
   if (!functions.length) throw new Error(`no bundles under ${dist}; run npm run build first`);
 
   const results: Record<string, ColdStart & { runs: number }> = {};
@@ -96,12 +113,23 @@ async function cli(argv: string[]): Promise<void> {
     const samples: ColdStart[] = [];
     for (let i = 0; i < runs; i++) samples.push(await measureColdStart(path.join(dist, fn, 'index.js'), paramsFor(fn)));
     const error = samples.find((s) => s.error)?.error;
-    results[fn] = { loadMs: median(samples.map((s) => s.loadMs)), firstCallMs: median(samples.map((s) => s.firstCallMs)), bytes: samples[0]!.bytes, runs, ...(error ? { error } : {}) };
+    results[fn] = {
+      loadMs: median(samples.map((s) => s.loadMs)),
+      firstCallMs: median(samples.map((s) => s.firstCallMs)),
+      bytes: samples[0]!.bytes,
+      runs,
+      ...(error ? { error } : {}),
+    };
     const r = results[fn]!;
-    console.log(`${fn.padEnd(18)} ${String(r.bytes).padStart(8)} ${r.loadMs.toFixed(1).padStart(11)} ${r.firstCallMs.toFixed(1).padStart(15)}${error ? `   (first call failed: ${error.split('\n')[0]})` : ''}`);
+    console.log(
+      `${fn.padEnd(18)} ${String(r.bytes).padStart(8)} ${r.loadMs.toFixed(1).padStart(11)} ${r.firstCallMs.toFixed(1).padStart(15)}${error ? `   (first call failed: ${error.split('\n')[0]})` : ''}`,
+    );
   }
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify({ node: process.version, measuredAt: new Date().toISOString(), functions: results }, null, 2)}\n`);
+  fs.writeFileSync(
+    out,
+    `${JSON.stringify({ node: process.version, measuredAt: new Date().toISOString(), functions: results }, null, 2)}\n`,
+  );
   console.log(`\nwritten to ${path.relative(process.cwd(), out)}`);
 }
 

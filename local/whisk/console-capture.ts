@@ -11,9 +11,19 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
 import * as vm from 'node:vm';
 
-export interface LogBuffer { lines: string[]; open: boolean }
+export interface LogBuffer {
+  lines: string[];
+  open: boolean;
+}
 
-const Streams = { log: 'stdout', info: 'stdout', debug: 'stdout', warn: 'stderr', error: 'stderr', trace: 'stderr' } as const;
+const Streams = {
+  log: 'stdout',
+  info: 'stdout',
+  debug: 'stdout',
+  warn: 'stderr',
+  error: 'stderr',
+  trace: 'stderr',
+} as const;
 type Method = keyof typeof Streams;
 
 const current = new AsyncLocalStorage<LogBuffer>();

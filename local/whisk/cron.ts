@@ -29,24 +29,42 @@ const FIELDS = [
 export function parseCron(expression: string): CronSchedule {
   const parts = expression.trim().split(/\s+/);
   if (parts.length !== 5 && parts.length !== 6) {
-    throw new WhiskBadRequestError(`cron "${expression}" must have 5 fields (minute hour day month weekday) or 6 (with leading seconds)`);
+    throw new WhiskBadRequestError(
+      `cron "${expression}" must have 5 fields (minute hour day month weekday) or 6 (with leading seconds)`,
+    );
   }
   const all = parts.length === 5 ? ['0', ...parts] : parts;
-  const [seconds, minutes, hours, days, months, weekdays] = all.map((text, i) => parseField(text, FIELDS[i], expression));
+  const [seconds, minutes, hours, days, months, weekdays] = all.map((text, i) =>
+    parseField(text, FIELDS[i], expression),
+  );
   if (weekdays.delete(7)) weekdays.add(0);
-  return { seconds, minutes, hours, days, months, weekdays, restrictedDays: all[3] !== '*', restrictedWeekdays: all[5] !== '*' };
+  return {
+    seconds,
+    minutes,
+    hours,
+    days,
+    months,
+    weekdays,
+    restrictedDays: all[3] !== '*',
+    restrictedWeekdays: all[5] !== '*',
+  };
 }
 
 function parseField(text: string, field: (typeof FIELDS)[number], expression: string): Set<number> {
   const values = new Set<number>();
   for (const item of text.split(',')) {
     const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
-    if (!match) throw new WhiskBadRequestError(`cron "${expression}": "${item}" is not a valid ${field.name}; use numbers, ranges, lists and steps`);
+    if (!match)
+      throw new WhiskBadRequestError(
+        `cron "${expression}": "${item}" is not a valid ${field.name}; use numbers, ranges, lists and steps`,
+      );
     const from = match[1] === '*' ? field.min : Number(match[2]);
     const to = match[1] === '*' ? field.max : match[3] !== undefined ? Number(match[3]) : match[4] ? field.max : from;
     const step = match[4] ? Number(match[4]) : 1;
     if (from < field.min || to > field.max || from > to || step < 1) {
-      throw new WhiskBadRequestError(`cron "${expression}": ${field.name} "${item}" is outside ${field.min}-${field.max}`);
+      throw new WhiskBadRequestError(
+        `cron "${expression}": ${field.name} "${item}" is outside ${field.min}-${field.max}`,
+      );
     }
     for (let v = from; v <= to; v += step) values.add(v);
   }

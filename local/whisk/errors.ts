@@ -31,7 +31,9 @@ export class WhiskBadRequestError extends WhiskError {
     message: string,
     readonly issues: { path: string; message: string }[] = [],
   ) {
-    super(issues.length ? `${message}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}` : message);
+    super(
+      issues.length ? `${message}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}` : message,
+    );
   }
 }
 

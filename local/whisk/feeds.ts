@@ -19,17 +19,29 @@ const Common = z.object({
   trigger_payload: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
   maxTriggers: z.coerce.number().int().optional(),
 });
-const IntervalParams = Common.extend({ minutes: z.coerce.number().int().positive().optional(), seconds: z.coerce.number().int().positive().optional() }).refine(
-  (p) => p.lifecycleEvent !== 'CREATE' || (p.minutes === undefined) !== (p.seconds === undefined),
-  { message: 'give exactly one of minutes (OpenWhisk) or seconds (local runtime only)' },
+const IntervalParams = Common.extend({
+  minutes: z.coerce.number().int().positive().optional(),
+  seconds: z.coerce.number().int().positive().optional(),
+}).refine((p) => p.lifecycleEvent !== 'CREATE' || (p.minutes === undefined) !== (p.seconds === undefined), {
+  message: 'give exactly one of minutes (OpenWhisk) or seconds (local runtime only)',
+});
+const AlarmParams = Common.extend({ cron: z.string().optional() }).refine(
+  (p) => p.lifecycleEvent !== 'CREATE' || !!p.cron,
+  { message: 'cron is required, e.g. "*/5 * * * *"' },
 );
-const AlarmParams = Common.extend({ cron: z.string().optional() }).refine((p) => p.lifecycleEvent !== 'CREATE' || !!p.cron, { message: 'cron is required, e.g. "*/5 * * * *"' });
-const OnceParams = Common.extend({ date: z.union([z.string(), z.number()]).optional() }).refine((p) => p.lifecycleEvent !== 'CREATE' || p.date !== undefined, { message: 'date is required (ISO 8601)' });
+const OnceParams = Common.extend({ date: z.union([z.string(), z.number()]).optional() }).refine(
+  (p) => p.lifecycleEvent !== 'CREATE' || p.date !== undefined,
+  { message: 'date is required (ISO 8601)' },
+);
 
 /** Fires the trigger (fully qualified name); returns false when it no longer exists. */
 export type FireTrigger = (triggerName: string, payload: Record<string, unknown>) => boolean;
 
-interface Alarm { timer?: NodeJS.Timeout; fired: number; config: Record<string, unknown> }
+interface Alarm {
+  timer?: NodeJS.Timeout;
+  fired: number;
+  config: Record<string, unknown>;
+}
 
 export class AlarmScheduler {
   private readonly alarms = new Map<string, Alarm>();
@@ -43,11 +55,18 @@ export class AlarmScheduler {
   /** The three feed actions, keyed by action name inside the `alarms` package. */
   feedActions(): Record<'interval' | 'alarm' | 'once', UserMain> {
     return {
-      interval: this.feed(IntervalParams, (p) => { const every = (p.seconds ?? p.minutes! * 60) * 1000; return () => every; }),
-      alarm: this.feed(AlarmParams, (p) => { const schedule = parseCron(p.cron!); return () => nextRun(schedule, new Date()).getTime() - Date.now(); }),
+      interval: this.feed(IntervalParams, (p) => {
+        const every = (p.seconds ?? p.minutes! * 60) * 1000;
+        return () => every;
+      }),
+      alarm: this.feed(AlarmParams, (p) => {
+        const schedule = parseCron(p.cron!);
+        return () => nextRun(schedule, new Date()).getTime() - Date.now();
+      }),
       once: this.feed(OnceParams, (p) => {
         const at = new Date(p.date!).getTime();
-        if (Number.isNaN(at)) throw new Error(`date "${p.date}" is not a date; use ISO 8601 such as 2030-01-01T00:00:00Z`);
+        if (Number.isNaN(at))
+          throw new Error(`date "${p.date}" is not a date; use ISO 8601 such as 2030-01-01T00:00:00Z`);
         let armed = false;
         return () => (armed ? undefined : ((armed = true), Math.max(0, at - Date.now())));
       }),
@@ -68,10 +87,16 @@ export class AlarmScheduler {
     return [...this.alarms.keys()];
   }
 
-  private feed<P extends z.infer<typeof Common>>(schema: z.ZodType<P>, delays: (params: P) => () => number | undefined): UserMain {
+  private feed<P extends z.infer<typeof Common>>(
+    schema: z.ZodType<P>,
+    delays: (params: P) => () => number | undefined,
+  ): UserMain {
     return (raw) => {
       const parsed = schema.safeParse(raw);
-      if (!parsed.success) return { error: `feed parameters are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+      if (!parsed.success)
+        return {
+          error: `feed parameters are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+        };
       const params = parsed.data;
       const name = this.keyOf(params.triggerName);
       switch (params.lifecycleEvent) {
@@ -80,28 +105,42 @@ export class AlarmScheduler {
           this.cancel(name);
           return {};
         case 'READ':
-          return this.alarms.has(name) ? { config: this.alarms.get(name)!.config, status: { active: !!this.alarms.get(name)!.timer } } : { error: `no alarm is bound to ${name}` };
+          return this.alarms.has(name)
+            ? { config: this.alarms.get(name)!.config, status: { active: !!this.alarms.get(name)!.timer } }
+            : { error: `no alarm is bound to ${name}` };
         default: {
           let nextDelay: () => number | undefined;
           try {
             nextDelay = delays(params);
           } catch (error) {
-            return { error: `feed parameters are not valid: ${error instanceof Error ? error.message : String(error)}` };
+            return {
+              error: `feed parameters are not valid: ${error instanceof Error ? error.message : String(error)}`,
+            };
           }
           this.cancel(name);
-          this.arm(name, nextDelay, payloadOf(params.trigger_payload), params.maxTriggers, { ...params, lifecycleEvent: undefined });
+          this.arm(name, nextDelay, payloadOf(params.trigger_payload), params.maxTriggers, {
+            ...params,
+            lifecycleEvent: undefined,
+          });
           return {};
         }
       }
     };
   }
 
-  private arm(name: string, nextDelay: () => number | undefined, payload: Record<string, unknown>, maxTriggers: number | undefined, config: Record<string, unknown>): void {
+  private arm(
+    name: string,
+    nextDelay: () => number | undefined,
+    payload: Record<string, unknown>,
+    maxTriggers: number | undefined,
+    config: Record<string, unknown>,
+  ): void {
     const alarm: Alarm = { fired: 0, config };
     this.alarms.set(name, alarm);
     const schedule = () => {
       const delay = nextDelay();
-      if (delay === undefined || (maxTriggers !== undefined && maxTriggers >= 0 && alarm.fired >= maxTriggers)) return void (alarm.timer = undefined);
+      if (delay === undefined || (maxTriggers !== undefined && maxTriggers >= 0 && alarm.fired >= maxTriggers))
+        return void (alarm.timer = undefined);
       alarm.timer = setTimeout(tick, Math.min(delay, 2 ** 31 - 1));
       alarm.timer.unref();
     };
@@ -124,7 +163,9 @@ function payloadOf(payload: string | Record<string, unknown> | undefined): Recor
   if (typeof payload !== 'string') return payload;
   try {
     const parsed: unknown = JSON.parse(payload);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { payload: parsed };
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : { payload: parsed };
   } catch {
     return { payload };
   }

@@ -17,7 +17,11 @@ export interface WhiskRequest {
   requestId: string;
 }
 
-export interface HttpReply { status: number; headers?: Record<string, string | string[]>; body?: Buffer | string }
+export interface HttpReply {
+  status: number;
+  headers?: Record<string, string | string[]>;
+  body?: Buffer | string;
+}
 
 /** OpenWhisk's fixed messages, where clients or operators may recognise them. */
 export const Messages = {
@@ -64,7 +68,12 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) };
 }
 
-export function errorReply(status: number, message: string, requestId: string, headers: Record<string, string | string[]> = {}): HttpReply {
+export function errorReply(
+  status: number,
+  message: string,
+  requestId: string,
+  headers: Record<string, string | string[]> = {},
+): HttpReply {
   return jsonReply(status, { error: message, code: requestId }, headers);
 }
 

@@ -7,13 +7,24 @@ import type { ActionEntity, ActivationRecord, CodeExec, EntityRef, LogSink, Sequ
 import { ActivationStatus, annotation, isSequence, outcomeOf, toDictionary } from './types';
 import type { EntityStore } from './store';
 import type { ActionLoader } from './loader';
-import { ActivationLog, activationRecord, newActivationId } from './activations';
+import { type ActivationLog, activationRecord, newActivationId } from './activations';
 import { runAction, type RunOutcome } from './runner';
 import { ActionInitError, WhiskError } from './errors';
 import { qualifiedPath } from './names';
 
-export interface InvokerDeps { store: EntityStore; loader: ActionLoader; activations: ActivationLog; log: LogSink; apiHost: string; apiKey: string }
-export interface InvokeOptions { activationId?: string; cause?: string; depth?: number }
+export interface InvokerDeps {
+  store: EntityStore;
+  loader: ActionLoader;
+  activations: ActivationLog;
+  log: LogSink;
+  apiHost: string;
+  apiKey: string;
+}
+export interface InvokeOptions {
+  activationId?: string;
+  cause?: string;
+  depth?: number;
+}
 
 const MAX_SEQUENCE_DEPTH = 50;
 
@@ -34,7 +45,13 @@ export class Invoker {
   start(ref: EntityRef, params: Record<string, unknown>, options: InvokeOptions = {}): string {
     const activationId = options.activationId ?? newActivationId();
     this.invoke(ref, params, { ...options, activationId }).catch((error: unknown) =>
-      this.deps.log({ level: 'error', msg: 'activation could not run', action: qualifiedPath(ref), activationId, error: String(error) }),
+      this.deps.log({
+        level: 'error',
+        msg: 'activation could not run',
+        action: qualifiedPath(ref),
+        activationId,
+        error: String(error),
+      }),
     );
     return activationId;
   }
@@ -44,7 +61,11 @@ export class Invoker {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  private async execute(action: ActionEntity, params: Record<string, unknown>, options: InvokeOptions): Promise<ActivationRecord> {
+  private async execute(
+    action: ActionEntity,
+    params: Record<string, unknown>,
+    options: InvokeOptions,
+  ): Promise<ActivationRecord> {
     const activationId = options.activationId ?? newActivationId();
     const start = Date.now();
     const pkg = this.deps.store.packageOf(action);
@@ -60,7 +81,10 @@ export class Invoker {
       outcome: run.outcome,
       result: run.result,
       logs: run.logs,
-      annotations: [{ key: 'kind', value: action.exec.kind }, { key: 'limits', value: action.limits }],
+      annotations: [
+        { key: 'kind', value: action.exec.kind },
+        { key: 'limits', value: action.limits },
+      ],
       cause: options.cause,
     });
     this.deps.activations.add(record);
@@ -78,7 +102,13 @@ export class Invoker {
     return record;
   }
 
-  private async runCode(action: ActionEntity, exec: CodeExec, params: Record<string, unknown>, activationId: string, start: number): Promise<RunOutcome> {
+  private async runCode(
+    action: ActionEntity,
+    exec: CodeExec,
+    params: Record<string, unknown>,
+    activationId: string,
+    start: number,
+  ): Promise<RunOutcome> {
     let main: UserMain;
     try {
       main = action.handler ?? this.deps.loader.load(action, exec);
@@ -98,8 +128,16 @@ export class Invoker {
   }
 
   /** Each component gets the previous one's result; the first failure ends the sequence. */
-  private async runSequence(exec: SequenceExec, params: Record<string, unknown>, activationId: string, depth: number): Promise<RunOutcome> {
-    if (depth >= MAX_SEQUENCE_DEPTH) return failed(`Sequence is nested more than ${MAX_SEQUENCE_DEPTH} deep; check for a sequence that contains itself.`);
+  private async runSequence(
+    exec: SequenceExec,
+    params: Record<string, unknown>,
+    activationId: string,
+    depth: number,
+  ): Promise<RunOutcome> {
+    if (depth >= MAX_SEQUENCE_DEPTH)
+      return failed(
+        `Sequence is nested more than ${MAX_SEQUENCE_DEPTH} deep; check for a sequence that contains itself.`,
+      );
     const ids: string[] = [];
     let last: ActivationRecord | undefined;
     let input = params;
@@ -108,7 +146,10 @@ export class Invoker {
         last = await this.invoke(this.deps.store.ref(component), input, { cause: activationId, depth: depth + 1 });
       } catch (error) {
         if (!(error instanceof WhiskError)) throw error;
-        return { ...failed(`Sequence component does not exist: ${component}. Deploy it or fix the sequence.`), logs: ids };
+        return {
+          ...failed(`Sequence component does not exist: ${component}. Deploy it or fix the sequence.`),
+          logs: ids,
+        };
       }
       ids.push(last.activationId);
       if (!last.response.success) break;

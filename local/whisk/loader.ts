@@ -19,7 +19,12 @@ interface NodeModuleInternals {
   _nodeModulePaths(dir: string): string[];
   _cache: Record<string, unknown>;
 }
-interface NodeModuleInstance { filename: string; paths: string[]; exports: Record<string, unknown>; require(id: string): unknown }
+interface NodeModuleInstance {
+  filename: string;
+  paths: string[];
+  exports: Record<string, unknown>;
+  require(id: string): unknown;
+}
 const NodeModule = Module as unknown as NodeModuleInternals;
 
 export class ActionLoader {
@@ -36,22 +41,28 @@ export class ActionLoader {
     let main: unknown;
     try {
       const zip = zipFromCode(exec.code);
-      if (exec.binary && !zip) throw new ActionInitError('Initialization has failed due to: exec.binary is true but exec.code is not a base64 zip; send the zip as base64.');
+      if (exec.binary && !zip)
+        throw new ActionInitError(
+          'Initialization has failed due to: exec.binary is true but exec.code is not a base64 zip; send the zip as base64.',
+        );
       main = zip ? loadZip(zip, dir, mainName) : loadPlainCode(exec.code, dir, mainName);
     } catch (error) {
       if (error instanceof ActionInitError) throw error;
       throw new ActionInitError(`Initialization has failed due to: ${stackOf(error)}`, { cause: error });
     }
-    if (typeof main !== 'function') throw new ActionInitError(`Initialization has failed due to: Action entrypoint '${mainName}' is not a function.`);
+    if (typeof main !== 'function')
+      throw new ActionInitError(`Initialization has failed due to: Action entrypoint '${mainName}' is not a function.`);
     this.loaded.set(key, main as UserMain);
     return main as UserMain;
   }
 
   /** Drops every loaded version of the action (on delete or redeploy) so the old code can be freed. */
   forget(action: { namespace: string; name: string }): void {
-    for (const key of this.loaded.keys()) if (key.startsWith(`${action.namespace}/${action.name}@`)) this.loaded.delete(key);
+    for (const key of this.loaded.keys())
+      if (key.startsWith(`${action.namespace}/${action.name}@`)) this.loaded.delete(key);
     const dir = this.directoryOf(action);
-    for (const file of Object.keys(NodeModule._cache)) if (file.startsWith(dir + path.sep)) delete NodeModule._cache[file];
+    for (const file of Object.keys(NodeModule._cache))
+      if (file.startsWith(dir + path.sep)) delete NodeModule._cache[file];
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
@@ -69,7 +80,9 @@ function loadZip(zip: Buffer, dir: string, mainName: string): unknown {
     fs.writeFileSync(file, entry.data);
   }
   if (!fs.existsSync(path.join(dir, 'package.json')) && !fs.existsSync(path.join(dir, 'index.js'))) {
-    throw new ActionInitError('Initialization has failed due to: Zipped actions must contain either package.json or index.js at the root.');
+    throw new ActionInitError(
+      'Initialization has failed due to: Zipped actions must contain either package.json or index.js at the root.',
+    );
   }
   const loader = new NodeModule(path.join(dir, '[loader]'));
   loader.filename = path.join(dir, '[loader]');
@@ -91,6 +104,7 @@ function loadPlainCode(code: string, dir: string, mainName: string): unknown {
 }
 
 function stackOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'stack' in error) return String((error as { stack: unknown }).stack);
+  if (typeof error === 'object' && error !== null && 'stack' in error)
+    return String((error as { stack: unknown }).stack);
   return String(error);
 }

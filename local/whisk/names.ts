@@ -15,9 +15,12 @@ export function resolveRef(reference: string, defaultNamespace: string): EntityR
   const absolute = reference.startsWith('/');
   if (absolute) parts.shift();
   if (parts.some((p) => !segment.test(p))) {
-    throw new WhiskBadRequestError(`"${reference}" is not a valid entity name; use name, pkg/name or /namespace/pkg/name`);
+    throw new WhiskBadRequestError(
+      `"${reference}" is not a valid entity name; use name, pkg/name or /namespace/pkg/name`,
+    );
   }
-  if (absolute && parts.length < 2) throw new WhiskBadRequestError(`"${reference}" names no namespace; use /namespace/name`);
+  if (absolute && parts.length < 2)
+    throw new WhiskBadRequestError(`"${reference}" names no namespace; use /namespace/name`);
   if (!absolute && parts.length <= 2) return { namespace: defaultNamespace, name: parts.join('/') };
   if (parts.length === 2 || parts.length === 3) {
     const [ns, ...rest] = parts;

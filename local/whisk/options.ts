@@ -6,19 +6,28 @@ import * as z from 'zod';
 import type { ActivationRecord, LogSink } from './types';
 
 /** OpenWhisk's well-known development key for the `guest` namespace (public, not a secret). */
-export const DEFAULT_AUTH = '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP';
+export const DEFAULT_AUTH =
+  '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP';
 
 const OptionsSchema = z.object({
   /** 0 picks a free port */
   port: z.number().int().min(0).max(65535).default(3233),
   host: z.string().min(1).default('127.0.0.1'),
-  namespace: z.string().regex(/^[\w@.-]+$/, { message: 'namespace may hold letters, digits, @ . _ -' }).default('guest'),
+  namespace: z
+    .string()
+    .regex(/^[\w@.-]+$/, { message: 'namespace may hold letters, digits, @ . _ -' })
+    .default('guest'),
   /** `uuid:key`, checked as Basic auth on the REST API */
-  auth: z.string().regex(/^[^:]+:.+$/, { message: 'auth must look like uuid:key' }).default(DEFAULT_AUTH),
+  auth: z
+    .string()
+    .regex(/^[^:]+:.+$/, { message: 'auth must look like uuid:key' })
+    .default(DEFAULT_AUTH),
   /** where action zips are unpacked; a temporary directory (removed on close) when absent */
   dataDir: z.string().min(1).optional(),
   /** structured JSON log sink; silent when absent */
-  log: z.custom<LogSink>((v) => typeof v === 'function', { message: 'log must be a function' }).default(() => () => undefined),
+  log: z
+    .custom<LogSink>((v) => typeof v === 'function', { message: 'log must be a function' })
+    .default(() => () => undefined),
   /** how many activation records are kept (oldest dropped first) */
   activationsKept: z.number().int().positive().default(1000),
 });
@@ -28,7 +37,9 @@ export type LocalWhiskOptions = z.input<typeof OptionsSchema>;
 export function parseOptions(options: LocalWhiskOptions) {
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) {
-    throw new TypeError(`startLocalWhisk options are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new TypeError(
+      `startLocalWhisk options are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

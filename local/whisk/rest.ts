@@ -27,7 +27,14 @@ export interface RestDeps {
   triggerDeleted(ref: EntityRef): void;
 }
 
-interface Call { deps: RestDeps; req: WhiskRequest; ns: string; name: string; ref: EntityRef; q: URLSearchParams }
+interface Call {
+  deps: RestDeps;
+  req: WhiskRequest;
+  ns: string;
+  name: string;
+  ref: EntityRef;
+  q: URLSearchParams;
+}
 type Handler = (call: Call) => HttpReply | Promise<HttpReply>;
 
 const BLOCKING_WAIT_MS = 60_000;
@@ -60,11 +67,24 @@ const page = <T>(items: T[], call: Call) => {
 };
 
 const ROUTES: Record<string, Handler> = {
-  'GET actions': (c) => jsonReply(200, page(c.deps.store.actions.list(c.ns).map((a) => actionView(a, false)), c)),
+  'GET actions': (c) =>
+    jsonReply(
+      200,
+      page(
+        c.deps.store.actions.list(c.ns).map((a) => actionView(a, false)),
+        c,
+      ),
+    ),
   'GET actions/:name': (c) => {
     if (c.name.endsWith('/')) {
       const pkg = c.deps.store.packages.get({ namespace: c.ns, name: c.name.slice(0, -1) });
-      return jsonReply(200, c.deps.store.actions.list(c.ns).filter((a) => splitPackage(a.name).pkg === pkg.name).map((a) => actionView(a, false)));
+      return jsonReply(
+        200,
+        c.deps.store.actions
+          .list(c.ns)
+          .filter((a) => splitPackage(a.name).pkg === pkg.name)
+          .map((a) => actionView(a, false)),
+      );
     }
     return jsonReply(200, actionView(c.deps.store.actions.get(c.ref), c.q.get('code') !== 'false'));
   },
@@ -80,8 +100,10 @@ const ROUTES: Record<string, Handler> = {
   },
   'POST actions/:name': async (c) => {
     const params = jsonBody(c.req);
-    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new WhiskBadRequestError('invocation parameters must be a JSON object');
-    if (c.q.get('blocking') !== 'true') return jsonReply(202, { activationId: c.deps.invoker.start(c.ref, params as Record<string, unknown>) });
+    if (typeof params !== 'object' || params === null || Array.isArray(params))
+      throw new WhiskBadRequestError('invocation parameters must be a JSON object');
+    if (c.q.get('blocking') !== 'true')
+      return jsonReply(202, { activationId: c.deps.invoker.start(c.ref, params as Record<string, unknown>) });
     const activationId = newActivationId();
     const run = c.deps.invoker.invoke(c.ref, params as Record<string, unknown>, { activationId });
     const record = await Promise.race([run, sleep(BLOCKING_WAIT_MS, undefined, { ref: false })]);
@@ -90,17 +112,46 @@ const ROUTES: Record<string, Handler> = {
     return jsonReply(status, c.q.get('result') === 'true' ? record.response.result : record);
   },
 
-  'GET packages': (c) => jsonReply(200, page(c.deps.store.packages.list(c.ns).map((p) => packageView(p)), c)),
+  'GET packages': (c) =>
+    jsonReply(
+      200,
+      page(
+        c.deps.store.packages.list(c.ns).map((p) => packageView(p)),
+        c,
+      ),
+    ),
   'GET packages/:name': (c) => {
     const pkg = c.deps.store.packages.get(c.ref);
-    return jsonReply(200, packageView(pkg, c.deps.store.actions.list(c.ns).filter((a) => splitPackage(a.name).pkg === pkg.name)));
+    return jsonReply(
+      200,
+      packageView(
+        pkg,
+        c.deps.store.actions.list(c.ns).filter((a) => splitPackage(a.name).pkg === pkg.name),
+      ),
+    );
   },
-  'PUT packages/:name': (c) => jsonReply(200, packageView(c.deps.store.putPackage(c.ref, parse(PackagePutSchema, c, `package ${c.name}`), overwrite(c)))),
+  'PUT packages/:name': (c) =>
+    jsonReply(
+      200,
+      packageView(c.deps.store.putPackage(c.ref, parse(PackagePutSchema, c, `package ${c.name}`), overwrite(c))),
+    ),
   'DELETE packages/:name': (c) => jsonReply(200, packageView(c.deps.store.deletePackage(c.ref))),
 
-  'GET triggers': (c) => jsonReply(200, page(c.deps.store.triggers.list(c.ns).map((t) => triggerView(t)), c)),
-  'GET triggers/:name': (c) => jsonReply(200, triggerView(c.deps.store.triggers.get(c.ref), c.deps.store.rulesFor(c.ref))),
-  'PUT triggers/:name': (c) => jsonReply(200, triggerView(c.deps.store.putTrigger(c.ref, parse(TriggerPutSchema, c, `trigger ${c.name}`), overwrite(c)))),
+  'GET triggers': (c) =>
+    jsonReply(
+      200,
+      page(
+        c.deps.store.triggers.list(c.ns).map((t) => triggerView(t)),
+        c,
+      ),
+    ),
+  'GET triggers/:name': (c) =>
+    jsonReply(200, triggerView(c.deps.store.triggers.get(c.ref), c.deps.store.rulesFor(c.ref))),
+  'PUT triggers/:name': (c) =>
+    jsonReply(
+      200,
+      triggerView(c.deps.store.putTrigger(c.ref, parse(TriggerPutSchema, c, `trigger ${c.name}`), overwrite(c))),
+    ),
   'DELETE triggers/:name': (c) => {
     const trigger = c.deps.store.triggers.delete(c.ref);
     c.deps.triggerDeleted(c.ref);
@@ -108,21 +159,36 @@ const ROUTES: Record<string, Handler> = {
   },
   'POST triggers/:name': (c) => {
     const payload = jsonBody(c.req);
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new WhiskBadRequestError('trigger payload must be a JSON object');
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      throw new WhiskBadRequestError('trigger payload must be a JSON object');
     return jsonReply(202, c.deps.fire(c.ref, payload as Record<string, unknown>));
   },
 
   'GET rules': (c) => jsonReply(200, page(c.deps.store.rules.list(c.ns).map(ruleView), c)),
   'GET rules/:name': (c) => jsonReply(200, ruleView(c.deps.store.rules.get(c.ref))),
-  'PUT rules/:name': (c) => jsonReply(200, ruleView(c.deps.store.putRule(c.ref, parse(RulePutSchema, c, `rule ${c.name}`), overwrite(c)))),
-  'POST rules/:name': (c) => jsonReply(200, ruleView(c.deps.store.setRuleStatus(c.ref, parse(RuleStatusSchema, c, `rule ${c.name} status`).status))),
+  'PUT rules/:name': (c) =>
+    jsonReply(200, ruleView(c.deps.store.putRule(c.ref, parse(RulePutSchema, c, `rule ${c.name}`), overwrite(c)))),
+  'POST rules/:name': (c) =>
+    jsonReply(
+      200,
+      ruleView(c.deps.store.setRuleStatus(c.ref, parse(RuleStatusSchema, c, `rule ${c.name} status`).status)),
+    ),
   'DELETE rules/:name': (c) => jsonReply(200, ruleView(c.deps.store.rules.delete(c.ref))),
 
   'GET activations': (c) => {
     const num = (key: string) => (c.q.has(key) ? Number(c.q.get(key)) : undefined);
-    const records = c.deps.activations.list({ name: c.q.get('name') ?? undefined, skip: num('skip'), limit: num('limit'), since: num('since'), upto: num('upto') });
+    const records = c.deps.activations.list({
+      name: c.q.get('name') ?? undefined,
+      skip: num('skip'),
+      limit: num('limit'),
+      since: num('since'),
+      upto: num('upto'),
+    });
     if (c.q.get('count') === 'true') return jsonReply(200, { activations: records.length });
-    return jsonReply(200, records.map((r) => activationView(r, c.q.get('docs') === 'true')));
+    return jsonReply(
+      200,
+      records.map((r) => activationView(r, c.q.get('docs') === 'true')),
+    );
   },
   'GET activations/:name': (c) => {
     const [id, part] = c.name.split('/');

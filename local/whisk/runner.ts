@@ -27,9 +27,18 @@ export interface RunContext {
   apiKey?: string;
 }
 
-export interface RunOutcome { outcome: ActivationOutcome; result: Record<string, unknown>; logs: string[] }
+export interface RunOutcome {
+  outcome: ActivationOutcome;
+  result: Record<string, unknown>;
+  logs: string[];
+}
 
-export async function runAction(main: UserMain, params: Record<string, unknown>, context: RunContext, timeoutMs: number): Promise<RunOutcome> {
+export async function runAction(
+  main: UserMain,
+  params: Record<string, unknown>,
+  context: RunContext,
+  timeoutMs: number,
+): Promise<RunOutcome> {
   const buffer = { lines: [] as string[], open: true };
   const execution = withLogCapture(buffer, () => {
     setActivationEnvironment(context);
@@ -37,7 +46,10 @@ export async function runAction(main: UserMain, params: Record<string, unknown>,
   });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Omit<RunOutcome, 'logs'>>((resolve) => {
-    timer = setTimeout(() => resolve(developerError(`The action exceeded its time limits of ${timeoutMs} milliseconds.`)), timeoutMs);
+    timer = setTimeout(
+      () => resolve(developerError(`The action exceeded its time limits of ${timeoutMs} milliseconds.`)),
+      timeoutMs,
+    );
   });
   const settled = await Promise.race([execution, timeout]);
   clearTimeout(timer);
@@ -72,7 +84,14 @@ function developerError(message: string): Omit<RunOutcome, 'logs'> {
   return { outcome: ActivationStatus.developerError, result: { error: message } };
 }
 
-const ENVIRONMENT = ['__OW_ACTION_NAME', '__OW_ACTIVATION_ID', '__OW_NAMESPACE', '__OW_DEADLINE', '__OW_API_HOST', '__OW_API_KEY'] as const;
+const ENVIRONMENT = [
+  '__OW_ACTION_NAME',
+  '__OW_ACTIVATION_ID',
+  '__OW_NAMESPACE',
+  '__OW_DEADLINE',
+  '__OW_API_HOST',
+  '__OW_API_KEY',
+] as const;
 
 /** Bundles run in Node's main context, whose `process` differs from this module's under jest. */
 const processes = [...new Set<NodeJS.Process>([process, vm.runInThisContext('process') as NodeJS.Process])];
@@ -98,7 +117,8 @@ function setActivationEnvironment(context: RunContext): void {
 function serializeError(error: unknown): unknown {
   if (typeof error !== 'object' || error === null) return error;
   const fields: Record<string, unknown> = {};
-  for (const key of ['name', 'message', 'stack'] as const) if (key in error) fields[key] = (error as Record<string, unknown>)[key];
+  for (const key of ['name', 'message', 'stack'] as const)
+    if (key in error) fields[key] = (error as Record<string, unknown>)[key];
   return jsonCopy({ ...fields, ...(error as Record<string, unknown>) });
 }
 

@@ -19,7 +19,17 @@ import { AlarmScheduler } from './feeds';
 import { installConsoleCapture } from './console-capture';
 import { handleRest } from './rest';
 import { handleWebAction } from './web';
-import { type HttpReply, type WhiskRequest, Messages, errorReply, hasBasicAuth, jsonReply, readBody, replyForError, send } from './http';
+import {
+  type HttpReply,
+  type WhiskRequest,
+  Messages,
+  errorReply,
+  hasBasicAuth,
+  jsonReply,
+  readBody,
+  replyForError,
+  send,
+} from './http';
 import { WhiskBadRequestError, WhiskNotFoundError } from './errors';
 import { installSystemActions } from './system';
 import { parseOptions, type LocalWhisk, type LocalWhiskOptions } from './options';
@@ -32,8 +42,18 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
   const store = new EntityStore(opts.namespace);
   const activations = new ActivationLog(opts.activationsKept);
   const loader = new ActionLoader(dataDir);
-  const invoker = new Invoker({ store, loader, activations, log, apiKey: opts.auth, get apiHost() { return endpoint.url; } });
-  const fire = (ref: EntityRef, payload: Record<string, unknown>) => fireTrigger({ store, invoker, activations, log }, ref, payload);
+  const invoker = new Invoker({
+    store,
+    loader,
+    activations,
+    log,
+    apiKey: opts.auth,
+    get apiHost() {
+      return endpoint.url;
+    },
+  });
+  const fire = (ref: EntityRef, payload: Record<string, unknown>) =>
+    fireTrigger({ store, invoker, activations, log }, ref, payload);
   const alarms = new AlarmScheduler(
     (trigger, payload) => {
       try {
@@ -45,10 +65,20 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
       }
     },
     log,
-    (trigger) => { const ref = store.ref(trigger); return `/${ref.namespace}/${ref.name}`; },
+    (trigger) => {
+      const ref = store.ref(trigger);
+      return `/${ref.namespace}/${ref.name}`;
+    },
   );
   installSystemActions(store, alarms);
-  const restDeps = { store, invoker, loader, activations, fire, triggerDeleted: (ref: EntityRef) => alarms.cancel(`/${ref.namespace}/${ref.name}`) };
+  const restDeps = {
+    store,
+    invoker,
+    loader,
+    activations,
+    fire,
+    triggerDeleted: (ref: EntityRef) => alarms.cancel(`/${ref.namespace}/${ref.name}`),
+  };
 
   async function route(req: WhiskRequest): Promise<HttpReply> {
     const segments = decodeSegments(req.url.pathname);
@@ -57,7 +87,8 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     if (segments[2] === 'web') return handleWebAction({ store, invoker }, req, segments.slice(3));
     if (!req.authenticated) return errorReply(401, Messages.unauthorized, req.requestId);
     if (segments[2] === 'namespaces') return handleRest(restDeps, req, segments.slice(3));
-    if (!segments[2]) return jsonReply(200, { api_paths: ['/api/v1'], description: 'stackmend local OpenWhisk-compatible runtime' });
+    if (!segments[2])
+      return jsonReply(200, { api_paths: ['/api/v1'], description: 'stackmend local OpenWhisk-compatible runtime' });
     return errorReply(404, Messages.notFound, req.requestId);
   }
 
@@ -65,10 +96,20 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     const requestId = newActivationId();
     const url = new URL(req.url ?? '/', 'http://local');
     readBody(req)
-      .then((body) => route({ method: req.method ?? 'GET', url, headers: req.headers, body, authenticated: hasBasicAuth(req.headers, opts.auth), requestId }))
+      .then((body) =>
+        route({
+          method: req.method ?? 'GET',
+          url,
+          headers: req.headers,
+          body,
+          authenticated: hasBasicAuth(req.headers, opts.auth),
+          requestId,
+        }),
+      )
       .catch((error: unknown) => {
         const reply = replyForError(error, requestId);
-        if (reply.status >= 500) log({ level: 'error', msg: 'request failed', method: req.method, path: url.pathname, error: String(error) });
+        if (reply.status >= 500)
+          log({ level: 'error', msg: 'request failed', method: req.method, path: url.pathname, error: String(error) });
         return reply;
       })
       .then((reply) => send(res, reply));
@@ -88,7 +129,12 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     auth: opts.auth,
     registerAction(name, def) {
       const toKv = (o?: Record<string, unknown>) => Object.entries(o ?? {}).map(([key, value]) => ({ key, value }));
-      store.putInProcessAction(store.ref(name), { handler: def.main, parameters: toKv(def.parameters), annotations: toKv(def.annotations), timeoutMs: def.timeoutMs });
+      store.putInProcessAction(store.ref(name), {
+        handler: def.main,
+        parameters: toKv(def.parameters),
+        annotations: toKv(def.annotations),
+        timeoutMs: def.timeoutMs,
+      });
     },
     invoke: (name, params) => invoker.invoke(store.ref(name), params),
     fireTrigger: async (name, params) => ({ activationId: fire(store.ref(name), params).activationId }),

@@ -26,7 +26,9 @@ export class Collection<T extends Base> {
   put(ref: EntityRef, overwrite: boolean, build: (existing: T | undefined, version: string) => T): T {
     const existing = this.find(ref);
     if (existing && !overwrite) {
-      throw new WhiskConflictError(`${this.kind} /${ref.namespace}/${ref.name} already exists; PUT with ?overwrite=true to update it`);
+      throw new WhiskConflictError(
+        `${this.kind} /${ref.namespace}/${ref.name} already exists; PUT with ?overwrite=true to update it`,
+      );
     }
     const entity = build(existing, existing ? nextVersion(existing.version) : '0.0.1');
     this.items.set(`${ref.namespace}/${ref.name}`, entity);
@@ -47,7 +49,12 @@ function nextVersion(version: string): string {
   return `${major}.${minor}.${patch + 1}`;
 }
 
-const common = (ref: EntityRef, version: string, body: { parameters?: KeyValue[]; annotations?: KeyValue[]; publish?: boolean }, old?: { parameters: KeyValue[]; annotations: KeyValue[]; publish: boolean }) => ({
+const common = (
+  ref: EntityRef,
+  version: string,
+  body: { parameters?: KeyValue[]; annotations?: KeyValue[]; publish?: boolean },
+  old?: { parameters: KeyValue[]; annotations: KeyValue[]; publish: boolean },
+) => ({
   namespace: ref.namespace,
   name: ref.name,
   version,
@@ -69,7 +76,9 @@ export class EntityStore {
   private claim(ref: EntityRef, kind: Collection<Base>): void {
     for (const other of [this.packages, this.actions, this.triggers, this.rules] as Collection<Base>[]) {
       if (other !== kind && other.find(ref)) {
-        throw new WhiskConflictError(`/${ref.namespace}/${ref.name} already exists as a ${other.kind}; names are unique across packages, actions, triggers and rules`);
+        throw new WhiskConflictError(
+          `/${ref.namespace}/${ref.name} already exists as a ${other.kind}; names are unique across packages, actions, triggers and rules`,
+        );
       }
     }
   }
@@ -87,7 +96,10 @@ export class EntityStore {
   }
 
   putPackage(ref: EntityRef, body: PackagePut, overwrite: boolean): PackageEntity {
-    if (body.binding && Object.keys(body.binding).length) throw new WhiskBadRequestError('package bindings are not supported by the local runtime; create a package with parameters instead');
+    if (body.binding && Object.keys(body.binding).length)
+      throw new WhiskBadRequestError(
+        'package bindings are not supported by the local runtime; create a package with parameters instead',
+      );
     this.claim(ref, this.packages);
     return this.packages.put(ref, overwrite, (old, version) => common(ref, version, body, old));
   }
@@ -95,20 +107,33 @@ export class EntityStore {
   putAction(ref: EntityRef, body: ActionPut, overwrite: boolean): ActionEntity {
     const { pkg } = splitPackage(ref.name);
     if (pkg && !this.packages.find({ namespace: ref.namespace, name: pkg })) {
-      throw new WhiskNotFoundError(`package /${ref.namespace}/${pkg} (create the package before the actions inside it)`);
+      throw new WhiskNotFoundError(
+        `package /${ref.namespace}/${pkg} (create the package before the actions inside it)`,
+      );
     }
     this.claim(ref, this.actions);
     return this.actions.put(ref, overwrite, (old, version) => {
       const exec = body.exec ?? old?.exec;
-      if (!exec) throw new WhiskBadRequestError(`action /${ref.namespace}/${ref.name} has no exec; send exec.code (or exec.components for a sequence)`);
-      return { ...common(ref, version, body, old), exec, limits: { ...DEFAULT_LIMITS, ...old?.limits, ...body.limits } };
+      if (!exec)
+        throw new WhiskBadRequestError(
+          `action /${ref.namespace}/${ref.name} has no exec; send exec.code (or exec.components for a sequence)`,
+        );
+      return {
+        ...common(ref, version, body, old),
+        exec,
+        limits: { ...DEFAULT_LIMITS, ...old?.limits, ...body.limits },
+      };
     });
   }
 
   /** An in-process action: `registerAction` (serve) and the built-in whisk.system actions. */
-  putInProcessAction(ref: EntityRef, entity: Pick<ActionEntity, 'handler' | 'parameters' | 'annotations'> & { timeoutMs?: number }): ActionEntity {
+  putInProcessAction(
+    ref: EntityRef,
+    entity: Pick<ActionEntity, 'handler' | 'parameters' | 'annotations'> & { timeoutMs?: number },
+  ): ActionEntity {
     const { pkg } = splitPackage(ref.name);
-    if (pkg && !this.packages.find({ namespace: ref.namespace, name: pkg })) this.putPackage({ namespace: ref.namespace, name: pkg }, {}, true);
+    if (pkg && !this.packages.find({ namespace: ref.namespace, name: pkg }))
+      this.putPackage({ namespace: ref.namespace, name: pkg }, {}, true);
     return this.actions.put(ref, true, (_old, version) => ({
       ...common(ref, version, { parameters: entity.parameters, annotations: entity.annotations }),
       exec: { kind: 'nodejs:20', code: '', main: 'main', binary: false },
@@ -126,7 +151,12 @@ export class EntityStore {
     const trigger = this.ref(body.trigger);
     const action = this.ref(body.action);
     this.claim(ref, this.rules);
-    return this.rules.put(ref, overwrite, (old, version) => ({ ...common(ref, version, body, old), trigger, action, status: body.status ?? 'active' }));
+    return this.rules.put(ref, overwrite, (old, version) => ({
+      ...common(ref, version, body, old),
+      trigger,
+      action,
+      status: body.status ?? 'active',
+    }));
   }
 
   setRuleStatus(ref: EntityRef, status: RuleStatus): RuleEntity {
@@ -137,7 +167,10 @@ export class EntityStore {
 
   deletePackage(ref: EntityRef): PackageEntity {
     const inside = this.actions.list(ref.namespace).filter((a) => splitPackage(a.name).pkg === ref.name);
-    if (inside.length) throw new WhiskConflictError(`package /${ref.namespace}/${ref.name} still has ${inside.length} action(s); delete them first`);
+    if (inside.length)
+      throw new WhiskConflictError(
+        `package /${ref.namespace}/${ref.name} still has ${inside.length} action(s); delete them first`,
+      );
     return this.packages.delete(ref);
   }
 

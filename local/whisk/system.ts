@@ -9,8 +9,15 @@ import { SYSTEM_NAMESPACE } from './names';
 
 export function installSystemActions(store: EntityStore, alarms: AlarmScheduler): void {
   const ns = SYSTEM_NAMESPACE;
-  store.putPackage({ namespace: ns, name: 'alarms' }, { publish: true, annotations: [{ key: 'description', value: 'periodic triggers (interval, alarm, once)' }] }, true);
+  store.putPackage(
+    { namespace: ns, name: 'alarms' },
+    { publish: true, annotations: [{ key: 'description', value: 'periodic triggers (interval, alarm, once)' }] },
+    true,
+  );
   for (const [name, handler] of Object.entries(alarms.feedActions())) {
-    store.putInProcessAction({ namespace: ns, name: `alarms/${name}` }, { handler, parameters: [], annotations: [{ key: 'feed', value: true }] });
+    store.putInProcessAction(
+      { namespace: ns, name: `alarms/${name}` },
+      { handler, parameters: [], annotations: [{ key: 'feed', value: true }] },
+    );
   }
 }

@@ -7,10 +7,15 @@ import type { ActivationRecord, EntityRef, LogSink } from './types';
 import { ActivationStatus, toDictionary } from './types';
 import type { EntityStore } from './store';
 import type { Invoker } from './invoker';
-import { ActivationLog, activationRecord, newActivationId } from './activations';
+import { type ActivationLog, activationRecord, newActivationId } from './activations';
 import { qualifiedPath } from './names';
 
-export interface TriggerDeps { store: EntityStore; invoker: Invoker; activations: ActivationLog; log: LogSink }
+export interface TriggerDeps {
+  store: EntityStore;
+  invoker: Invoker;
+  activations: ActivationLog;
+  log: LogSink;
+}
 
 export function fireTrigger(deps: TriggerDeps, ref: EntityRef, payload: Record<string, unknown>): ActivationRecord {
   const trigger = deps.store.triggers.get(ref);
@@ -23,7 +28,12 @@ export function fireTrigger(deps: TriggerDeps, ref: EntityRef, payload: Record<s
     .map((rule) => {
       const entry = { rule: qualifiedPath(rule), action: qualifiedPath(rule.action) };
       if (!deps.store.actions.find(rule.action)) {
-        return JSON.stringify({ statusCode: 1, success: false, error: 'The requested resource does not exist.', ...entry });
+        return JSON.stringify({
+          statusCode: 1,
+          success: false,
+          error: 'The requested resource does not exist.',
+          ...entry,
+        });
       }
       const started = deps.invoker.start(rule.action, params, { cause: activationId });
       return JSON.stringify({ statusCode: 0, success: true, activationId: started, ...entry });

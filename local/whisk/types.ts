@@ -20,7 +20,10 @@ export const CodeExecSchema = z.object({
     message: 'only nodejs:* kinds (and sequences) run in the local runtime; rebuild the action for nodejs:20',
   }),
   code: z.string(),
-  main: z.string().regex(identifier, { message: 'exec.main must be a JavaScript identifier such as "main"' }).optional(),
+  main: z
+    .string()
+    .regex(identifier, { message: 'exec.main must be a JavaScript identifier such as "main"' })
+    .optional(),
   binary: z.boolean().optional(),
 });
 export const SequenceExecSchema = z.object({
@@ -44,11 +47,21 @@ const LimitsSchema = z
 export type Limits = Required<z.infer<typeof LimitsSchema>>;
 export const DEFAULT_LIMITS: Limits = { timeout: 60_000, memory: 256, concurrency: 1, logs: 10 };
 
-const common = { parameters: KeyValues.optional(), annotations: KeyValues.optional(), publish: z.boolean().optional(), version: z.string().optional() };
+const common = {
+  parameters: KeyValues.optional(),
+  annotations: KeyValues.optional(),
+  publish: z.boolean().optional(),
+  version: z.string().optional(),
+};
 export const ActionPutSchema = z.object({ exec: ExecSchema.optional(), limits: LimitsSchema.optional(), ...common });
 export const PackagePutSchema = z.object({ binding: z.looseObject({}).optional(), ...common });
 export const TriggerPutSchema = z.object({ limits: z.unknown().optional(), ...common });
-export const RulePutSchema = z.object({ trigger: z.string().min(1), action: z.string().min(1), status: z.enum(['active', 'inactive']).optional(), ...common });
+export const RulePutSchema = z.object({
+  trigger: z.string().min(1),
+  action: z.string().min(1),
+  status: z.enum(['active', 'inactive']).optional(),
+  ...common,
+});
 export const RuleStatusSchema = z.object({ status: z.enum(['active', 'inactive']) });
 export type RuleStatus = z.infer<typeof RuleStatusSchema>['status'];
 export type ActionPut = z.infer<typeof ActionPutSchema>;
@@ -60,7 +73,10 @@ export type RulePut = z.infer<typeof RulePutSchema>;
 export type UserMain = (params: Record<string, unknown>) => unknown;
 
 /** A namespace-qualified entity name; `name` may be `pkg/action` (literal slash). */
-export interface EntityRef { namespace: string; name: string }
+export interface EntityRef {
+  namespace: string;
+  name: string;
+}
 
 interface EntityBase extends EntityRef {
   version: string;
@@ -77,7 +93,11 @@ export interface ActionEntity extends EntityBase {
 }
 export type PackageEntity = EntityBase;
 export type TriggerEntity = EntityBase;
-export interface RuleEntity extends EntityBase { trigger: EntityRef; action: EntityRef; status: RuleStatus }
+export interface RuleEntity extends EntityBase {
+  trigger: EntityRef;
+  action: EntityRef;
+  status: RuleStatus;
+}
 
 /** The four outcomes of an activation, as OpenWhisk names and numbers them. */
 export const ActivationStatus = {

@@ -8,7 +8,10 @@ import { inflateRawSync } from 'node:zlib';
 import { posix } from 'node:path';
 import { ZipFormatError } from './errors';
 
-export interface ZipEntry { name: string; data: Buffer }
+export interface ZipEntry {
+  name: string;
+  data: Buffer;
+}
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
@@ -35,10 +38,12 @@ export function readZip(archive: Buffer): ZipEntry[] {
   const end = findEndOfCentralDirectory(archive);
   const count = archive.readUInt16LE(end + 10);
   let offset = archive.readUInt32LE(end + 16);
-  if (count === 0xffff || offset === 0xffffffff) throw new ZipFormatError('zip64 archives are not supported; re-zip the action without zip64');
+  if (count === 0xffff || offset === 0xffffffff)
+    throw new ZipFormatError('zip64 archives are not supported; re-zip the action without zip64');
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
-    if (archive.readUInt32LE(offset) !== CENTRAL_HEADER) throw new ZipFormatError(`corrupt zip: central directory entry ${i} is damaged; re-create the archive`);
+    if (archive.readUInt32LE(offset) !== CENTRAL_HEADER)
+      throw new ZipFormatError(`corrupt zip: central directory entry ${i} is damaged; re-create the archive`);
     const flags = archive.readUInt16LE(offset + 8);
     const method = archive.readUInt16LE(offset + 10);
     const compressedSize = archive.readUInt32LE(offset + 20);
@@ -52,7 +57,8 @@ export function readZip(archive: Buffer): ZipEntry[] {
     if (name.endsWith('/')) continue;
     if (flags & 1) throw new ZipFormatError(`zip entry ${name} is encrypted; deploy an unencrypted archive`);
     const data = inflate(name, method, entryData(archive, localOffset, compressedSize));
-    if (data.length !== size) throw new ZipFormatError(`corrupt zip: ${name} is ${data.length} bytes, the directory says ${size}`);
+    if (data.length !== size)
+      throw new ZipFormatError(`corrupt zip: ${name} is ${data.length} bytes, the directory says ${size}`);
     entries.push({ name: safeName(name), data });
   }
   return entries;
@@ -63,11 +69,14 @@ function findEndOfCentralDirectory(archive: Buffer): number {
   for (let at = archive.length - 22; at >= stop; at--) {
     if (archive.readUInt32LE(at) === END_OF_CENTRAL_DIR) return at;
   }
-  throw new ZipFormatError('not a zip archive (no end of central directory); send a zip made by osls package or zip(1)');
+  throw new ZipFormatError(
+    'not a zip archive (no end of central directory); send a zip made by osls package or zip(1)',
+  );
 }
 
 function entryData(archive: Buffer, localOffset: number, compressedSize: number): Buffer {
-  if (archive.readUInt32LE(localOffset) !== LOCAL_HEADER) throw new ZipFormatError('corrupt zip: a local header is missing; re-create the archive');
+  if (archive.readUInt32LE(localOffset) !== LOCAL_HEADER)
+    throw new ZipFormatError('corrupt zip: a local header is missing; re-create the archive');
   const start = localOffset + 30 + archive.readUInt16LE(localOffset + 26) + archive.readUInt16LE(localOffset + 28);
   return archive.subarray(start, start + compressedSize);
 }
@@ -75,7 +84,9 @@ function entryData(archive: Buffer, localOffset: number, compressedSize: number)
 function inflate(name: string, method: number, raw: Buffer): Buffer {
   if (method === Method.stored) return raw;
   if (method === Method.deflated) return inflateRawSync(raw);
-  throw new ZipFormatError(`zip entry ${name} uses compression method ${method}; only stored and deflate are supported`);
+  throw new ZipFormatError(
+    `zip entry ${name} uses compression method ${method}; only stored and deflate are supported`,
+  );
 }
 
 /** Rejects absolute paths and `..` so an archive cannot write outside its directory. */

@@ -20,13 +20,21 @@ const base = (e: PackageEntity) => ({
 export function actionView(action: ActionEntity, withCode: boolean) {
   const exec = isSequence(action.exec)
     ? action.exec
-    : { kind: action.exec.kind, main: action.exec.main ?? 'main', binary: isBase64Zip(action.exec.code), ...(withCode ? { code: action.exec.code } : {}) };
+    : {
+        kind: action.exec.kind,
+        main: action.exec.main ?? 'main',
+        binary: isBase64Zip(action.exec.code),
+        ...(withCode ? { code: action.exec.code } : {}),
+      };
   return {
     ...base(action),
     exec,
     limits: action.limits,
     parameters: action.parameters,
-    annotations: [...action.annotations.filter((a) => a.key !== 'exec'), { key: 'exec', value: isSequence(action.exec) ? 'sequence' : 'nodejs' }],
+    annotations: [
+      ...action.annotations.filter((a) => a.key !== 'exec'),
+      { key: 'exec', value: isSequence(action.exec) ? 'sequence' : 'nodejs' },
+    ],
   };
 }
 
@@ -35,7 +43,15 @@ export function packageView(pkg: PackageEntity, actions?: ActionEntity[]) {
     ...base(pkg),
     parameters: pkg.parameters,
     binding: {},
-    ...(actions ? { actions: actions.map((a) => ({ name: splitPackage(a.name).short, version: a.version, annotations: a.annotations })) } : {}),
+    ...(actions
+      ? {
+          actions: actions.map((a) => ({
+            name: splitPackage(a.name).short,
+            version: a.version,
+            annotations: a.annotations,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -46,7 +62,13 @@ export function triggerView(trigger: TriggerEntity, rules?: RuleEntity[]) {
     ...base(trigger),
     parameters: trigger.parameters,
     limits: {},
-    ...(rules ? { rules: Object.fromEntries(rules.map((r) => [qualifiedPath(r), { action: pathAndName(r.action), status: r.status }])) } : {}),
+    ...(rules
+      ? {
+          rules: Object.fromEntries(
+            rules.map((r) => [qualifiedPath(r), { action: pathAndName(r.action), status: r.status }]),
+          ),
+        }
+      : {}),
   };
 }
 

@@ -17,7 +17,9 @@ export type Extension = (typeof Extensions)[number];
 export function transcode(result: unknown, extension: Extension, requestId: string): HttpReply {
   switch (extension) {
     case '.json':
-      return typeof result === 'object' && result !== null ? jsonReply(200, result) : invalid('application/json', requestId);
+      return typeof result === 'object' && result !== null
+        ? jsonReply(200, result)
+        : invalid('application/json', requestId);
     case '.html':
       return field(result, 'html', 'text/html; charset=UTF-8', requestId);
     case '.svg':
@@ -44,7 +46,8 @@ function asHttp(result: unknown, requestId: string): HttpReply {
     return { status: status ?? 200, headers: { ...others, 'content-type': type }, body: JSON.stringify(body) };
   }
   const type = String(contentType ?? 'text/html; charset=UTF-8');
-  if (isText(type) && !(isJsonFamily(type) && looksBase64(body))) return { status: status ?? 200, headers: { ...others, 'content-type': type }, body };
+  if (isText(type) && !(isJsonFamily(type) && looksBase64(body)))
+    return { status: status ?? 200, headers: { ...others, 'content-type': type }, body };
   return { status: status ?? 200, headers: { ...others, 'content-type': type }, body: Buffer.from(body, 'base64') };
 }
 
@@ -53,7 +56,9 @@ function headersOf(value: unknown): Record<string, string | string[]> | undefine
   if (!isDictionary(value)) return undefined;
   const headers: Record<string, string | string[]> = {};
   for (const [name, v] of Object.entries(value)) {
-    const values = (Array.isArray(v) ? v : [v]).map((x) => (['string', 'number', 'boolean'].includes(typeof x) ? String(x) : undefined));
+    const values = (Array.isArray(v) ? v : [v]).map((x) =>
+      ['string', 'number', 'boolean'].includes(typeof x) ? String(x) : undefined,
+    );
     if (values.includes(undefined)) return undefined;
     headers[name.toLowerCase()] = values.length === 1 ? values[0]! : (values as string[]);
   }
@@ -69,13 +74,16 @@ function statusOf(value: unknown): number | undefined | null {
 
 function field(result: unknown, name: string, contentType: string, requestId: string): HttpReply {
   const value = isDictionary(result) ? (result.body ?? result[name]) : result;
-  return typeof value === 'string' ? { status: 200, headers: { 'content-type': contentType }, body: value } : invalid(contentType.split(';')[0]!, requestId);
+  return typeof value === 'string'
+    ? { status: 200, headers: { 'content-type': contentType }, body: value }
+    : invalid(contentType.split(';')[0]!, requestId);
 }
 
 function asText(result: unknown, requestId: string): HttpReply {
   const value = isDictionary(result) ? (result.body ?? result.text) : result;
   if (value === undefined) return errorReply(404, 'Response does not include requested property.', requestId);
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value, null, 2) : String(value);
+  const text =
+    typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value, null, 2) : String(value);
   return { status: 200, headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: text };
 }
 

@@ -27,7 +27,10 @@ const CORS = {
   'access-control-allow-headers': 'Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent',
 };
 
-export interface WebDeps { store: EntityStore; invoker: Invoker }
+export interface WebDeps {
+  store: EntityStore;
+  invoker: Invoker;
+}
 
 /** `segments`: the path after `/api/v1/web/`, already split and decoded. */
 export async function handleWebAction(deps: WebDeps, req: WhiskRequest, segments: string[]): Promise<HttpReply> {
@@ -40,14 +43,28 @@ export async function handleWebAction(deps: WebDeps, req: WhiskRequest, segments
   if (!action || annotation(action, 'web-export') !== true) return errorReply(404, Messages.notFound, req.requestId);
 
   const customOptions = annotation(action, 'web-custom-options') === true;
-  const cors = customOptions ? {} : { ...CORS, ...(req.headers['access-control-request-headers'] ? { 'access-control-allow-headers': String(req.headers['access-control-request-headers']) } : {}) };
+  const cors = customOptions
+    ? {}
+    : {
+        ...CORS,
+        ...(req.headers['access-control-request-headers']
+          ? { 'access-control-allow-headers': String(req.headers['access-control-request-headers']) }
+          : {}),
+      };
   if (req.method === 'OPTIONS' && !customOptions) return { status: 200, headers: cors };
-  if (req.method !== 'OPTIONS' && !authorized(action, req)) return errorReply(401, Messages.webUnauthorized, req.requestId, cors);
+  if (req.method !== 'OPTIONS' && !authorized(action, req))
+    return errorReply(401, Messages.webUnauthorized, req.requestId, cors);
 
   const raw = annotation(action, 'raw-http') === true;
-  const args = argumentsOf(req, rest, raw, annotation(action, 'require-whisk-auth') === true ? deps.store.namespace : undefined);
+  const args = argumentsOf(
+    req,
+    rest,
+    raw,
+    annotation(action, 'require-whisk-auth') === true ? deps.store.namespace : undefined,
+  );
   if (args === 'malformed') return errorReply(400, Messages.malformedBody, req.requestId, cors);
-  if (!raw && overridesProtected(args.requested, protectedNames(deps.store, action))) return errorReply(400, Messages.parametersNotAllowed, req.requestId, cors);
+  if (!raw && overridesProtected(args.requested, protectedNames(deps.store, action)))
+    return errorReply(400, Messages.parametersNotAllowed, req.requestId, cors);
 
   const record = await deps.invoker.invoke(action, args.params);
   const headers = { ...cors, 'x-openwhisk-activation-id': record.activationId };
@@ -61,23 +78,38 @@ function authorized(action: ActionEntity, req: WhiskRequest): boolean {
   const required = annotation(action, 'require-whisk-auth');
   if (required === undefined) return true;
   if (required === true) return req.authenticated;
-  if (typeof required === 'string' || typeof required === 'number') return req.headers['x-require-whisk-auth'] === String(required);
+  if (typeof required === 'string' || typeof required === 'number')
+    return req.headers['x-require-whisk-auth'] === String(required);
   return false;
 }
 
 function argumentsOf(req: WhiskRequest, rest: string[], raw: boolean, user: string | undefined) {
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)]));
-  const meta: Record<string, unknown> = { __ow_method: req.method.toLowerCase(), __ow_headers: headers, __ow_path: rest.length ? `/${rest.join('/')}` : '' };
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)]),
+  );
+  const meta: Record<string, unknown> = {
+    __ow_method: req.method.toLowerCase(),
+    __ow_headers: headers,
+    __ow_path: rest.length ? `/${rest.join('/')}` : '',
+  };
   if (user) meta.__ow_user = user;
   const contentType = String(req.headers['content-type'] ?? 'application/octet-stream');
   if (raw) {
-    const body = req.body.length === 0 ? '' : isText(contentType) && !isJsonFamily(contentType) ? req.body.toString('utf8') : req.body.toString('base64');
+    const body =
+      req.body.length === 0
+        ? ''
+        : isText(contentType) && !isJsonFamily(contentType)
+          ? req.body.toString('utf8')
+          : req.body.toString('base64');
     return { params: { ...meta, __ow_query: req.url.search.replace(/^\?/, ''), __ow_body: body }, requested: [] };
   }
   const query = Object.fromEntries(req.url.searchParams);
   const body = req.body.length === 0 ? { fields: {}, opaque: {} } : bodyOf(req.body, contentType);
   if (body === 'malformed') return body;
-  return { params: { ...meta, ...query, ...body.fields, ...body.opaque }, requested: [...Object.keys(query), ...Object.keys(body.fields)] };
+  return {
+    params: { ...meta, ...query, ...body.fields, ...body.opaque },
+    requested: [...Object.keys(query), ...Object.keys(body.fields)],
+  };
 }
 
 /** A JSON object or a form becomes fields; anything else is opaque and arrives as `__ow_body`. */
@@ -93,7 +125,8 @@ function bodyOf(bytes: Buffer, contentType: string) {
       ? { fields: parsed as Record<string, unknown>, opaque: {} }
       : { fields: {}, opaque: { __ow_body: parsed } };
   }
-  if (contentType.startsWith('application/x-www-form-urlencoded')) return { fields: Object.fromEntries(new URLSearchParams(bytes.toString('utf8'))), opaque: {} };
+  if (contentType.startsWith('application/x-www-form-urlencoded'))
+    return { fields: Object.fromEntries(new URLSearchParams(bytes.toString('utf8'))), opaque: {} };
   return { fields: {}, opaque: { __ow_body: isText(contentType) ? bytes.toString('utf8') : bytes.toString('base64') } };
 }
 

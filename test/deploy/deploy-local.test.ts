@@ -5,7 +5,14 @@
  */
 import openwhisk from 'openwhisk';
 import { startLocalWhisk, pathOf, type LocalWhisk } from '../../local/whisk';
-import { declaredFunctions, printedJson, readZip, scratchService, stageParameters, type ScratchService } from './support';
+import {
+  declaredFunctions,
+  printedJson,
+  readZip,
+  scratchService,
+  stageParameters,
+  type ScratchService,
+} from './support';
 
 let whisk: LocalWhisk;
 let service: ScratchService;
@@ -33,12 +40,19 @@ describe('osls deploy to the local runtime', () => {
     const pkg = await ow.packages.get({ name: 'stackmend' });
 
     expect(pkg.parameters?.map((p) => p.key).sort()).toEqual(Object.keys(stageParameters('local')).sort());
-    expect(pkg.parameters?.find((p) => p.key === 'dispatch')?.value).toMatchObject({ transport: 'openwhisk', api_host: whisk.url, namespace: 'guest', auth: whisk.auth });
+    expect(pkg.parameters?.find((p) => p.key === 'dispatch')?.value).toMatchObject({
+      transport: 'openwhisk',
+      api_host: whisk.url,
+      namespace: 'guest',
+      auth: whisk.auth,
+    });
   });
 
   it('creates one action per function, each a zip of package.json and its own bundle', async () => {
     const actions = await ow.actions.list();
-    expect(actions.map((a) => `${a.namespace}/${a.name}`).sort()).toEqual(functions.map((fn) => `guest/stackmend/${fn}`));
+    expect(actions.map((a) => `${a.namespace}/${a.name}`).sort()).toEqual(
+      functions.map((fn) => `guest/stackmend/${fn}`),
+    );
 
     for (const fn of functions) {
       const action = await ow.actions.get({ name: `stackmend/${fn}` });
@@ -46,16 +60,22 @@ describe('osls deploy to the local runtime', () => {
       expect(exec).toMatchObject({ kind: 'nodejs:20', main: 'main' });
       const entries = readZip(Buffer.from(exec.code, 'base64'));
       expect(entries.map((e) => e.name).sort()).toEqual([`dist/${fn}/index.js`, 'package.json']);
-      expect(JSON.parse(entries.find((e) => e.name === 'package.json')!.data.toString())).toEqual({ main: `dist/${fn}/index.js` });
+      expect(JSON.parse(entries.find((e) => e.name === 'package.json')!.data.toString())).toEqual({
+        main: `dist/${fn}/index.js`,
+      });
     }
   });
 
   it('exports every action to the web: classify-alarm by its webhook token, the others behind whisk auth', async () => {
-    const annotations = async (fn: string) => Object.fromEntries(((await ow.actions.get({ name: `stackmend/${fn}` })).annotations ?? []).map((a) => [a.key, a.value]));
+    const annotations = async (fn: string) =>
+      Object.fromEntries(
+        ((await ow.actions.get({ name: `stackmend/${fn}` })).annotations ?? []).map((a) => [a.key, a.value]),
+      );
 
     expect(await annotations('classify-alarm')).toMatchObject({ 'web-export': true, 'raw-http': true, final: true });
     expect(await annotations('classify-alarm')).not.toHaveProperty('require-whisk-auth');
-    for (const fn of chained) expect(await annotations(fn)).toMatchObject({ 'web-export': true, 'require-whisk-auth': true });
+    for (const fn of chained)
+      expect(await annotations(fn)).toMatchObject({ 'web-export': true, 'require-whisk-auth': true });
     const anonymous = await fetch(whisk.webActionUrl('stackmend/notify'), { method: 'POST', body: '{}' });
     expect(anonymous.status).toBe(401);
   });
@@ -64,11 +84,17 @@ describe('osls deploy to the local runtime', () => {
     const triggers = (await ow.triggers.list()).map((t) => t.name).sort();
     const rules = [];
     for (const { name } of await ow.rules.list()) rules.push(await ow.rules.get(String(name)));
-    const active = rules.filter((r) => r.status === 'active').map((r) => `${r.trigger.name} → ${r.action.path}/${r.action.name}`).sort();
+    const active = rules
+      .filter((r) => r.status === 'active')
+      .map((r) => `${r.trigger.name} → ${r.action.path}/${r.action.name}`)
+      .sort();
 
     expect(triggers).toEqual([...chained.map((fn) => `stackmend-${fn}`), 'stackmend-reconcile'].sort());
     expect(active).toEqual(
-      [...chained.map((fn) => `stackmend-${fn} → guest/stackmend/${fn}`), ...['evacuate', 'mark-unhealthy', 'stack-update'].map((fn) => `stackmend-reconcile → guest/stackmend/${fn}`)].sort(),
+      [
+        ...chained.map((fn) => `stackmend-${fn} → guest/stackmend/${fn}`),
+        ...['evacuate', 'mark-unhealthy', 'stack-update'].map((fn) => `stackmend-reconcile → guest/stackmend/${fn}`),
+      ].sort(),
     );
     const reconcile = await ow.triggers.get({ name: 'stackmend-reconcile' });
     expect(reconcile.parameters).toEqual([{ key: 'reconcile', value: true }]);
@@ -80,7 +106,9 @@ describe('osls deploy to the local runtime', () => {
     const again = await service.osls(['deploy'], env);
     expect(again).toMatchObject({ code: 0 });
 
-    const versions = await Promise.all(functions.map(async (fn) => (await ow.actions.get({ name: `stackmend/${fn}` })).version));
+    const versions = await Promise.all(
+      functions.map(async (fn) => (await ow.actions.get({ name: `stackmend/${fn}` })).version),
+    );
     expect(new Set(versions)).toEqual(new Set(['0.0.2']));
     expect((await ow.rules.list()).length).toBe(chained.length + 3);
     const feed = await readFeed({ name: '/whisk.system/alarms/interval', trigger: 'stackmend-reconcile' });
@@ -121,7 +149,9 @@ describe('osls remove from the local runtime', () => {
     expect(await ow.packages.list()).toEqual([]);
     expect(await ow.triggers.list()).toEqual([]);
     expect(await ow.rules.list()).toEqual([]);
-    const feed = await readFeed({ name: '/whisk.system/alarms/interval', trigger: 'stackmend-reconcile' }).catch((e: Error) => e);
+    const feed = await readFeed({ name: '/whisk.system/alarms/interval', trigger: 'stackmend-reconcile' }).catch(
+      (e: Error) => e,
+    );
     expect(feed).toBeInstanceOf(Error);
   });
 });

@@ -33,13 +33,25 @@ beforeAll(async () => {
   [whisk, service] = await Promise.all([startLocalWhisk({ port: 0 }), scratchService()]);
   // the "local" stage, with the reconcile alarm every second (a local-runtime extension) for a quick test
   const stage = parseYaml(fs.readFileSync(path.join(service.dir, 'deploy/stages/local.yml'), 'utf8'));
-  fs.writeFileSync(path.join(service.dir, 'deploy/stages/labtest.yml'), fs.readFileSync(path.join(service.dir, 'deploy/stages/local.yml'), 'utf8').replace(/minutes: 1/, 'seconds: 1'));
+  fs.writeFileSync(
+    path.join(service.dir, 'deploy/stages/labtest.yml'),
+    fs.readFileSync(path.join(service.dir, 'deploy/stages/local.yml'), 'utf8').replace(/minutes: 1/, 'seconds: 1'),
+  );
   expect(stage.parameters.dispatch.transport).toBe('openwhisk');
-  const admin = parseYaml(fs.readFileSync(path.join(os.homedir(), '.config/openstack/clouds.yaml'), 'utf8')).clouds['stackmend-lab'].auth;
+  const admin = parseYaml(fs.readFileSync(path.join(os.homedir(), '.config/openstack/clouds.yaml'), 'utf8')).clouds[
+    'stackmend-lab'
+  ].auth;
   env = {
-    OW_APIHOST: whisk.url, OW_AUTH: whisk.auth, OW_NAMESPACE: whisk.namespace,
-    OS_AUTH_URL: admin.auth_url, OS_USERNAME: admin.username, OS_PASSWORD: admin.password, OS_PROJECT_NAME: admin.project_name,
-    STACKMEND_STATE_URL: STATE_URL, STACKMEND_WEBHOOK_TOKEN: TOKEN, STACKMEND_NOTIFY_QUEUE: 'stackmend-deployed-notify',
+    OW_APIHOST: whisk.url,
+    OW_AUTH: whisk.auth,
+    OW_NAMESPACE: whisk.namespace,
+    OS_AUTH_URL: admin.auth_url,
+    OS_USERNAME: admin.username,
+    OS_PASSWORD: admin.password,
+    OS_PROJECT_NAME: admin.project_name,
+    STACKMEND_STATE_URL: STATE_URL,
+    STACKMEND_WEBHOOK_TOKEN: TOKEN,
+    STACKMEND_NOTIFY_QUEUE: 'stackmend-deployed-notify',
   };
   store = openStore(STATE_URL);
   for (const e of await store.list('')) await store.delete(e.key);
@@ -57,28 +69,65 @@ describe('the deployed functions heal the lab', () => {
 
   it('replaces a deleted ResourceGroup member through the deployed actions and their rules', async () => {
     const stack = await createGroup(cloud, 'deployed-e2e');
-    await arm(cloud, store, stack, { via: 'http', url: `${whisk.webActionUrl('stackmend/classify-alarm')}?token=${TOKEN}` });
+    await arm(cloud, store, stack, {
+      via: 'http',
+      url: `${whisk.webActionUrl('stackmend/classify-alarm')}?token=${TOKEN}`,
+    });
     const before = await cloud.heat.listServers(stack);
     await new Promise((r) => setTimeout(r, 4500)); // aodh-listener's event alarm cache
     await cloud.nova.deleteServer(before.find((s) => s.resourceName === '2')!.serverId);
     const incidents = new Incidents(store, Date.now);
-    await waitFor('the incident to resolve', async () => (await incidents.list()).some((r) => r.status === 'resolved' || r.status === 'failed'), 150, 500);
+    await waitFor(
+      'the incident to resolve',
+      async () => (await incidents.list()).some((r) => r.status === 'resolved' || r.status === 'failed'),
+      150,
+      500,
+    );
     const [r] = await incidents.list();
     incident = r.key;
     expect(r).toMatchObject({ status: 'resolved', decision: { verdict: 'replace' } });
     const after = await cloud.heat.listServers(stack);
-    expect(after.filter((a) => !before.some((b) => b.serverId === a.serverId)).map((s) => s.resourceName)).toEqual(['2']);
-    await waitFor('notify to run (fired by the stackmend-notify trigger)', async () => whisk.activations().some((a) => a.name === 'notify'), 30, 250);
+    expect(after.filter((a) => !before.some((b) => b.serverId === a.serverId)).map((s) => s.resourceName)).toEqual([
+      '2',
+    ]);
+    await waitFor(
+      'notify to run (fired by the stackmend-notify trigger)',
+      async () => whisk.activations().some((a) => a.name === 'notify'),
+      30,
+      250,
+    );
     const ran = new Set(whisk.activations().map((a) => a.name));
-    for (const fn of ['classify-alarm', 'mark-unhealthy', 'stack-update', 'notify', 'stackmend-mark-unhealthy', 'stackmend-stack-update', 'stackmend-notify']) expect(ran).toContain(fn);
+    for (const fn of [
+      'classify-alarm',
+      'mark-unhealthy',
+      'stack-update',
+      'notify',
+      'stackmend-mark-unhealthy',
+      'stackmend-stack-update',
+      'stackmend-notify',
+    ])
+      expect(ran).toContain(fn);
     // the operator was told through the stage's Zaqar queue
     let told: unknown[] = [];
-    await waitFor('the notice in Zaqar', async () => (told = (await cloud.zaqar.claim('stackmend-deployed-notify', { limit: 10 })).map((m) => m.body)).length > 0, 30, 500);
-    expect(told).toEqual(expect.arrayContaining([expect.objectContaining({ incident: r.key, status: 'resolved', title: expect.stringMatching(/healed/) })]));
+    await waitFor(
+      'the notice in Zaqar',
+      async () =>
+        (told = (await cloud.zaqar.claim('stackmend-deployed-notify', { limit: 10 })).map((m) => m.body)).length > 0,
+      30,
+      500,
+    );
+    expect(told).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ incident: r.key, status: 'resolved', title: expect.stringMatching(/healed/) }),
+      ]),
+    );
   });
 
   it('answers `osls invoke` with the action result', async () => {
-    const res = await service.osls(['invoke', '-f', 'notify', '--stage', 'labtest', '-d', JSON.stringify({ incident })], env);
+    const res = await service.osls(
+      ['invoke', '-f', 'notify', '--stage', 'labtest', '-d', JSON.stringify({ incident })],
+      env,
+    );
     expect(res.code).toBe(0);
     expect(printedJson(res.stdout)).toMatchObject({ statusCode: 200, body: { step: 'notify', incident } });
   });
@@ -86,7 +135,9 @@ describe('the deployed functions heal the lab', () => {
   it('removes everything with `osls remove`', async () => {
     const res = await service.osls(['remove', '--stage', 'labtest'], env);
     expect(res.code).toBe(0);
-    const list = await fetch(`${whisk.url}/api/v1/namespaces/guest/actions`, { headers: { Authorization: `Basic ${Buffer.from(whisk.auth).toString('base64')}` } });
+    const list = await fetch(`${whisk.url}/api/v1/namespaces/guest/actions`, {
+      headers: { Authorization: `Basic ${Buffer.from(whisk.auth).toString('base64')}` },
+    });
     expect(await list.json()).toEqual([]);
   });
 });

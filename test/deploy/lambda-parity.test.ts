@@ -23,11 +23,15 @@ const MARK = '@@parity@@';
 function both(fn: string, params: Record<string, unknown>, event: unknown): { openwhisk: Answer; lambda: Answer } {
   const probe = `const b = require(process.argv[1]); const [params, event] = JSON.parse(process.argv[2]);
     Promise.all([b.main(params), b.handler(event, {})]).then(([openwhisk, lambda]) => { process.stdout.write('${MARK}' + JSON.stringify({ openwhisk, lambda }) + '\\n'); process.exit(0); });`;
-  const run = spawnSync(process.execPath, ['-e', probe, path.join(service.dir, 'dist', fn, 'index.js'), JSON.stringify([{ ...config, ...params }, event])], {
-    env: { ...process.env, STACKMEND_CONFIG: JSON.stringify(config) },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['-e', probe, path.join(service.dir, 'dist', fn, 'index.js'), JSON.stringify([{ ...config, ...params }, event])],
+    {
+      env: { ...process.env, STACKMEND_CONFIG: JSON.stringify(config) },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   const line = run.stdout.split('\n').find((l) => l.startsWith(MARK));
   if (!line) throw new Error(`dist/${fn}/index.js gave no answer: ${run.stderr}`);
   return JSON.parse(line.slice(MARK.length));
@@ -44,8 +48,15 @@ function apiGatewayPost(body: string): APIGatewayProxyEventV2 {
     rawQueryString: '',
     headers: { 'content-type': 'application/json' },
     requestContext: {
-      accountId: '123456789012', apiId: 'api', domainName: 'api.example.org', domainPrefix: 'api', requestId: 'r1', routeKey: 'POST /classify-alarm',
-      stage: '$default', time: '01/Jan/2030:00:00:00 +0000', timeEpoch: 1893456000000,
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.org',
+      domainPrefix: 'api',
+      requestId: 'r1',
+      routeKey: 'POST /classify-alarm',
+      stage: '$default',
+      time: '01/Jan/2030:00:00:00 +0000',
+      timeEpoch: 1893456000000,
       http: { method: 'POST', path: '/classify-alarm', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'aodh' },
     },
     body,
@@ -54,13 +65,29 @@ function apiGatewayPost(body: string): APIGatewayProxyEventV2 {
 }
 
 function eventBridge(step: string, detail: unknown): EventBridgeEvent<string, unknown> {
-  return { version: '0', id: 'e1', 'detail-type': step, source: 'stackmend', account: '123456789012', time: '2030-01-01T00:00:00Z', region: 'eu-west-1', resources: [], detail };
+  return {
+    version: '0',
+    id: 'e1',
+    'detail-type': step,
+    source: 'stackmend',
+    account: '123456789012',
+    time: '2030-01-01T00:00:00Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail,
+  };
 }
 
 describe('OpenWhisk and Lambda entries of one bundle', () => {
   it('answer a malformed alarm alike: web action (raw-http) and API Gateway', () => {
     const body = JSON.stringify({ not: 'an alarm' });
-    const webParams = { __ow_method: 'post', __ow_headers: { 'content-type': 'application/json' }, __ow_path: '', __ow_query: '', __ow_body: Buffer.from(body).toString('base64') };
+    const webParams = {
+      __ow_method: 'post',
+      __ow_headers: { 'content-type': 'application/json' },
+      __ow_path: '',
+      __ow_query: '',
+      __ow_body: Buffer.from(body).toString('base64'),
+    };
 
     const { openwhisk, lambda } = both('classify-alarm', webParams, apiGatewayPost(body));
 
@@ -69,17 +96,23 @@ describe('OpenWhisk and Lambda entries of one bundle', () => {
     expect(openwhisk.statusCode).toBe(400);
   });
 
-  it.each(['mark-unhealthy', 'stack-update', 'evacuate', 'notify'])('%s answers a malformed step input alike: rule parameters and EventBridge', (fn) => {
-    const { openwhisk, lambda } = both(fn, { not: 'a step input' }, eventBridge(fn, { not: 'a step input' }));
+  it.each(['mark-unhealthy', 'stack-update', 'evacuate', 'notify'])(
+    '%s answers a malformed step input alike: rule parameters and EventBridge',
+    (fn) => {
+      const { openwhisk, lambda } = both(fn, { not: 'a step input' }, eventBridge(fn, { not: 'a step input' }));
 
-    expect(lambda.statusCode).toBe(openwhisk.statusCode);
-    expect(bodyOf(lambda)).toEqual(bodyOf(openwhisk));
-  });
+      expect(lambda.statusCode).toBe(openwhisk.statusCode);
+      expect(bodyOf(lambda)).toEqual(bodyOf(openwhisk));
+    },
+  );
 
-  it.each(['mark-unhealthy', 'stack-update', 'evacuate'])('%s answers a reconcile tick alike: alarm trigger and schedule', (fn) => {
-    const { openwhisk, lambda } = both(fn, { reconcile: true }, { reconcile: true });
+  it.each(['mark-unhealthy', 'stack-update', 'evacuate'])(
+    '%s answers a reconcile tick alike: alarm trigger and schedule',
+    (fn) => {
+      const { openwhisk, lambda } = both(fn, { reconcile: true }, { reconcile: true });
 
-    expect(lambda.statusCode).toBe(openwhisk.statusCode);
-    expect(bodyOf(lambda)).toEqual(bodyOf(openwhisk));
-  });
+      expect(lambda.statusCode).toBe(openwhisk.statusCode);
+      expect(bodyOf(lambda)).toEqual(bodyOf(openwhisk));
+    },
+  );
 });

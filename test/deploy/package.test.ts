@@ -49,7 +49,9 @@ describe('packaging for AWS Lambda', () => {
     const result = await service.osls(['package', '-c', 'serverless.aws.yml']);
     expect(result).toMatchObject({ code: 0 });
 
-    const template = JSON.parse(fs.readFileSync(path.join(service.dir, '.serverless/cloudformation-template-update-stack.json'), 'utf8'));
+    const template = JSON.parse(
+      fs.readFileSync(path.join(service.dir, '.serverless/cloudformation-template-update-stack.json'), 'utf8'),
+    );
     const resources = Object.values(template.Resources) as { Type: string; Properties: Record<string, any> }[];
     const lambdas = resources.filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties);
     expect(lambdas.map((l) => l.Handler).sort()).toEqual(built().map((fn) => `dist/${fn}/index.handler`));
@@ -60,10 +62,17 @@ describe('packaging for AWS Lambda', () => {
     const routes = resources.filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey);
     expect(routes).toEqual(['POST /classify-alarm']);
     const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule').map((r) => r.Properties);
-    const chained = rules.filter((r) => r.EventPattern).map((r) => r.EventPattern['detail-type'][0]).sort();
+    const chained = rules
+      .filter((r) => r.EventPattern)
+      .map((r) => r.EventPattern['detail-type'][0])
+      .sort();
     expect(chained).toEqual(['evacuate', 'mark-unhealthy', 'notify', 'stack-update']);
     const scheduled = rules.filter((r) => r.ScheduleExpression);
     expect(scheduled).toHaveLength(3);
-    expect(scheduled.map((r) => JSON.parse(r.Targets[0].Input))).toEqual([{ reconcile: true }, { reconcile: true }, { reconcile: true }]);
+    expect(scheduled.map((r) => JSON.parse(r.Targets[0].Input))).toEqual([
+      { reconcile: true },
+      { reconcile: true },
+      { reconcile: true },
+    ]);
   });
 });

@@ -14,27 +14,42 @@ const stages = fs.readdirSync(stagesDir).filter((f) => f.endsWith('.yml'));
 
 /** As osls would with an empty environment: `${env:NAME, 'fallback'}` → fallback, `${env:NAME}` → a stand-in. */
 function resolveEnv(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\$\{env:(\w+)(?:,\s*'([^']*)')?\}/g, (_all, name: string, fallback?: string) => fallback ?? `stand-in-for-${name}`);
+  if (typeof value === 'string')
+    return value.replace(
+      /\$\{env:(\w+)(?:,\s*'([^']*)')?\}/g,
+      (_all, name: string, fallback?: string) => fallback ?? `stand-in-for-${name}`,
+    );
   if (Array.isArray(value)) return value.map(resolveEnv);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnv(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnv(v)]));
   return value;
 }
 
 describe('stage files', () => {
   it.each(stages)('%s holds a valid runtime configuration and reconcile feed parameters', (file) => {
-    const stage = resolveEnv(parseYaml(fs.readFileSync(path.join(stagesDir, file), 'utf8'))) as { parameters: unknown; reconcile?: object };
+    const stage = resolveEnv(parseYaml(fs.readFileSync(path.join(stagesDir, file), 'utf8'))) as {
+      parameters: unknown;
+      reconcile?: object;
+    };
 
     const parsed = RuntimeConfigSchema.safeParse(stage.parameters);
 
     expect(parsed.error?.issues ?? []).toEqual([]);
-    expect(Object.keys(stage.reconcile ?? {}).filter((k) => ['minutes', 'seconds', 'cron'].includes(k))).toHaveLength(1);
+    expect(Object.keys(stage.reconcile ?? {}).filter((k) => ['minutes', 'seconds', 'cron'].includes(k))).toHaveLength(
+      1,
+    );
   });
 
   it.each(stages)('%s takes every secret from the environment', (file) => {
     const stage = parseYaml(fs.readFileSync(path.join(stagesDir, file), 'utf8'));
     const { os_auth, dispatch, webhook_token } = stage.parameters;
 
-    for (const secret of [os_auth?.auth?.password, os_auth?.auth?.application_credential_secret, dispatch?.auth, webhook_token]) {
+    for (const secret of [
+      os_auth?.auth?.password,
+      os_auth?.auth?.application_credential_secret,
+      dispatch?.auth,
+      webhook_token,
+    ]) {
       if (secret !== undefined) expect(secret).toMatch(/^\$\{env:\w+(, '')?\}$/);
     }
   });

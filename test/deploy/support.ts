@@ -30,20 +30,29 @@ export interface ScratchService {
 
 export async function scratchService(): Promise<ScratchService> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackmend-service-'));
-  for (const file of ['serverless.yml', 'serverless.aws.yml', 'deploy']) fs.cpSync(path.join(repoRoot, file), path.join(dir, file), { recursive: true });
+  for (const file of ['serverless.yml', 'serverless.aws.yml', 'deploy'])
+    fs.cpSync(path.join(repoRoot, file), path.join(dir, file), { recursive: true });
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
   const sizes = await buildInto(path.join(dir, 'dist'));
   return {
     dir,
     sizes,
     async osls(args, env = {}) {
-      const options = { cwd: dir, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...env }, maxBuffer: 16 * 1024 * 1024 };
+      const options = {
+        cwd: dir,
+        env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...env },
+        maxBuffer: 16 * 1024 * 1024,
+      };
       try {
         const { stdout, stderr } = await run(process.execPath, [oslsBin, ...args], options);
         return { code: 0, stdout, stderr };
       } catch (error) {
         const e = error as { code?: number; stdout?: string; stderr?: string };
-        return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(error) };
+        return {
+          code: typeof e.code === 'number' ? e.code : 1,
+          stdout: e.stdout ?? '',
+          stderr: e.stderr ?? String(error),
+        };
       }
     },
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
@@ -59,13 +68,16 @@ async function buildInto(outdir: string): Promise<SizeReport> {
     await run(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), '--outdir', outdir], { cwd: repoRoot });
   } catch (error) {
     const report = path.join(outdir, 'sizes.json');
-    if (!fs.existsSync(report)) throw new Error(`npm run build failed: ${(error as { stderr?: string }).stderr ?? String(error)}`);
+    if (!fs.existsSync(report))
+      throw new Error(`npm run build failed: ${(error as { stderr?: string }).stderr ?? String(error)}`);
   }
   return JSON.parse(fs.readFileSync(path.join(outdir, 'sizes.json'), 'utf8')) as SizeReport;
 }
 
 /** The functions declared in a serverless descriptor of the repository. */
-export function declaredFunctions(file: 'serverless.yml' | 'serverless.aws.yml'): Record<string, { name?: string; handler: string; annotations?: Record<string, unknown> }> {
+export function declaredFunctions(
+  file: 'serverless.yml' | 'serverless.aws.yml',
+): Record<string, { name?: string; handler: string; annotations?: Record<string, unknown> }> {
   return parseYaml(fs.readFileSync(path.join(repoRoot, file), 'utf8')).functions;
 }
 

@@ -31,17 +31,31 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-describe('a stack busy with an operator\'s update', () => {
-  it('waits for the operator\'s update to finish, then replaces the member; nothing is cancelled', async () => {
+describe("a stack busy with an operator's update", () => {
+  it("waits for the operator's update to finish, then replaces the member; nothing is cancelled", async () => {
     const stack = await h.cloud.heat.createStack('e2e-busy', TEMPLATE);
-    await waitFor('CREATE_COMPLETE', async () => (await h.cloud.heat.getStack(stack)).stack_status === 'CREATE_COMPLETE', 120, 250);
+    await waitFor(
+      'CREATE_COMPLETE',
+      async () => (await h.cloud.heat.getStack(stack)).stack_status === 'CREATE_COMPLETE',
+      120,
+      250,
+    );
     await arm(h.cloud, h.rt.store, stack, { via: 'http', url: h.rt.alarmUrl });
     const before = await h.cloud.heat.listServers(stack);
     await aodhCacheWait();
     await h.cloud.heat.updateExisting(stack, { release: 'v2' }); // the operator's rollout
-    await waitFor('operator update in progress', async () => (await h.cloud.heat.getStack(stack)).stack_status === 'UPDATE_IN_PROGRESS', 30, 100);
+    await waitFor(
+      'operator update in progress',
+      async () => (await h.cloud.heat.getStack(stack)).stack_status === 'UPDATE_IN_PROGRESS',
+      30,
+      100,
+    );
     await h.cloud.nova.deleteServer(before.find((s) => s.resourceName === '0')!.serverId);
-    const waiting = await waitIncident(h.rt, (r) => r.timeline.some((e) => e.outcome === 'RESCHEDULED' && /UPDATE_IN_PROGRESS/.test(e.reason)), 60);
+    const waiting = await waitIncident(
+      h.rt,
+      (r) => r.timeline.some((e) => e.outcome === 'RESCHEDULED' && /UPDATE_IN_PROGRESS/.test(e.reason)),
+      60,
+    );
     expect(waiting.timeline.some((e) => e.step === 'stack-update' && e.outcome === 'DISPATCHED')).toBe(false);
     const r = await waitIncident(h.rt, (x) => x.key === waiting.key && settledStatus(x), 120);
     expect(r.status).toBe('resolved');
@@ -50,20 +64,34 @@ describe('a stack busy with an operator\'s update', () => {
     const s = await h.cloud.heat.getStack(stack);
     expect(s.stack_status).toBe('UPDATE_COMPLETE');
     const after = await h.cloud.heat.listServers(stack);
-    expect(after.filter((a) => !before.some((b) => b.serverId === a.serverId)).map((x) => x.resourceName)).toEqual(['0']);
+    expect(after.filter((a) => !before.some((b) => b.serverId === a.serverId)).map((x) => x.resourceName)).toEqual([
+      '0',
+    ]);
   });
 });
 
 describe('wrong credentials', () => {
   it('answer with a clear Keystone 401 error and change nothing', async () => {
-    const bad = await harness({ cloud: undefined, os_auth: { auth: { auth_url: 'http://127.0.0.1:5000/v3', username: 'admin', password: 'wrong', project_name: 'admin' } } });
+    const bad = await harness({
+      cloud: undefined,
+      os_auth: {
+        auth: { auth_url: 'http://127.0.0.1:5000/v3', username: 'admin', password: 'wrong', project_name: 'admin' },
+      },
+    });
     try {
       const servers = (await h.cloud.nova.listServers({ allTenants: true })).map((s) => `${s.id}:${s.status}`).sort();
       const alarm = { ...(await import('../events/aodh/event-webhook-2.json')).default };
       const res = await axios.post(bad.rt.alarmUrl, alarm, { validateStatus: () => true });
       expect(res.status).toBe(502);
-      expect(res.data).toMatchObject({ error: 'UnauthorizedError', service: 'keystone', serviceStatus: 401, message: expect.stringMatching(/credentials/) });
-      expect((await h.cloud.nova.listServers({ allTenants: true })).map((s) => `${s.id}:${s.status}`).sort()).toEqual(servers);
+      expect(res.data).toMatchObject({
+        error: 'UnauthorizedError',
+        service: 'keystone',
+        serviceStatus: 401,
+        message: expect.stringMatching(/credentials/),
+      });
+      expect((await h.cloud.nova.listServers({ allTenants: true })).map((s) => `${s.id}:${s.status}`).sort()).toEqual(
+        servers,
+      );
     } finally {
       await bad.close();
     }

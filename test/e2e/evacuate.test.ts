@@ -34,7 +34,10 @@ describe('evacuating the pets of a failed host', () => {
     lab(['kill-host', 'compute1'], { quiet: true });
     const res = await post(h, hostDown('compute1'));
     expect(res.status).toBe(202);
-    expect(res.data).toMatchObject({ outcome: 'HELD_FOR_APPROVAL', reason: expect.stringMatching(/nothing asserts it is powered off or isolated/) });
+    expect(res.data).toMatchObject({
+      outcome: 'HELD_FOR_APPROVAL',
+      reason: expect.stringMatching(/nothing asserts it is powered off or isolated/),
+    });
     heldKey = res.data.incident;
     const told = await h.hooks.next((r) => r.path === '/chat' && r.json?.stackmend?.status === 'held', 30_000);
     expect(told.json.text).toMatch(/powered off or isolated/);
@@ -44,7 +47,10 @@ describe('evacuating the pets of a failed host', () => {
   });
 
   it('evacuates the pet to compute2 once an operator asserts the host is fenced, and leaves the rest alone', async () => {
-    const res = await h.rt.whisk.invoke('stackmend/evacuate', { incident: heldKey, fence: { by: 'e2e operator', method: 'power-off', at: new Date().toISOString() } });
+    const res = await h.rt.whisk.invoke('stackmend/evacuate', {
+      incident: heldKey,
+      fence: { by: 'e2e operator', method: 'power-off', at: new Date().toISOString() },
+    });
     expect(res.response.success).toBe(true);
     const r = await waitIncident(h.rt, (x) => x.key === heldKey && settledStatus(x), 90);
     expect(r.status).toBe('resolved');
@@ -52,19 +58,24 @@ describe('evacuating the pets of a failed host', () => {
     expect(moved).toMatchObject({ status: 'ACTIVE' });
     expect(hostOf(moved)).toBe('compute2');
     expect(await service(h, 'compute1')).toMatchObject({ forced_down: true, status: 'disabled' });
-    expect(r.timeline.map((e) => e.outcome)).toEqual(expect.arrayContaining(['HELD_FOR_APPROVAL', 'DISPATCHED', 'RESOLVED']));
+    expect(r.timeline.map((e) => e.outcome)).toEqual(
+      expect.arrayContaining(['HELD_FOR_APPROVAL', 'DISPATCHED', 'RESOLVED']),
+    );
   });
 
   it('holds when no healthy enabled host can receive the servers (compute1 is down too)', async () => {
     const pet2 = await bootServer(h.cloud, 'e2e-pet-2', 'compute2', { HA_Enabled: 'True' });
     lab(['kill-host', 'compute2'], { quiet: true });
     const res = await post(h, hostDown('compute2', fencedNow('e2e ipmi')));
-    expect(res.data).toMatchObject({ outcome: 'HELD_FOR_APPROVAL', details: { decision: { rule: 'no-spare-capacity' } } });
+    expect(res.data).toMatchObject({
+      outcome: 'HELD_FOR_APPROVAL',
+      details: { decision: { rule: 'no-spare-capacity' } },
+    });
     expect(hostOf(await h.cloud.nova.getServer(pet2))).toBe('compute2');
     expect(await service(h, 'compute2')).toMatchObject({ forced_down: false });
   });
 
-  it('evacuates at once when the host monitor\'s notification carries fence evidence', async () => {
+  it("evacuates at once when the host monitor's notification carries fence evidence", async () => {
     await h.close();
     resetLab(); // both computes back, un-forced and enabled
     h = await harness();
@@ -73,10 +84,15 @@ describe('evacuating the pets of a failed host', () => {
     const t0 = Date.now();
     const res = await post(h, hostDown('compute1', fencedNow('e2e ipmi')));
     expect(res.data).toMatchObject({ outcome: 'DISPATCHED', details: { decision: { verdict: 'evacuate' } } });
-    await waitFor('pet ACTIVE on compute2', async () => {
-      const s = await h.cloud.nova.getServer(pet3);
-      return s.status === 'ACTIVE' && hostOf(s) === 'compute2';
-    }, 90, 250);
+    await waitFor(
+      'pet ACTIVE on compute2',
+      async () => {
+        const s = await h.cloud.nova.getServer(pet3);
+        return s.status === 'ACTIVE' && hostOf(s) === 'compute2';
+      },
+      90,
+      250,
+    );
     const r = await waitIncident(h.rt, (x) => x.key === res.data.incident && settledStatus(x), 60);
     expect(r.status).toBe('resolved');
     expect(Date.now() - t0).toBeGreaterThan(0);

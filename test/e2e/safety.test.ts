@@ -17,9 +17,13 @@ afterAll(async () => h?.close());
 const post = (body: unknown, url = h.rt.alarmUrl) => axios.post(url, body, { validateStatus: () => true });
 
 async function snapshot() {
-  const servers = (await h.cloud.nova.listServers({ allTenants: true })).map((s) => `${s.id}:${s.status}:${s['OS-EXT-SRV-ATTR:host']}`).sort();
+  const servers = (await h.cloud.nova.listServers({ allTenants: true }))
+    .map((s) => `${s.id}:${s.status}:${s['OS-EXT-SRV-ATTR:host']}`)
+    .sort();
   const stacks = (await h.cloud.heat.listStacks()).map((s) => `${s.id}:${s.stack_status}:${s.updated_time}`).sort();
-  const services = (await h.cloud.nova.listComputeServices()).map((s) => `${s.host}:${s.status}:${s.forced_down}`).sort();
+  const services = (await h.cloud.nova.listComputeServices())
+    .map((s) => `${s.host}:${s.status}:${s.forced_down}`)
+    .sort();
   return { servers, stacks, services };
 }
 
@@ -37,11 +41,16 @@ describe('safety', () => {
     const outcomes = answers.map((a) => a.data.outcome);
     expect(outcomes.filter((o) => o === 'DISPATCHED')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'DUPLICATE')).toHaveLength(19);
-    const r = await waitIncident(h.rt, (x) => x.incident.key === answers.find((a) => a.data.outcome === 'DISPATCHED')!.data.incident && settledStatus(x));
+    const r = await waitIncident(
+      h.rt,
+      (x) => x.incident.key === answers.find((a) => a.data.outcome === 'DISPATCHED')!.data.incident && settledStatus(x),
+    );
     expect(r.status).toBe('resolved');
     expect(r.timeline.filter((e) => e.step === 'stack-update' && e.outcome === 'DISPATCHED')).toHaveLength(1);
     const after = await h.cloud.heat.listServers(stack);
-    expect(after.filter((a) => !before.some((b) => b.serverId === a.serverId)).map((s) => s.resourceName)).toEqual(['2']);
+    expect(after.filter((a) => !before.some((b) => b.serverId === a.serverId)).map((s) => s.resourceName)).toEqual([
+      '2',
+    ]);
     expect((await h.rt.incidents.list()).filter((x) => x.decision?.verdict === 'replace')).toHaveLength(1);
   });
 
@@ -50,20 +59,33 @@ describe('safety', () => {
     const { reason_data: _drop, ...broken } = alarmBody;
     const res = await post({ ...broken, current: 42 });
     expect(res.status).toBe(400);
-    expect(res.data).toMatchObject({ error: 'InvalidPayloadError', issues: expect.arrayContaining([expect.objectContaining({ path: expect.any(String), message: expect.any(String) })]) });
+    expect(res.data).toMatchObject({
+      error: 'InvalidPayloadError',
+      issues: expect.arrayContaining([
+        expect.objectContaining({ path: expect.any(String), message: expect.any(String) }),
+      ]),
+    });
     expect(await post('not json at all')).toMatchObject({ status: 400 });
     expect(await snapshot()).toEqual(before);
   });
 
   it('reports an alarm about a server nobody manages as "not managed", not as an error', async () => {
-    const body = structuredClone(alarmBody) as { alarm_id: string; reason_data: { event: { message_id: string; traits: [string, number, string][] } } };
+    const body = structuredClone(alarmBody) as {
+      alarm_id: string;
+      reason_data: { event: { message_id: string; traits: [string, number, string][] } };
+    };
     const unknown = '00000000-0000-4000-8000-000000000000';
     body.reason_data.event.message_id = 'e2e-unknown-server';
-    body.reason_data.event.traits = body.reason_data.event.traits.map((t) => (t[0] === 'instance_id' || t[0] === 'resource_id' ? [t[0], t[1], unknown] : t));
+    body.reason_data.event.traits = body.reason_data.event.traits.map((t) =>
+      t[0] === 'instance_id' || t[0] === 'resource_id' ? [t[0], t[1], unknown] : t,
+    );
     const before = await snapshot();
     const res = await post(body);
     expect(res.status).toBe(200);
-    expect(res.data).toMatchObject({ outcome: 'NOT_MANAGED', reason: expect.stringMatching(/unknown to Nova and Heat|not managed/) });
+    expect(res.data).toMatchObject({
+      outcome: 'NOT_MANAGED',
+      reason: expect.stringMatching(/unknown to Nova and Heat|not managed/),
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -77,13 +99,19 @@ describe('safety', () => {
   });
 
   it('answers 503 and changes nothing when OpenStack cannot be reached', async () => {
-    const down = await harness({ cloud: undefined, os_auth: { auth: { auth_url: 'http://127.0.0.1:1/v3', username: 'admin', password: 'x', project_name: 'admin' } } });
+    const down = await harness({
+      cloud: undefined,
+      os_auth: { auth: { auth_url: 'http://127.0.0.1:1/v3', username: 'admin', password: 'x', project_name: 'admin' } },
+    });
     try {
       const body = structuredClone(alarmBody) as { reason_data: { event: { message_id: string } } };
       body.reason_data.event.message_id = 'e2e-down';
       const res = await post(body, down.rt.alarmUrl);
       expect(res.status).toBe(503);
-      expect(res.data).toMatchObject({ error: 'OpenStackUnreachableError', message: expect.stringMatching(/unreachable.*nothing was changed/) });
+      expect(res.data).toMatchObject({
+        error: 'OpenStackUnreachableError',
+        message: expect.stringMatching(/unreachable.*nothing was changed/),
+      });
     } finally {
       await down.close();
     }

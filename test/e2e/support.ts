@@ -27,7 +27,13 @@ export async function harness(parameters: Record<string, unknown> = {}): Promise
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackmend-e2e-'));
   const rt = await startLocalRuntime({
     port: 0,
-    parameters: { cloud: CLOUD, state_url: `file:${stateDir}`, webhook_token: TOKEN, notify: { webhook_url: `${hooks.url}/chat` }, ...parameters },
+    parameters: {
+      cloud: CLOUD,
+      state_url: `file:${stateDir}`,
+      webhook_token: TOKEN,
+      notify: { webhook_url: `${hooks.url}/chat` },
+      ...parameters,
+    },
     log: silentLogger,
     tickSec: 0.5,
   });
@@ -36,9 +42,18 @@ export async function harness(parameters: Record<string, unknown> = {}): Promise
 
 export { bootServer, createGroup } from '../../cli/scenario';
 
-export async function waitIncident(rt: LocalRuntime, match: (r: IncidentRecord) => boolean, timeoutSec = 120): Promise<IncidentRecord> {
+export async function waitIncident(
+  rt: LocalRuntime,
+  match: (r: IncidentRecord) => boolean,
+  timeoutSec = 120,
+): Promise<IncidentRecord> {
   let found: IncidentRecord | undefined;
-  await waitFor('an incident to match', async () => ((found = (await rt.incidents.list()).find(match)), !!found), timeoutSec, 250);
+  await waitFor(
+    'an incident to match',
+    async () => ((found = (await rt.incidents.list()).find(match)), !!found),
+    timeoutSec,
+    250,
+  );
   return found!;
 }
 

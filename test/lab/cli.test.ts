@@ -37,9 +37,13 @@ describe('npm run lab -- <command>', () => {
     chmodSync(dir, 0o755);
     copyFileSync(LAB_SH, join(dir, 'lab.sh'));
     chmodSync(join(dir, 'lab.sh'), 0o644);
-    const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'bash', join(dir, 'lab.sh'), 'up'], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'bash', join(dir, 'lab.sh'), 'up'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/must run as root/);
     expect(r.stderr).toMatch(/Nothing was changed/);
@@ -54,7 +58,9 @@ describe('npm run lab -- <command>', () => {
       env: { ...process.env, STACKMEND_LAB_APT_GET: '/nonexistent/apt-get' },
     });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/needs a Debian \(bookworm\) machine with apt-get and dpkg; none found\. Nothing was changed\./);
+    expect(r.stderr).toMatch(
+      /needs a Debian \(bookworm\) machine with apt-get and dpkg; none found\. Nothing was changed\./,
+    );
     expect(r.stdout).toBe('');
     expect(statSync(join(LAB_STATE_DIR, 'run')).mtimeMs).toBe(before);
   });
@@ -63,8 +69,15 @@ describe('npm run lab -- <command>', () => {
     const r = lab('status');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^SERVICE\s+PORT\s+PID\s+HEALTH/m);
-    for (const [svc, port] of [['keystone', 5000], ['nova-api', 8774], ['heat-api', 8004], ['zaqar', 8888],
-      ['aodh-api', 8042], ['mistral', 8989], ['masakari-api', 15868]] as const) {
+    for (const [svc, port] of [
+      ['keystone', 5000],
+      ['nova-api', 8774],
+      ['heat-api', 8004],
+      ['zaqar', 8888],
+      ['aodh-api', 8042],
+      ['mistral', 8989],
+      ['masakari-api', 15868],
+    ] as const) {
       expect(r.stdout).toMatch(new RegExp(`^${svc}\\s+${port}\\s+\\d+\\s+ok \\(HTTP \\d+\\)`, 'm'));
     }
     expect(r.stdout).toMatch(/^nova-compute1\s+-\s+\d+\s+running/m);

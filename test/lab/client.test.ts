@@ -1,7 +1,8 @@
 /**
  * Every call of the OpenStack client core against the real lab services, including the
  * refusals stackmend relies on: evacuate while the source compute is up → SourceHostStillUpError;
- * mark_unhealthy on a busy resource → ResourceBusyError (409). (Un-forcing too early: recorded 400 in test/unit/openstack.)
+ * mark_unhealthy on a busy resource → ResourceBusyError (409).
+ * (Un-forcing too early: recorded 400 in test/unit/openstack.)
  */
 import { randomUUID } from 'node:crypto';
 import { lab } from '../../cli/lab';
@@ -48,7 +49,14 @@ describe('Nova', () => {
   let server: string;
   it('boots with networks none, reads, sets metadata, locks, stops and starts', async () => {
     const image = await c.glance.findImage('fake-img');
-    server = (await c.nova.createServer({ name: `${tag}-vm`, imageRef: image!.id, flavorRef: '1', availabilityZone: 'nova:compute1' })).id;
+    server = (
+      await c.nova.createServer({
+        name: `${tag}-vm`,
+        imageRef: image!.id,
+        flavorRef: '1',
+        availabilityZone: 'nova:compute1',
+      })
+    ).id;
     cleanup.push(() => c.nova.deleteServer(server));
     await waitFor('ACTIVE', async () => (await c.nova.getServer(server)).status === 'ACTIVE', 60, 250);
     await c.nova.setMetadata(server, { HA_Enabled: 'True' });
@@ -72,7 +80,10 @@ describe('Nova', () => {
     const services = await c.nova.listComputeServices();
     expect(services.map((s) => s.host).sort()).toEqual(['compute1', 'compute2']);
     const svc2 = services.find((s) => s.host === 'compute2')!;
-    expect(await c.nova.disableService(svc2.id, 'client test')).toMatchObject({ status: 'disabled', disabled_reason: 'client test' });
+    expect(await c.nova.disableService(svc2.id, 'client test')).toMatchObject({
+      status: 'disabled',
+      disabled_reason: 'client test',
+    });
     expect(await c.nova.enableService(svc2.id)).toMatchObject({ status: 'enabled' });
     expect((await c.nova.listHypervisors()).every((h) => h.vcpus > 0)).toBe(true);
   });
@@ -83,7 +94,7 @@ describe('Nova', () => {
 });
 
 describe('Heat', () => {
-  it('creates, lists, finds a server\'s owner, marks it unhealthy, PATCH-updates it away and lists events', async () => {
+  it("creates, lists, finds a server's owner, marks it unhealthy, PATCH-updates it away and lists events", async () => {
     const tpl = `heat_template_version: 2018-08-31
 resources:
   server:
@@ -95,14 +106,26 @@ resources:
     await stackDone(ref, 'CREATE_COMPLETE');
     expect((await c.heat.listStacks()).map((s) => s.id)).toContain(ref.id);
     const [owned] = await c.heat.listServers(ref);
-    expect(await c.heat.findServerOwner(owned.serverId)).toMatchObject({ root: ref, stack: ref, resourceName: 'server' });
+    expect(await c.heat.findServerOwner(owned.serverId)).toMatchObject({
+      root: ref,
+      stack: ref,
+      resourceName: 'server',
+    });
     await c.heat.markUnhealthy(ref, 'server', 'client test');
     expect((await c.heat.getResource(ref, 'server')).resource_status).toBe('CHECK_FAILED');
     await c.heat.updateExisting(ref);
-    await waitFor('replaced', async () => {
-      const s = await c.heat.getStack(ref);
-      return s.stack_status === 'UPDATE_COMPLETE' && (await c.heat.getResource(ref, 'server')).physical_resource_id !== owned.serverId;
-    }, 120, 250);
+    await waitFor(
+      'replaced',
+      async () => {
+        const s = await c.heat.getStack(ref);
+        return (
+          s.stack_status === 'UPDATE_COMPLETE' &&
+          (await c.heat.getResource(ref, 'server')).physical_resource_id !== owned.serverId
+        );
+      },
+      120,
+      250,
+    );
     expect((await c.heat.events(ref, { resourceName: 'server' })).length).toBeGreaterThan(0);
   });
 
@@ -111,7 +134,12 @@ resources:
     cleanup.push(() => c.heat.deleteStack(ref));
     await stackDone(ref, 'CREATE_COMPLETE');
     await c.heat.updateExisting(ref, { v: 'b' });
-    await waitFor('resource busy', async () => (await c.heat.getResource(ref, 'slow')).resource_status === 'UPDATE_IN_PROGRESS', 30, 100);
+    await waitFor(
+      'resource busy',
+      async () => (await c.heat.getResource(ref, 'slow')).resource_status === 'UPDATE_IN_PROGRESS',
+      30,
+      100,
+    );
     await expect(c.heat.markUnhealthy(ref, 'slow', 'client test')).rejects.toBeInstanceOf(ResourceBusyError);
   });
 });
@@ -144,7 +172,12 @@ describe('Zaqar', () => {
 
 describe('Aodh, Masakari, Mistral', () => {
   it('creates, lists and deletes an event alarm', async () => {
-    const a = await c.aodh.createEventAlarm({ name: `${tag}-alarm`, eventType: 'compute.instance.delete.end', query: [{ field: 'traits.instance_id', op: 'eq', type: 'string', value: randomUUID() }], actions: ['http://127.0.0.1:9/x'] });
+    const a = await c.aodh.createEventAlarm({
+      name: `${tag}-alarm`,
+      eventType: 'compute.instance.delete.end',
+      query: [{ field: 'traits.instance_id', op: 'eq', type: 'string', value: randomUUID() }],
+      actions: ['http://127.0.0.1:9/x'],
+    });
     expect((await c.aodh.listAlarms(tag)).map((x) => x.alarm_id)).toContain(a.alarm_id);
     await c.aodh.deleteAlarm(a.alarm_id);
     expect(await c.aodh.listAlarms(tag)).toEqual([]);

@@ -1,7 +1,7 @@
 /** Keystone, Glance, Nova (fake driver, no network) and Heat, for real. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LabSession, labLogin, labReset, waitFor } from '../support/lab';
+import { type LabSession, labLogin, labReset, waitFor } from '../support/lab';
 
 const NOVA = { 'OpenStack-API-Version': 'compute 2.74' };
 let admin: LabSession;
@@ -17,9 +17,18 @@ describe('Keystone', () => {
     expect(member.token).not.toBe('');
     expect(member.projectId).not.toBe(admin.projectId);
     const types = admin.catalog.map((e) => e.type).sort();
-    expect(types).toEqual(
-      ['alarming', 'compute', 'identity', 'image', 'instance-ha', 'messaging', 'network', 'orchestration', 'placement', 'workflowv2'],
-    );
+    expect(types).toEqual([
+      'alarming',
+      'compute',
+      'identity',
+      'image',
+      'instance-ha',
+      'messaging',
+      'network',
+      'orchestration',
+      'placement',
+      'workflowv2',
+    ]);
     for (const t of types) expect(admin.endpoint(t)).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
     const me = await member.call('identity', 'GET', '/auth/tokens', { headers: { 'X-Subject-Token': member.token } });
     expect(me.status).toBe(200);
@@ -49,11 +58,15 @@ describe('Nova', () => {
     });
     expect(created.status).toBe(202);
     const id = created.body.server.id;
-    const server = await waitFor(async () => {
-      const s = (await admin.call('compute', 'GET', `/servers/${id}`, { headers: NOVA })).body.server;
-      if (s.status === 'ERROR') throw new Error(`server went to ERROR: ${JSON.stringify(s.fault)}`);
-      return s.status === 'ACTIVE' && s;
-    }, 'server ACTIVE', { timeoutMs: 60_000 });
+    const server = await waitFor(
+      async () => {
+        const s = (await admin.call('compute', 'GET', `/servers/${id}`, { headers: NOVA })).body.server;
+        if (s.status === 'ERROR') throw new Error(`server went to ERROR: ${JSON.stringify(s.fault)}`);
+        return s.status === 'ACTIVE' && s;
+      },
+      'server ACTIVE',
+      { timeoutMs: 60_000 },
+    );
     expect(['compute1', 'compute2']).toContain(server['OS-EXT-SRV-ATTR:host']);
     expect((await member.call('compute', 'DELETE', `/servers/${id}`)).status).toBe(204);
     await waitFor(async () => (await member.call('compute', 'GET', `/servers/${id}`)).status === 404, 'server gone');
@@ -68,19 +81,27 @@ describe('Heat', () => {
     });
     expect(created.status).toBe(201);
     const id = created.body.stack.id;
-    const stack = await waitFor(async () => {
-      const s = (await admin.call('orchestration', 'GET', `/stacks/lab-heat/${id}`)).body.stack;
-      if (s.stack_status.endsWith('FAILED')) throw new Error(`${s.stack_status}: ${s.stack_status_reason}`);
-      return s.stack_status === 'CREATE_COMPLETE' && s;
-    }, 'CREATE_COMPLETE', { timeoutMs: 90_000 });
+    const stack = await waitFor(
+      async () => {
+        const s = (await admin.call('orchestration', 'GET', `/stacks/lab-heat/${id}`)).body.stack;
+        if (s.stack_status.endsWith('FAILED')) throw new Error(`${s.stack_status}: ${s.stack_status_reason}`);
+        return s.stack_status === 'CREATE_COMPLETE' && s;
+      },
+      'CREATE_COMPLETE',
+      { timeoutMs: 90_000 },
+    );
     const outputs = Object.fromEntries(stack.outputs.map((o: any) => [o.output_key, o.output_value]));
     expect(['compute1', 'compute2']).toContain(outputs.host);
     const server = await admin.call('compute', 'GET', `/servers/${outputs.server_id}`);
     expect(server.body.server.status).toBe('ACTIVE');
     expect((await admin.call('orchestration', 'DELETE', `/stacks/lab-heat/${id}`)).status).toBe(204);
-    await waitFor(async () => {
-      const r = await admin.call('orchestration', 'GET', `/stacks/lab-heat/${id}`);
-      return r.status === 404 || r.body.stack?.stack_status === 'DELETE_COMPLETE';
-    }, 'stack deleted', { timeoutMs: 60_000 });
+    await waitFor(
+      async () => {
+        const r = await admin.call('orchestration', 'GET', `/stacks/lab-heat/${id}`);
+        return r.status === 404 || r.body.stack?.stack_status === 'DELETE_COMPLETE';
+      },
+      'stack deleted',
+      { timeoutMs: 60_000 },
+    );
   });
 });

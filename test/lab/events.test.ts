@@ -1,6 +1,6 @@
 /** Zaqar push, Aodh event alarms fed by Ceilometer from real Nova notifications, Mistral, for real. */
-import { HookListener, startHookListener } from '../support/hook-listener';
-import { LabSession, labLogin, labReset, labSettings, waitFor } from '../support/lab';
+import { type HookListener, startHookListener } from '../support/hook-listener';
+import { type LabSession, labLogin, labReset, labSettings, waitFor } from '../support/lab';
 
 const ZAQAR = { 'Client-ID': '3b7f5bde-4c55-4d3c-9a1e-0c6f0e4f8a11' };
 let admin: LabSession;
@@ -30,10 +30,18 @@ describe('Zaqar', () => {
     expect(post.status).toBe(201);
     const pushed = await hooks.next((r) => r.path === '/zaqar', 15_000);
     // Zaqar's push carries the message body, its ttl and the queue name, but no message id
-    expect(pushed.json).toMatchObject({ body: { hello: 'lab' }, ttl: 300, queue_name: 'lab-zaqar', Message_Type: 'Notification' });
+    expect(pushed.json).toMatchObject({
+      body: { hello: 'lab' },
+      ttl: 300,
+      queue_name: 'lab-zaqar',
+      Message_Type: 'Notification',
+    });
     expect(pushed.receivedAt - sent).toBeLessThan(10_000);
     // the message can also be claimed, which exercises the lab's Redis Lua scripts
-    const claim = await admin.call('messaging', 'POST', `${q}/claims`, { headers: ZAQAR, body: { ttl: 60, grace: 60 } });
+    const claim = await admin.call('messaging', 'POST', `${q}/claims`, {
+      headers: ZAQAR,
+      body: { ttl: 60, grace: 60 },
+    });
     expect(claim.status).toBe(201);
     expect(claim.body.messages[0].body).toEqual({ hello: 'lab' });
   });
@@ -47,8 +55,10 @@ describe('Aodh + Ceilometer', () => {
       body: { server: { name: 'lab-aodh', imageRef: img.body.images[0].id, flavorRef: '1', networks: 'none' } },
     });
     const id = created.body.server.id;
-    await waitFor(async () => (await admin.call('compute', 'GET', `/servers/${id}`)).body.server.status === 'ACTIVE',
-      'server ACTIVE');
+    await waitFor(
+      async () => (await admin.call('compute', 'GET', `/servers/${id}`)).body.server.status === 'ACTIVE',
+      'server ACTIVE',
+    );
     const alarm = await admin.call('alarming', 'POST', '/v2/alarms', {
       body: {
         name: 'lab-delete-alarm',
@@ -75,7 +85,9 @@ describe('Aodh + Ceilometer', () => {
       current: 'alarm',
       reason_data: { type: 'event', event: { event_type: 'compute.instance.delete.end' } },
     });
-    const traits = Object.fromEntries(fired.json.reason_data.event.traits.map((t: [string, number, string]) => [t[0], t[2]]));
+    const traits = Object.fromEntries(
+      fired.json.reason_data.event.traits.map((t: [string, number, string]) => [t[0], t[2]]),
+    );
     expect(traits.instance_id).toBe(id);
     expect(fired.receivedAt - deleted).toBeLessThan(20_000);
     const after = await admin.call('alarming', 'GET', `/v2/alarms/${alarm.body.alarm_id}`);
@@ -106,11 +118,15 @@ describe('Mistral', () => {
       body: { workflow_name: 'lab_echo', input: JSON.stringify({ name: 'lab' }) },
     });
     expect(ex.status).toBe(201);
-    const done = await waitFor(async () => {
-      const e = (await admin.call('workflowv2', 'GET', `/executions/${ex.body.id}`)).body;
-      if (e.state === 'ERROR') throw new Error(`execution ERROR: ${e.state_info}`);
-      return e.state === 'SUCCESS' && e;
-    }, 'execution SUCCESS', { timeoutMs: 60_000, intervalMs: 250 });
+    const done = await waitFor(
+      async () => {
+        const e = (await admin.call('workflowv2', 'GET', `/executions/${ex.body.id}`)).body;
+        if (e.state === 'ERROR') throw new Error(`execution ERROR: ${e.state_info}`);
+        return e.state === 'SUCCESS' && e;
+      },
+      'execution SUCCESS',
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
     expect(JSON.parse(done.output)).toEqual({ greeting: 'hello lab' });
   });
 });

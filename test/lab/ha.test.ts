@@ -3,7 +3,7 @@
  * (`kill-host`), `revive-host`, and `reset` bringing the cloud back: computes up, un-forced,
  * enabled, Masakari hosts out of maintenance, every server/stack/alarm/queue gone.
  */
-import { LabSession, lab, labLogin, labReset, labSettings, waitFor } from '../support/lab';
+import { type LabSession, lab, labLogin, labReset, labSettings, waitFor } from '../support/lab';
 
 const NOVA = { 'OpenStack-API-Version': 'compute 2.74' };
 let admin: LabSession;
@@ -40,32 +40,60 @@ describe('Masakari', () => {
     const img = await admin.call('image', 'GET', '/v2/images?name=fake-img');
     const created = await admin.call('compute', 'POST', '/servers', {
       headers: NOVA,
-      body: { server: { name: 'lab-ha', imageRef: img.body.images[0].id, flavorRef: '1', networks: 'none',
-        availability_zone: 'nova:compute2', metadata: { HA_Enabled: 'True' } } },
+      body: {
+        server: {
+          name: 'lab-ha',
+          imageRef: img.body.images[0].id,
+          flavorRef: '1',
+          networks: 'none',
+          availability_zone: 'nova:compute2',
+          metadata: { HA_Enabled: 'True' },
+        },
+      },
     });
     const id = created.body.server.id;
-    await waitFor(async () => (await admin.call('compute', 'GET', `/servers/${id}`)).body.server.status === 'ACTIVE', 'ACTIVE');
+    await waitFor(
+      async () => (await admin.call('compute', 'GET', `/servers/${id}`)).body.server.status === 'ACTIVE',
+      'ACTIVE',
+    );
 
     // the host dies; an operator (or stackmend) fences it in Nova; Masakari is told
     const killed = lab('kill-host', 'compute2');
     expect(killed.status).toBe(0);
     expect(lab('status').stdout).toMatch(/^nova-compute2\s+-\s+-\s+DOWN \(kill-host\)/m);
     const svc = (await computes()).compute2;
-    const fenced = await admin.call('compute', 'PUT', `/os-services/${svc.id}`, { headers: NOVA, body: { forced_down: true } });
+    const fenced = await admin.call('compute', 'PUT', `/os-services/${svc.id}`, {
+      headers: NOVA,
+      body: { forced_down: true },
+    });
     expect(fenced.status).toBe(200);
     const notified = await admin.call('instance-ha', 'POST', '/notifications', {
-      body: { notification: { type: 'COMPUTE_HOST', hostname: 'compute2', generated_time: new Date().toISOString(),
-        payload: { event: 'STOPPED', host_status: 'NORMAL', cluster_status: 'OFFLINE' } } },
+      body: {
+        notification: {
+          type: 'COMPUTE_HOST',
+          hostname: 'compute2',
+          generated_time: new Date().toISOString(),
+          payload: { event: 'STOPPED', host_status: 'NORMAL', cluster_status: 'OFFLINE' },
+        },
+      },
     });
     expect(notified.status).toBe(202);
     const nid = notified.body.notification.notification_uuid;
-    const moved = await waitFor(async () => {
-      const s = (await admin.call('compute', 'GET', `/servers/${id}`, { headers: NOVA })).body.server;
-      return s.status === 'ACTIVE' && s['OS-EXT-SRV-ATTR:host'] === 'compute1' && !s['OS-EXT-STS:task_state'] && s;
-    }, 'server evacuated to compute1', { timeoutMs: 90_000, intervalMs: 500 });
+    const moved = await waitFor(
+      async () => {
+        const s = (await admin.call('compute', 'GET', `/servers/${id}`, { headers: NOVA })).body.server;
+        return s.status === 'ACTIVE' && s['OS-EXT-SRV-ATTR:host'] === 'compute1' && !s['OS-EXT-STS:task_state'] && s;
+      },
+      'server evacuated to compute1',
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
     expect(moved.id).toBe(id);
-    await waitFor(async () => (await admin.call('instance-ha', 'GET', `/notifications/${nid}`)).body.notification.status === 'finished',
-      'notification finished', { timeoutMs: 30_000 });
+    await waitFor(
+      async () =>
+        (await admin.call('instance-ha', 'GET', `/notifications/${nid}`)).body.notification.status === 'finished',
+      'notification finished',
+      { timeoutMs: 30_000 },
+    );
     const after = await computes();
     expect(after.compute2).toMatchObject({ status: 'disabled', forced_down: true, state: 'down' });
 
@@ -77,7 +105,9 @@ describe('Masakari', () => {
     for (const h of ['compute1', 'compute2']) {
       expect(restored[h]).toMatchObject({ status: 'enabled', state: 'up', forced_down: false });
     }
-    const seg = (await admin.call('instance-ha', 'GET', '/segments')).body.segments.find((x: any) => x.name === 'lab-seg');
+    const seg = (await admin.call('instance-ha', 'GET', '/segments')).body.segments.find(
+      (x: any) => x.name === 'lab-seg',
+    );
     const hosts = (await admin.call('instance-ha', 'GET', `/segments/${seg.uuid}/hosts`)).body.hosts;
     expect(hosts.every((h: any) => !h.on_maintenance)).toBe(true);
     expect((await admin.call('instance-ha', 'GET', '/notifications')).body.notifications).toEqual([]);

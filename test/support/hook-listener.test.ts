@@ -30,7 +30,10 @@ describe('startHookListener', () => {
     const hooks = await startHookListener({ status: 202 });
     try {
       const waiting = hooks.next((r) => r.json?.kind === 'late', 5_000);
-      setTimeout(() => void post(`${hooks.url}/x`, '{"kind":"early"}').then(() => post(`${hooks.url}/x`, '{"kind":"late"}')), 50);
+      setTimeout(
+        () => void post(`${hooks.url}/x`, '{"kind":"early"}').then(() => post(`${hooks.url}/x`, '{"kind":"late"}')),
+        50,
+      );
       expect((await waiting).json).toEqual({ kind: 'late' });
       expect((await post(hooks.url, '{}')).status).toBe(202);
       await expect(hooks.next((r) => r.path === '/never', 100)).rejects.toThrow(/no matching request .* within 100 ms/);

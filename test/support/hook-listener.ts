@@ -14,8 +14,8 @@
  * matching request not returned before (even one that arrived before `next()` was called), else
  * waits for one. So a request can never be missed between triggering it and awaiting it.
  */
-import { createServer, IncomingHttpHeaders } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { type AddressInfo } from 'node:net';
 
 export interface HookRequest {
   method: string;
@@ -61,7 +61,14 @@ export async function startHookListener(opts: HookListenerOptions = {}): Promise
       } catch {
         json = undefined;
       }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json, receivedAt: Date.now() });
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        json,
+        receivedAt: Date.now(),
+      });
       res.writeHead(opts.status ?? 200, { 'Content-Type': 'application/json' }).end('{}');
       for (const w of [...waiters]) w();
     });

@@ -82,13 +82,16 @@ export async function labLogin(name = 'stackmend-lab'): Promise<LabSession> {
       auth: {
         identity: {
           methods: ['password'],
-          password: { user: { name: c.auth.username, domain: { name: c.auth.user_domain_name }, password: c.auth.password } },
+          password: {
+            user: { name: c.auth.username, domain: { name: c.auth.user_domain_name }, password: c.auth.password },
+          },
         },
         scope: { project: { name: c.auth.project_name, domain: { name: c.auth.project_domain_name } } },
       },
     }),
   });
-  if (res.status !== 201) throw new Error(`Keystone login as ${c.auth.username} answered ${res.status}: ${await res.text()}`);
+  if (res.status !== 201)
+    throw new Error(`Keystone login as ${c.auth.username} answered ${res.status}: ${await res.text()}`);
   const token = res.headers.get('x-subject-token') ?? '';
   const { token: body } = (await res.json()) as {
     token: { project: { id: string }; user: { id: string }; catalog: CatalogEntry[] };

@@ -7,7 +7,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
-export type Recorded = { request: { method: string; url: string; body: unknown }; response: { status: number; headers: Record<string, string>; body: unknown } };
+export type Recorded = {
+  request: { method: string; url: string; body: unknown };
+  response: { status: number; headers: Record<string, string>; body: unknown };
+};
 export type Received = { method: string; url: string; headers: http.IncomingHttpHeaders; body: unknown };
 export type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'reset';
 
@@ -17,7 +20,9 @@ export const recorded = (name: string): Recorded =>
 /** The recorded response as an Answer (Content-Length dropped: the body is re-serialised). */
 export function replay(name: string, patch: (body: unknown) => unknown = (b) => b): Answer {
   const r = recorded(name).response;
-  const headers = Object.fromEntries(Object.entries(r.headers).filter(([k]) => !/^(content-length|transfer-encoding|connection)$/i.test(k)));
+  const headers = Object.fromEntries(
+    Object.entries(r.headers).filter(([k]) => !/^(content-length|transfer-encoding|connection)$/i.test(k)),
+  );
   return { status: r.status, headers, body: patch(r.body) };
 }
 

@@ -8,7 +8,10 @@ const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], {
 describe('stackmend CLI', () => {
   it('prints usage and exits 0 for help, 2 for an unknown command', () => {
     expect(run('help')).toMatchObject({ status: 0, stdout: expect.stringContaining('Usage: stackmend <command>') });
-    expect(run('frobnicate')).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+    expect(run('frobnicate')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('unknown command "frobnicate"'),
+    });
   });
 
   it('exits 2 with the zod issues as JSON for an alarm it cannot read, touching no cloud', () => {
@@ -18,13 +21,22 @@ describe('stackmend CLI', () => {
   });
 
   it('exits 2 for bad flags and for --data that is not JSON', () => {
-    expect(run('invoke', 'notify', '--data', '{nope')).toMatchObject({ status: 2, stderr: expect.stringContaining('--data is not JSON') });
+    expect(run('invoke', 'notify', '--data', '{nope')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--data is not JSON'),
+    });
     expect(run('invoke', 'notify', '--bogus')).toMatchObject({ status: 2 });
-    expect(run('approve', 'some-incident')).toMatchObject({ status: 2, stderr: expect.stringContaining('--fenced-by') });
+    expect(run('approve', 'some-incident')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--fenced-by'),
+    });
     expect(run('dismiss', 'some-incident')).toMatchObject({ status: 2, stderr: expect.stringContaining('--reason') });
   });
 
   it('refuses to dismiss an incident it does not know, with a hint', () => {
-    expect(run('dismiss', 'nope', '--reason', 'test', '--state', 'memory:')).toMatchObject({ status: 1, stderr: expect.stringContaining('not in the state store') });
+    expect(run('dismiss', 'nope', '--reason', 'test', '--state', 'memory:')).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('not in the state store'),
+    });
   });
 });

@@ -21,7 +21,10 @@ export class InProcessTransport implements Transport {
 
   async send(step: StepName, payload: StepPayload): Promise<{ ref?: string }> {
     const run = this.runners.get(step);
-    if (!run) throw new Error(`no in-process runner for step ${step}: register it (stackmend serve does) or choose another dispatch transport`);
+    if (!run)
+      throw new Error(
+        `no in-process runner for step ${step}: register it (stackmend serve does) or choose another dispatch transport`,
+      );
     this.inflight++;
     setImmediate(() => {
       run(payload)

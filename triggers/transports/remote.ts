@@ -13,7 +13,10 @@ const basic = (auth?: string) => (auth ? { Authorization: `Basic ${Buffer.from(a
 
 export class DispatchError extends Error {
   constructor(step: StepName, transport: string, cause: unknown) {
-    super(`could not hand ${step} over ${transport}: ${(cause as Error).message}. The incident stays in the state store; the next reconcile retries it`, { cause });
+    super(
+      `could not hand ${step} over ${transport}: ${(cause as Error).message}. The incident stays in the state store; the next reconcile retries it`,
+      { cause },
+    );
     this.name = 'DispatchError';
   }
 }
@@ -24,7 +27,11 @@ export class HttpTransport implements Transport {
   async send(step: StepName, payload: StepPayload) {
     if (!this.c.base_url) throw new DispatchError(step, this.name, new Error('dispatch.base_url is not set'));
     try {
-      const res = await axios.post(`${this.c.base_url.replace(/\/$/, '')}/${step}`, payload, { headers: basic(this.c.auth), timeout: 10_000, validateStatus: (s) => s < 500 });
+      const res = await axios.post(`${this.c.base_url.replace(/\/$/, '')}/${step}`, payload, {
+        headers: basic(this.c.auth),
+        timeout: 10_000,
+        validateStatus: (s) => s < 500,
+      });
       return { ref: String(res.status) };
     } catch (e) {
       throw new DispatchError(step, this.name, e);
@@ -37,10 +44,15 @@ export class OpenWhiskTriggerTransport implements Transport {
   constructor(private readonly c: DispatchConfig) {}
   async send(step: StepName, payload: StepPayload) {
     const { api_host, namespace = '_', auth } = this.c;
-    if (!api_host || !auth) throw new DispatchError(step, this.name, new Error('dispatch.api_host and dispatch.auth are required'));
+    if (!api_host || !auth)
+      throw new DispatchError(step, this.name, new Error('dispatch.api_host and dispatch.auth are required'));
     const host = /^https?:\/\//.test(api_host) ? api_host : `https://${api_host}`;
     try {
-      const res = await axios.post(`${host}/api/v1/namespaces/${encodeURIComponent(namespace)}/triggers/stackmend-${step}`, payload, { headers: basic(auth), timeout: 10_000 });
+      const res = await axios.post(
+        `${host}/api/v1/namespaces/${encodeURIComponent(namespace)}/triggers/stackmend-${step}`,
+        payload,
+        { headers: basic(auth), timeout: 10_000 },
+      );
       return { ref: (res.data as { activationId?: string })?.activationId };
     } catch (e) {
       throw new DispatchError(step, this.name, e);

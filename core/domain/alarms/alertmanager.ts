@@ -6,11 +6,13 @@
  * by test/events/record/alertmanager-record.mjs; second alert shortened):
  * ```json
  * {"receiver": "stackmend", "status": "firing",
- *  "alerts": [{"status": "firing", "labels": {"alertname": "InstanceDown", "instance_id": "3bd67d07-7f0a-477c-a869-964e212f5c8d",
+ *  "alerts": [{"status": "firing",
+ *    "labels": {"alertname": "InstanceDown", "instance_id": "3bd67d07-7f0a-477c-a869-964e212f5c8d",
  *      "severity": "critical"}, "annotations": {"summary": "Server ev-vm1 does not answer its health check"},
  *    "startsAt": "2026-11-23T03:19:38.237Z", "endsAt": "0001-01-01T00:00:00Z",
  *    "generatorURL": "http://prometheus.example:9090/graph?g0.expr=up%3D%3D0", "fingerprint": "073dc1a9d252e7f5"},
- *   {"status": "resolved", "labels": {...}, "endsAt": "2026-11-23T03:19:40.449Z", "fingerprint": "8c24368490e3633b", ...}],
+ *   {"status": "resolved", "labels": {...}, "endsAt": "2026-11-23T03:19:40.449Z",
+ *    "fingerprint": "8c24368490e3633b", ...}],
  *  "groupLabels": {"alertname": "InstanceDown"}, "commonLabels": {"alertname": "InstanceDown", "severity": "critical"},
  *  "commonAnnotations": {}, "externalURL": "http://127.0.0.1:42209", "version": "4",
  *  "groupKey": "{}:{alertname=\"InstanceDown\"}", "truncatedAlerts": 0}

@@ -6,12 +6,15 @@
  * ```json
  * {"alarm_name": "ev-vm1-deleted", "alarm_id": "7b5964e4-6d30-40c7-9ab4-dd5b77a5fdda",
  *  "severity": "critical", "previous": "insufficient data", "current": "alarm",
- *  "reason": "Event <id=d4767a91-0981-41d5-969e-21550eb529cb,event_type=compute.instance.delete.end> hits the query <query=[...]>.",
+ *  "reason": "Event <id=d4767a91-0981-41d5-969e-21550eb529cb,event_type=compute.instance.delete.end>
+ *             hits the query <query=[...]>.",
  *  "reason_data": {"type": "event", "event": {
  *    "message_id": "d4767a91-0981-41d5-969e-21550eb529cb", "event_type": "compute.instance.delete.end",
  *    "generated": "2026-11-23T01:37:37.604627",
- *    "traits": [["project_id", 1, "2f9fd6d25fa74e5ca14c6a9f0b458185"], ["instance_id", 1, "3bd67d07-7f0a-477c-a869-964e212f5c8d"],
- *               ["host", 1, "compute2"], ["memory_mb", 2, 64], ["state", 1, "deleted"], ["deleted_at", 4, "2026-11-23T01:37:37"]],
+ *    "traits": [["project_id", 1, "2f9fd6d25fa74e5ca14c6a9f0b458185"],
+ *               ["instance_id", 1, "3bd67d07-7f0a-477c-a869-964e212f5c8d"],
+ *               ["host", 1, "compute2"], ["memory_mb", 2, 64], ["state", 1, "deleted"],
+ *               ["deleted_at", 4, "2026-11-23T01:37:37"]],
  *    "raw": {}, "message_signature": "c058035612543d85ca97ec07148ca58234c4f21b539005f155773cd9fed6c222"}}}
  * ```
  * The other `reason_data` variants were produced by the installed aodh 15.0.0 evaluators and notifier

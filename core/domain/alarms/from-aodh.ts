@@ -7,7 +7,15 @@ import type { Incident } from '../incident';
 import type { AodhAlarm, AodhEvent, AodhReasonData } from './aodh';
 import { flatLabels, severityOf, stableHash } from './common';
 import { ReceiveTimeRequiredError } from './errors';
-import { type Delivery, type IntakeResult, type SubjectHints, ignored, incident, mergeResults, unresolved } from './result';
+import {
+  type Delivery,
+  type IntakeResult,
+  type SubjectHints,
+  ignored,
+  incident,
+  mergeResults,
+  unresolved,
+} from './result';
 import * as server from './server-events';
 import { isoUtc } from './time';
 
@@ -23,7 +31,11 @@ export function fromAodh(alarm: AodhAlarm, delivery: Delivery): IntakeResult {
   const key = keyOf(alarm);
   const name = `Aodh alarm "${alarm.alarm_name}"`;
   if (alarm.current !== 'alarm') {
-    return ignored('aodh', `${name} went ${alarm.previous} → ${alarm.current}; only a move to alarm is an incident`, key);
+    return ignored(
+      'aodh',
+      `${name} went ${alarm.previous} → ${alarm.current}; only a move to alarm is an incident`,
+      key,
+    );
   }
   const base: Base = {
     key,
@@ -64,10 +76,18 @@ function kindOfEvent(eventType: string, traits: Record<string, string>): server.
 function serverOfTraits(traits: Record<string, string>, hostIsTheServers: boolean) {
   const serverId = traits.instance_id || traits.resource_id;
   if (!serverId) {
-    const issue = { path: 'reason_data.event.traits', message: 'No instance_id trait: which server?', code: 'missing_trait' };
+    const issue = {
+      path: 'reason_data.event.traits',
+      message: 'No instance_id trait: which server?',
+      code: 'missing_trait',
+    };
     throw new InvalidPayloadError('Aodh event alarm', [issue]);
   }
-  return server.serverSubject(serverId, hostIsTheServers ? traits.host : undefined, traits.project_id || traits.tenant_id);
+  return server.serverSubject(
+    serverId,
+    hostIsTheServers ? traits.host : undefined,
+    traits.project_id || traits.tenant_id,
+  );
 }
 
 /** Threshold, composite and load-balancer alarms: no event, no time of their own, rarely a server id. */

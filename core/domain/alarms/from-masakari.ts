@@ -48,7 +48,8 @@ export function fromMasakari(n: MasakariNotification, delivery: Delivery): Intak
 
 function fromHost(n: Of<'COMPUTE_HOST'>, base: Base): IntakeResult {
   const { event, fenced, cluster_status: cluster, host_status: status } = n.payload;
-  if (event !== 'STOPPED') return ignored('masakari', `Masakari host monitor: ${n.hostname} ${event}, not a failure`, base.key);
+  if (event !== 'STOPPED')
+    return ignored('masakari', `Masakari host monitor: ${n.hostname} ${event}, not a failure`, base.key);
   const fence = fenced ? { by: fenced.by, method: fenced.method, at: isoUtc(fenced.at) } : undefined;
   const state = `cluster ${cluster ?? 'status unknown'}, host status ${status ?? 'unknown'}`;
   return incident({
@@ -63,7 +64,8 @@ function fromHost(n: Of<'COMPUTE_HOST'>, base: Base): IntakeResult {
 
 function fromProcess(n: Of<'PROCESS'>, base: Base): IntakeResult {
   const { event, process_name: process } = n.payload;
-  if (event !== 'STOPPED') return ignored('masakari', `Masakari process monitor: ${process} on ${n.hostname} ${event}`, base.key);
+  if (event !== 'STOPPED')
+    return ignored('masakari', `Masakari process monitor: ${process} on ${n.hostname} ${event}`, base.key);
   return incident({
     ...base,
     kind: 'process-down',

@@ -32,10 +32,16 @@ const SERVER_EVENTS = {
     const data = parse(nova.novaInstanceActionSchema)['nova_object.data'];
     return { ...versioned(data), kind: 'server-deleted' };
   },
-  'compute.instance.delete.end': (parse) => ({ ...legacy(parse(nova.novaLegacyInstanceSchema)), kind: 'server-deleted' }),
+  'compute.instance.delete.end': (parse) => ({
+    ...legacy(parse(nova.novaLegacyInstanceSchema)),
+    kind: 'server-deleted',
+  }),
   'instance.update': (parse) => {
     const data = parse(nova.novaInstanceUpdateSchema)['nova_object.data'];
-    return { ...versioned(data), kind: server.kindOfStateChange(data.state, data.state_update['nova_object.data'].old_state) };
+    return {
+      ...versioned(data),
+      kind: server.kindOfStateChange(data.state, data.state_update['nova_object.data'].old_state),
+    };
   },
   'compute.instance.update': (parse) => {
     const payload = parse(nova.novaLegacyInstanceSchema);
@@ -53,9 +59,14 @@ export function fromNova(envelope: nova.NovaEnvelope, delivery: Delivery): Intak
     observedAt: isoUtc(envelope.timestamp),
     alarm: { id: messageId, name: eventType },
   };
-  if (eventType === 'service.update') return fromServiceUpdate(parse(nova.novaServiceStatusSchema)['nova_object.data'], base);
+  if (eventType === 'service.update')
+    return fromServiceUpdate(parse(nova.novaServiceStatusSchema)['nova_object.data'], base);
   if (!Object.hasOwn(SERVER_EVENTS, eventType)) {
-    return ignored('nova', `Nova ${eventType} is not a server deletion, server failure or forced-down compute`, base.key);
+    return ignored(
+      'nova',
+      `Nova ${eventType} is not a server deletion, server failure or forced-down compute`,
+      base.key,
+    );
   }
   const change: ServerChange = SERVER_EVENTS[eventType as keyof typeof SERVER_EVENTS](parse);
   if (typeof change.kind !== 'string') return ignored('nova', `Nova ${eventType}: ${change.kind.reason}`, base.key);
@@ -65,7 +76,11 @@ export function fromNova(envelope: nova.NovaEnvelope, delivery: Delivery): Intak
     subject: change.subject,
     severity: SEVERITY_BY_KIND[change.kind],
     summary: `Nova: ${server.describeServer(change.kind, change.subject, change.name)}.`,
-    labels: flatLabels([['event_type', eventType], ['publisher_id', envelope.publisher_id], ['state', change.state]]),
+    labels: flatLabels([
+      ['event_type', eventType],
+      ['publisher_id', envelope.publisher_id],
+      ['state', change.state],
+    ]),
   });
 }
 
@@ -75,7 +90,8 @@ type ServiceStatus = ReturnType<typeof nova.novaServiceStatusSchema.parse>['nova
 /** Only a compute service forced down is a host failure; forced_down is Nova's own fence flag. */
 function fromServiceUpdate(service: ServiceStatus, base: Base): IntakeResult {
   const what = `Nova ${service.binary} on ${service.host}`;
-  if (service.binary !== 'nova-compute') return ignored('nova', `${what} changed; only compute hosts are healed`, base.key);
+  if (service.binary !== 'nova-compute')
+    return ignored('nova', `${what} changed; only compute hosts are healed`, base.key);
   if (!service.forced_down) {
     const why = service.disabled ? `is disabled (${service.disabled_reason ?? 'no reason given'})` : 'is up';
     return ignored('nova', `${what} ${why} and not forced down: not a host failure`, base.key);

@@ -9,7 +9,11 @@ const joinPath = (path: readonly PropertyKey[], prefix: string): string =>
   [prefix, ...path.map(String)].filter((part) => part !== '').join('.');
 
 export function toSchemaIssues(error: z.ZodError, prefix = ''): SchemaIssue[] {
-  return error.issues.map((issue) => ({ path: joinPath(issue.path, prefix), message: issue.message, code: issue.code }));
+  return error.issues.map((issue) => ({
+    path: joinPath(issue.path, prefix),
+    message: issue.message,
+    code: issue.code,
+  }));
 }
 
 /** Parses with one schema or throws InvalidPayloadError naming `what` and every issue (paths under `prefix`). */

@@ -7,7 +7,8 @@
  * ```json
  * {"message_id": "23b3b102-5ea6-4c9e-8b25-97f25e930fd8", "publisher_id": "nova-compute:compute1",
  *  "event_type": "service.update", "priority": "INFO", "timestamp": "2026-11-23 01:36:50.307998",
- *  "payload": {"nova_object.name": "ServiceStatusPayload", "nova_object.namespace": "nova", "nova_object.version": "1.1",
+ *  "payload": {"nova_object.name": "ServiceStatusPayload", "nova_object.namespace": "nova",
+ *              "nova_object.version": "1.1",
  *    "nova_object.data": {"host": "compute1", "binary": "nova-compute", "topic": "compute", "report_count": 15,
  *      "disabled": false, "disabled_reason": null, "availability_zone": null, "last_seen_up": "2026-11-23T01:36:48Z",
  *      "forced_down": true, "version": 64, "uuid": "4001e822-7ca3-4a18-bb4d-7bd39e1bd030"}}}

@@ -24,7 +24,10 @@ export type ServerKind = keyof typeof SERVER_KIND_WORDS;
  * An update is an incident only when it moves the server into error or stopped: Nova repeats
  * `instance.update` for every task-state change, and a server already in ERROR is no news.
  */
-export function kindOfStateChange(state: string | undefined, oldState?: string | null): ServerKind | { reason: string } {
+export function kindOfStateChange(
+  state: string | undefined,
+  oldState?: string | null,
+): ServerKind | { reason: string } {
   const known = state !== undefined && Object.hasOwn(SERVER_STATE_KINDS, state);
   const kind = known ? SERVER_STATE_KINDS[state as keyof typeof SERVER_STATE_KINDS] : undefined;
   if (!kind) return { reason: `server state is now "${state ?? '(none)'}", not error or stopped` };

@@ -14,7 +14,8 @@ export function toIsoUtc(text: string): string | undefined {
   const [, y, mo, d, h, mi, s, fraction = '0', zone = 'Z'] = m;
   const wallClock = new Date(Date.UTC(2000, +mo - 1, +d, +h, +mi, +s, Number(fraction.slice(0, 3).padEnd(3, '0'))));
   wallClock.setUTCFullYear(+y); // Date.UTC maps years 0-99 to 1900-1999; Alertmanager writes 0001-01-01 for "no end"
-  const sameDay = wallClock.getUTCFullYear() === +y && wallClock.getUTCMonth() === +mo - 1 && wallClock.getUTCDate() === +d;
+  const sameDay =
+    wallClock.getUTCFullYear() === +y && wallClock.getUTCMonth() === +mo - 1 && wallClock.getUTCDate() === +d;
   if (!sameDay || +h > 23 || +mi > 59 || +s > 59) return undefined; // 2026-02-30, 24:00, leap seconds
   return new Date(wallClock.getTime() - zoneOffsetMinutes(zone) * 60_000).toISOString();
 }

@@ -7,7 +7,8 @@
  * `trust+zaqar://?queue_name=aodh-tzq` action, body shortened):
  * ```json
  * {"ttl": 3600, "body": {"alarm_name": "ev-vm1-deleted", "alarm_id": "7b5964e4-6d30-40c7-9ab4-dd5b77a5fdda",
- *   "severity": "critical", "previous": "insufficient data", "current": "alarm", "reason": "...", "reason_data": {...}},
+ *   "severity": "critical", "previous": "insufficient data", "current": "alarm",
+ *   "reason": "...", "reason_data": {...}},
  *  "Message_Type": "Notification", "queue_name": "aodh-tzq"}
  * ```
  * This is a transport, not an alarm: `unwrapZaqar` hands back the body, which is then parsed as

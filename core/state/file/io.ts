@@ -12,7 +12,8 @@ import { decodeValue } from '../values';
 
 export const isErrno = (e: unknown, code: string): boolean => (e as NodeJS.ErrnoException | null)?.code === code;
 
-export const tempName = (tmpDir: string, tag = 'w'): string => join(tmpDir, `${tag}-${process.pid}-${randomBytes(8).toString('hex')}`);
+export const tempName = (tmpDir: string, tag = 'w'): string =>
+  join(tmpDir, `${tag}-${process.pid}-${randomBytes(8).toString('hex')}`);
 
 function writeTemp(tmpDir: string, text: string): string {
   const tmp = tempName(tmpDir);
@@ -94,5 +95,8 @@ export function readJson<S extends z.ZodType>(path: string, schema: S): z.infer<
   if (text === undefined) return undefined;
   const parsed = schema.safeParse(decodeValue<unknown>(path, text));
   if (parsed.success) return parsed.data;
-  throw new StateCorruptError(path, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  throw new StateCorruptError(
+    path,
+    parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+  );
 }

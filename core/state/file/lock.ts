@@ -15,7 +15,12 @@ export const DEFAULT_LOCK_TIMING: LockTiming = { staleMs: 10_000, waitMs: 2_000 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Run fn while holding the lock file. fn must be synchronous: nothing else may interleave. */
-export async function withLock<T>(lockPath: string, key: string, fn: () => T, timing: LockTiming = DEFAULT_LOCK_TIMING): Promise<T> {
+export async function withLock<T>(
+  lockPath: string,
+  key: string,
+  fn: () => T,
+  timing: LockTiming = DEFAULT_LOCK_TIMING,
+): Promise<T> {
   const token = `${process.pid}-${randomBytes(8).toString('hex')}`;
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {

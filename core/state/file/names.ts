@@ -16,7 +16,14 @@ const HASH_MARK = '~';
 export type Layout = { root: string; kv: string; locks: string; lists: string; queues: string; tmp: string };
 
 export function layoutOf(root: string): Layout {
-  return { root, kv: join(root, 'kv'), locks: join(root, 'locks'), lists: join(root, 'lists'), queues: join(root, 'queues'), tmp: join(root, 'tmp') };
+  return {
+    root,
+    kv: join(root, 'kv'),
+    locks: join(root, 'locks'),
+    lists: join(root, 'lists'),
+    queues: join(root, 'queues'),
+    tmp: join(root, 'tmp'),
+  };
 }
 
 export function encodeName(text: string): string {
@@ -41,4 +48,5 @@ export const keyFile = (l: Layout, key: string): string => join(l.kv, `${encodeN
 export const lockFile = (l: Layout, key: string): string => join(l.locks, `${encodeName(key)}.lock`);
 export const listFile = (l: Layout, listKey: string): string => join(l.lists, `${encodeName(listKey)}.jsonl`);
 export const queueDir = (l: Layout, queue: string): string => join(l.queues, encodeName(queue));
-export const queueFile = (l: Layout, queue: string, id: string): string => join(queueDir(l, queue), `${encodeName(id)}.json`);
+export const queueFile = (l: Layout, queue: string, id: string): string =>
+  join(queueDir(l, queue), `${encodeName(id)}.json`);

@@ -36,8 +36,8 @@ function startListener(captures, step) {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      captures.push({ step: step.now, received_iso: new Date().toISOString(), method: req.method, url: req.url, headers: req.headers,
-        body_raw: Buffer.concat(chunks).toString('utf8') });
+      captures.push({ step: step.now, received_iso: new Date().toISOString(), method: req.method, url: req.url,
+        headers: req.headers, body_raw: Buffer.concat(chunks).toString('utf8') });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });

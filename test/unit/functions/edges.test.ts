@@ -27,7 +27,10 @@ function noCloud() {
   });
   return { factory, calls, store };
 }
-const req = (body: unknown, extra: Partial<{ query: Record<string, string>; config: Record<string, unknown> }> = {}) => ({ method: 'POST', headers: {}, query: {}, body, config: {}, ...extra });
+const req = (
+  body: unknown,
+  extra: Partial<{ query: Record<string, string>; config: Record<string, unknown> }> = {},
+) => ({ method: 'POST', headers: {}, query: {}, body, config: {}, ...extra });
 
 describe('classify-alarm at its edge', () => {
   it('answers 400 with the zod issues for a broken Aodh alarm, and never touches the cloud', async () => {
@@ -35,7 +38,10 @@ describe('classify-alarm at its edge', () => {
     const { reason_data: _gone, ...broken } = aodh;
     const res = await classify.handle(req(broken), factory);
     expect(res.statusCode).toBe(400);
-    expect(res.body).toMatchObject({ error: 'InvalidPayloadError', issues: expect.arrayContaining([expect.objectContaining({ path: expect.stringContaining('reason_data') })]) });
+    expect(res.body).toMatchObject({
+      error: 'InvalidPayloadError',
+      issues: expect.arrayContaining([expect.objectContaining({ path: expect.stringContaining('reason_data') })]),
+    });
     expect(calls.cloud).toBe(0);
   });
 
@@ -48,7 +54,10 @@ describe('classify-alarm at its edge', () => {
 
   it('refuses a wrong webhook token with 401 before reading the payload', async () => {
     const { factory, calls } = noCloud();
-    const res = await classify.handle(req(aodh, { query: { token: 'nope' }, config: { webhook_token: 's3cret' } }), factory);
+    const res = await classify.handle(
+      req(aodh, { query: { token: 'nope' }, config: { webhook_token: 's3cret' } }),
+      factory,
+    );
     expect(res.statusCode).toBe(401);
     expect(calls.cloud).toBe(0);
   });
@@ -64,11 +73,29 @@ describe('classify-alarm at its edge', () => {
 describe('the platform adapters', () => {
   it('OpenWhisk raw web action, merged web action and Lambda API Gateway give the same 400', async () => {
     const bad = { hello: 'world' };
-    const raw = await classify.main({ __ow_method: 'post', __ow_headers: { 'Content-Type': 'application/json' }, __ow_body: JSON.stringify(bad), __ow_query: '' });
-    const b64 = await classify.main({ __ow_method: 'post', __ow_headers: {}, __ow_body: Buffer.from(JSON.stringify(bad)).toString('base64') });
+    const raw = await classify.main({
+      __ow_method: 'post',
+      __ow_headers: { 'Content-Type': 'application/json' },
+      __ow_body: JSON.stringify(bad),
+      __ow_query: '',
+    });
+    const b64 = await classify.main({
+      __ow_method: 'post',
+      __ow_headers: {},
+      __ow_body: Buffer.from(JSON.stringify(bad)).toString('base64'),
+    });
     const merged = await classify.main({ ...bad, __ow_method: 'post', __ow_headers: {} });
-    const lambda = (await classify.handler({ requestContext: { http: { method: 'POST' } }, headers: { 'content-type': 'application/json' }, body: JSON.stringify(bad), isBase64Encoded: false } as never, {} as never)) as { statusCode: number; body: string };
-    for (const r of [raw, b64, merged]) expect(r).toMatchObject({ statusCode: 400, body: { error: 'InvalidPayloadError' } });
+    const lambda = (await classify.handler(
+      {
+        requestContext: { http: { method: 'POST' } },
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(bad),
+        isBase64Encoded: false,
+      } as never,
+      {} as never,
+    )) as { statusCode: number; body: string };
+    for (const r of [raw, b64, merged])
+      expect(r).toMatchObject({ statusCode: 400, body: { error: 'InvalidPayloadError' } });
     expect(lambda.statusCode).toBe(400);
     expect(JSON.parse(lambda.body)).toEqual(raw.body);
   });
@@ -82,7 +109,10 @@ describe('the platform adapters', () => {
 
   it('unwraps a Zaqar push around a step input (recorded envelope shape)', async () => {
     const { factory } = noCloud();
-    const res = await notify.handle(req({ ttl: 3600, body: { incident: 'nope' }, Message_Type: 'Notification', queue_name: 'stackmend-notify' }), factory);
+    const res = await notify.handle(
+      req({ ttl: 3600, body: { incident: 'nope' }, Message_Type: 'Notification', queue_name: 'stackmend-notify' }),
+      factory,
+    );
     expect(res.statusCode).toBe(404);
   });
 
@@ -95,8 +125,15 @@ describe('the platform adapters', () => {
 
 describe('bodies that are not JSON', () => {
   it('answer 400 through the OpenWhisk web action and the Lambda handler alike', async () => {
-    const ow = await classify.main({ __ow_method: 'post', __ow_headers: { 'content-type': 'text/plain' }, __ow_body: 'not json at all' });
-    const lambda = (await classify.handler({ httpMethod: 'POST', headers: {}, body: 'not json at all' } as never, {} as never)) as { statusCode: number; body: string };
+    const ow = await classify.main({
+      __ow_method: 'post',
+      __ow_headers: { 'content-type': 'text/plain' },
+      __ow_body: 'not json at all',
+    });
+    const lambda = (await classify.handler(
+      { httpMethod: 'POST', headers: {}, body: 'not json at all' } as never,
+      {} as never,
+    )) as { statusCode: number; body: string };
     expect(ow).toMatchObject({ statusCode: 400, body: { error: 'InvalidPayloadError' } });
     expect(lambda.statusCode).toBe(400);
   });

@@ -7,9 +7,15 @@ import { type Expected, expectOutcome, fixtureNames, issuesOf, load } from './su
 
 const STARTS = '2026-11-23T03:19:38.237Z';
 const vm = (fingerprint: string, serverId: string) => ({
-  key: `alertmanager:${fingerprint}:${STARTS}`, kind: 'server-unhealthy' as const, source: 'alertmanager' as const,
-  transport: 'direct' as const, severity: 'critical' as const, observedAt: STARTS, subject: { type: 'server' as const, serverId },
-  alarm: { id: fingerprint, name: 'InstanceDown' }, labels: expect.objectContaining({ alertname: 'InstanceDown', instance_id: serverId }),
+  key: `alertmanager:${fingerprint}:${STARTS}`,
+  kind: 'server-unhealthy' as const,
+  source: 'alertmanager' as const,
+  transport: 'direct' as const,
+  severity: 'critical' as const,
+  observedAt: STARTS,
+  subject: { type: 'server' as const, serverId },
+  alarm: { id: fingerprint, name: 'InstanceDown' },
+  labels: expect.objectContaining({ alertname: 'InstanceDown', instance_id: serverId }),
 });
 const VM1 = vm('073dc1a9d252e7f5', '3bd67d07-7f0a-477c-a869-964e212f5c8d');
 const VM2 = vm('8c24368490e3633b', 'd1756b9c-562c-43b0-be4c-665c388acc03');
@@ -19,10 +25,14 @@ const EXPECTED: Record<string, Expected> = {
   'InstanceDown-vm2-resolved.json': { incidents: [VM1], ignored: [/InstanceDown is resolved/] },
   'InstanceDown-resolved.json': { ignored: [/InstanceDown is resolved/, /InstanceDown is resolved/] },
   'HostDown-firing.json': {
-    incidents: [{
-      key: `alertmanager:8e7ddef9b76907d0:${STARTS}`, kind: 'host-down', subject: { type: 'host', host: 'compute1' },
-      summary: 'Alertmanager alert HostDown firing for host compute1: Compute host compute1 is unreachable.',
-    }],
+    incidents: [
+      {
+        key: `alertmanager:8e7ddef9b76907d0:${STARTS}`,
+        kind: 'host-down',
+        subject: { type: 'host', host: 'compute1' },
+        summary: 'Alertmanager alert HostDown firing for host compute1: Compute host compute1 is unreachable.',
+      },
+    ],
   },
   'HostDown-resolved.json': { ignored: [/HostDown is resolved/] },
 };
@@ -50,7 +60,10 @@ describe('Alertmanager webhook intake', () => {
 
   it.each([
     [{ server_id: 'abc' }, { type: 'server', serverId: 'abc' }],
-    [{ openstack_instance_id: 'abc', hypervisor: 'compute2' }, { type: 'server', serverId: 'abc', host: 'compute2' }],
+    [
+      { openstack_instance_id: 'abc', hypervisor: 'compute2' },
+      { type: 'server', serverId: 'abc', host: 'compute2' },
+    ],
     [{ hypervisor: 'compute2' }, { type: 'host', host: 'compute2' }],
     [{ nodename: 'compute3' }, { type: 'host', host: 'compute3' }],
   ])('takes the subject from labels %j', (labels, subject) => {

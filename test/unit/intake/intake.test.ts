@@ -46,11 +46,14 @@ describe('parseAlarms', () => {
 
   it('gives distinct alarms distinct keys', () => {
     // nova/wire repeats nova/versioned and legacy; InstanceDown-vm2-resolved re-notifies ev-vm1's alert (same key).
-    const repeats = (folder: string, name: string) => folder === 'nova/wire' || name === 'InstanceDown-vm2-resolved.json';
-    const keys = ALL.filter(([folder, name]) => !repeats(folder, name)).filter(parses).flatMap(([folder, name]) => {
-      const r = parse(folder, name);
-      return [...r.incidents, ...r.unresolved].map((i) => `${i.key} ${i.transport}`);
-    });
+    const repeats = (folder: string, name: string) =>
+      folder === 'nova/wire' || name === 'InstanceDown-vm2-resolved.json';
+    const keys = ALL.filter(([folder, name]) => !repeats(folder, name))
+      .filter(parses)
+      .flatMap(([folder, name]) => {
+        const r = parse(folder, name);
+        return [...r.incidents, ...r.unresolved].map((i) => `${i.key} ${i.transport}`);
+      });
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -62,7 +65,9 @@ describe('parseAlarms', () => {
   });
 
   it.each([null, [], 'alarm', 42])('refuses a payload that is not an object (%j)', (payload) => {
-    expect(issuesOf(() => parseAlarms(payload)).issues).toEqual([expect.objectContaining({ path: '', code: 'invalid_type' })]);
+    expect(issuesOf(() => parseAlarms(payload)).issues).toEqual([
+      expect.objectContaining({ path: '', code: 'invalid_type' }),
+    ]);
   });
 
   it('accepts the receive time as a Date and refuses one that is not a time', () => {

@@ -7,16 +7,28 @@ import { type Expected, expectOutcome, fixtureNames, issuesOf, load } from './su
 
 const SERVER = '3bd67d07-7f0a-477c-a869-964e212f5c8d';
 const hostDown = (host: string, at: string, status: string): Expected => ({
-  incidents: [{
-    key: `masakari:COMPUTE_HOST:${host}:${at}`, kind: 'host-down', source: 'masakari', severity: 'critical',
-    subject: { type: 'host', host }, observedAt: at, labels: expect.objectContaining({ host_status: status }),
-  }],
+  incidents: [
+    {
+      key: `masakari:COMPUTE_HOST:${host}:${at}`,
+      kind: 'host-down',
+      source: 'masakari',
+      severity: 'critical',
+      subject: { type: 'host', host },
+      observedAt: at,
+      labels: expect.objectContaining({ host_status: status }),
+    },
+  ],
 });
 const vmDown = (at: string, kind: string, event: string): Expected => ({
-  incidents: [{
-    key: `masakari:VM:compute1:${at}:${SERVER}`, kind: kind as 'server-stopped', observedAt: at,
-    subject: { type: 'server', serverId: SERVER, host: 'compute1' }, summary: expect.stringContaining(event),
-  }],
+  incidents: [
+    {
+      key: `masakari:VM:compute1:${at}:${SERVER}`,
+      kind: kind as 'server-stopped',
+      observedAt: at,
+      subject: { type: 'server', serverId: SERVER, host: 'compute1' },
+      summary: expect.stringContaining(event),
+    },
+  ],
 });
 
 const EXPECTED: Record<string, Expected> = {
@@ -25,14 +37,26 @@ const EXPECTED: Record<string, Expected> = {
   'generated-host-stopped-no-ipmi-check.json': hostDown('compute2', '2026-11-23T03:31:46.617Z', 'NORMAL'),
   'generated-host-stopped-ipmi-unknown.json': hostDown('compute-node', '2026-11-23T03:31:46.643Z', 'UNKNOWN'),
   'generated-host-started.json': { ignored: [/compute2 STARTED, not a failure/] },
-  'generated-vm-lifecycle-stopped-failed.json': vmDown('2026-11-23T03:31:46.427Z', 'server-stopped', 'LIFECYCLE/STOPPED_FAILED'),
-  'generated-vm-io-error-report.json': vmDown('2026-11-23T03:31:46.498Z', 'server-unhealthy', 'IO_ERROR/IO_ERROR_REPORT'),
+  'generated-vm-lifecycle-stopped-failed.json': vmDown(
+    '2026-11-23T03:31:46.427Z',
+    'server-stopped',
+    'LIFECYCLE/STOPPED_FAILED',
+  ),
+  'generated-vm-io-error-report.json': vmDown(
+    '2026-11-23T03:31:46.498Z',
+    'server-unhealthy',
+    'IO_ERROR/IO_ERROR_REPORT',
+  ),
   'generated-vm-lifecycle-stopped-shutdown.json': { ignored: [/STOPPED_SHUTDOWN, not a failure Masakari recovers/] },
   'generated-process-nova-compute-stopped.json': {
-    incidents: [{
-      key: 'masakari:PROCESS:compute1:2026-11-23T03:31:46.603Z:nova-compute', kind: 'process-down',
-      subject: { type: 'host', host: 'compute1' }, labels: expect.objectContaining({ process_name: 'nova-compute' }),
-    }],
+    incidents: [
+      {
+        key: 'masakari:PROCESS:compute1:2026-11-23T03:31:46.603Z:nova-compute',
+        kind: 'process-down',
+        subject: { type: 'host', host: 'compute1' },
+        labels: expect.objectContaining({ process_name: 'nova-compute' }),
+      },
+    ],
   },
 };
 
@@ -48,7 +72,8 @@ describe('Masakari notification intake', () => {
   it.each(fixtureNames('masakari').filter((n) => n.includes('host-') || n.includes('compute-host')))(
     'takes no fence evidence from host_status alone (%s)',
     (name) => {
-      for (const incident of parseAlarms(load('masakari', name)).incidents) expect(incident).not.toHaveProperty('fence');
+      for (const incident of parseAlarms(load('masakari', name)).incidents)
+        expect(incident).not.toHaveProperty('fence');
     },
   );
 
@@ -62,12 +87,42 @@ describe('Masakari notification intake', () => {
 
   it.each([
     ['an unknown type', 'run1-compute-host.json', 'notification.type', (n: any) => (n.notification.type = 'NODE')],
-    ['a host name with a space', 'run1-compute-host.json', 'notification.hostname', (n: any) => (n.notification.hostname = 'compute 1')],
-    ['no generated_time', 'run1-compute-host.json', 'notification.generated_time', (n: any) => delete n.notification.generated_time],
-    ['an unknown host event', 'run1-compute-host.json', 'notification.payload.event', (n: any) => (n.notification.payload.event = 'CRASHED')],
-    ['a fence claim with another method', 'run1-compute-host.json', 'notification.payload.fenced.method', (n: any) => (n.notification.payload.fenced = { by: 'me', method: 'hope', at: '2026-11-23T01:54:50Z' })],
-    ['a VM event without instance_uuid', 'generated-vm-io-error-report.json', 'notification.payload.instance_uuid', (n: any) => delete n.notification.payload.instance_uuid],
-    ['a process event without process_name', 'generated-process-nova-compute-stopped.json', 'notification.payload.process_name', (n: any) => delete n.notification.payload.process_name],
+    [
+      'a host name with a space',
+      'run1-compute-host.json',
+      'notification.hostname',
+      (n: any) => (n.notification.hostname = 'compute 1'),
+    ],
+    [
+      'no generated_time',
+      'run1-compute-host.json',
+      'notification.generated_time',
+      (n: any) => delete n.notification.generated_time,
+    ],
+    [
+      'an unknown host event',
+      'run1-compute-host.json',
+      'notification.payload.event',
+      (n: any) => (n.notification.payload.event = 'CRASHED'),
+    ],
+    [
+      'a fence claim with another method',
+      'run1-compute-host.json',
+      'notification.payload.fenced.method',
+      (n: any) => (n.notification.payload.fenced = { by: 'me', method: 'hope', at: '2026-11-23T01:54:50Z' }),
+    ],
+    [
+      'a VM event without instance_uuid',
+      'generated-vm-io-error-report.json',
+      'notification.payload.instance_uuid',
+      (n: any) => delete n.notification.payload.instance_uuid,
+    ],
+    [
+      'a process event without process_name',
+      'generated-process-nova-compute-stopped.json',
+      'notification.payload.process_name',
+      (n: any) => delete n.notification.payload.process_name,
+    ],
   ])('refuses %s, naming %s', (_case, file, path, mutate) => {
     const n = load('masakari', file);
     mutate(n);

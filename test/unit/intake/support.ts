@@ -11,7 +11,10 @@ const EVENTS = path.join(__dirname, '..', '..', 'events');
 
 /** The payload files of one fixture folder (not its README or meta/), sorted. */
 export const fixtureNames = (folder: string): string[] =>
-  fs.readdirSync(path.join(EVENTS, folder)).filter((name) => name.endsWith('.json')).sort();
+  fs
+    .readdirSync(path.join(EVENTS, folder))
+    .filter((name) => name.endsWith('.json'))
+    .sort();
 
 /** A fresh copy of a recorded body, so a test may mutate it. */
 export const load = <T = Record<string, any>>(folder: string, name: string): T =>
@@ -38,7 +41,10 @@ export function expectOutcome(result: IntakeResult, expected: Expected): void {
 }
 
 /** Every issue of an InvalidPayloadError thrown by `act`, or a failure if it did not throw one. */
-export function issuesOf(act: () => unknown): { what: string; issues: { path: string; message: string; code?: string }[] } {
+export function issuesOf(act: () => unknown): {
+  what: string;
+  issues: { path: string; message: string; code?: string }[];
+} {
   try {
     act();
   } catch (error) {

@@ -25,11 +25,14 @@ describe('Zaqar push envelope', () => {
     expect(straight[0].transport).toBe('direct');
   });
 
-  it.each(fixtureNames('zaqar').filter((n) => n.startsWith('zaqar-')))('refuses the test message of %s: its body is no alarm', (name) => {
-    const error = issuesOf(() => parseAlarms(load('zaqar', name)));
-    expect(error.what).toMatch(/in a Zaqar message body/);
-    expect(error.issues.every((i) => i.path.startsWith('body'))).toBe(true);
-  });
+  it.each(fixtureNames('zaqar').filter((n) => n.startsWith('zaqar-')))(
+    'refuses the test message of %s: its body is no alarm',
+    (name) => {
+      const error = issuesOf(() => parseAlarms(load('zaqar', name)));
+      expect(error.what).toMatch(/in a Zaqar message body/);
+      expect(error.issues.every((i) => i.path.startsWith('body'))).toBe(true);
+    },
+  );
 
   it('reports a broken Aodh alarm inside a push under body.*', () => {
     const push = load('zaqar', 'aodh-tzq-1.json');
@@ -54,6 +57,8 @@ describe('Zaqar push envelope', () => {
   it('refuses a push whose body is not an object', () => {
     const push = load('zaqar', 'aodh-psq-1.json');
     push.body = 'alarm!';
-    expect(issuesOf(() => parseAlarms(push)).issues).toEqual([expect.objectContaining({ path: 'body', code: 'invalid_type' })]);
+    expect(issuesOf(() => parseAlarms(push)).issues).toEqual([
+      expect.objectContaining({ path: 'body', code: 'invalid_type' }),
+    ]);
   });
 });

@@ -25,8 +25,17 @@ const files = [{ path: '/x/clouds.yaml', text: yaml }];
 describe('cloud configuration', () => {
   it('selects the clouds.yaml entry named by OS_CLOUD', () => {
     const c = resolveCloudConfig({ env: { OS_CLOUD: 'stackmend-lab' }, files });
-    expect(c).toMatchObject({ name: 'stackmend-lab', authUrl: 'http://127.0.0.1:5000/v3', region: 'RegionOne', interface: 'public' });
-    expect(c.auth).toMatchObject({ type: 'password', username: 'admin', project: { name: 'admin', domain: { name: 'Default' } } });
+    expect(c).toMatchObject({
+      name: 'stackmend-lab',
+      authUrl: 'http://127.0.0.1:5000/v3',
+      region: 'RegionOne',
+      interface: 'public',
+    });
+    expect(c.auth).toMatchObject({
+      type: 'password',
+      username: 'admin',
+      project: { name: 'admin', domain: { name: 'Default' } },
+    });
   });
 
   it('reads application credentials and appends /v3 to a bare auth_url', () => {
@@ -37,7 +46,14 @@ describe('cloud configuration', () => {
 
   it('falls back to OS_* variables', () => {
     const c = resolveCloudConfig({
-      env: { OS_AUTH_URL: 'http://k:5000/v3', OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_PROJECT_NAME: 'demo', OS_REGION_NAME: 'R2', OS_INTERFACE: 'internal' },
+      env: {
+        OS_AUTH_URL: 'http://k:5000/v3',
+        OS_USERNAME: 'u',
+        OS_PASSWORD: 'p',
+        OS_PROJECT_NAME: 'demo',
+        OS_REGION_NAME: 'R2',
+        OS_INTERFACE: 'internal',
+      },
       files: [],
     });
     expect(c).toMatchObject({ name: 'env', region: 'R2', interface: 'internal' });

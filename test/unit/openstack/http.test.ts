@@ -1,4 +1,9 @@
-import { ConflictError, NotFoundError, OpenStackUnreachableError, ServiceUnavailableError } from '../../../core/openstack/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  OpenStackUnreachableError,
+  ServiceUnavailableError,
+} from '../../../core/openstack/errors';
 import { backoffDelay, DEFAULT_RETRY, ServiceHttp, type TokenSource } from '../../../core/openstack/http';
 import { replay, startReplayServer, type Answer } from '../../support/replay-server';
 
@@ -22,7 +27,11 @@ function tokens(): TokenSource & { issued: number; invalidated: string[] } {
   };
 }
 
-async function withServer(answers: Answer[], run: (http: ServiceHttp, s: { requests: { method: string; headers: Record<string, unknown> }[] }) => Promise<void>, auth?: TokenSource) {
+async function withServer(
+  answers: Answer[],
+  run: (http: ServiceHttp, s: { requests: { method: string; headers: Record<string, unknown> }[] }) => Promise<void>,
+  auth?: TokenSource,
+) {
   const s = await startReplayServer((_r, n) => answers[Math.min(n, answers.length) - 1]);
   try {
     await run(new ServiceHttp({ service: 'nova', baseUrl: async () => `${s.url}/v2.1`, auth, ...noWait }), s);
@@ -42,10 +51,16 @@ describe('ServiceHttp', () => {
   });
 
   it('never retries a POST that failed with a 5xx: the action may have happened', async () => {
-    await withServer([{ status: 502, body: {} }, { status: 200, body: {} }], async (http, s) => {
-      await expect(http.post('servers/x/action', { evacuate: {} })).rejects.toBeInstanceOf(ServiceUnavailableError);
-      expect(s.requests).toHaveLength(1);
-    });
+    await withServer(
+      [
+        { status: 502, body: {} },
+        { status: 200, body: {} },
+      ],
+      async (http, s) => {
+        await expect(http.post('servers/x/action', { evacuate: {} })).rejects.toBeInstanceOf(ServiceUnavailableError);
+        expect(s.requests).toHaveLength(1);
+      },
+    );
   });
 
   it('gives up after the retry budget with the service, status and request id in the error', async () => {
@@ -60,20 +75,27 @@ describe('ServiceHttp', () => {
 
   it('re-authenticates once on 401 and repeats the call with the fresh token', async () => {
     const auth = tokens();
-    await withServer([{ status: 401, body: { error: { message: 'expired' } } }, replay('nova-server-show')], async (http, s) => {
-      const res = await http.post<{ server: { id: string } }>('servers', {});
-      expect(res.data.server.id).toBe('4fdf9c9b-131a-40f5-a1da-f8eeb0961e99');
-      expect(auth.invalidated).toEqual(['tok-1']);
-      expect(s.requests.map((r) => r.headers['x-auth-token'])).toEqual(['tok-1', 'tok-2']);
-    }, auth);
+    await withServer(
+      [{ status: 401, body: { error: { message: 'expired' } } }, replay('nova-server-show')],
+      async (http, s) => {
+        const res = await http.post<{ server: { id: string } }>('servers', {});
+        expect(res.data.server.id).toBe('4fdf9c9b-131a-40f5-a1da-f8eeb0961e99');
+        expect(auth.invalidated).toEqual(['tok-1']);
+        expect(s.requests.map((r) => r.headers['x-auth-token'])).toEqual(['tok-1', 'tok-2']);
+      },
+      auth,
+    );
   });
 
   it('maps 404 and 409 to named errors that carry the service message', async () => {
-    await withServer([{ status: 404, body: { itemNotFound: { code: 404, message: 'Instance x could not be found.' } } }], async (http) => {
-      const err = await http.get('servers/x').catch((e) => e);
-      expect(err).toBeInstanceOf(NotFoundError);
-      expect(err.message).toContain('Instance x could not be found.');
-    });
+    await withServer(
+      [{ status: 404, body: { itemNotFound: { code: 404, message: 'Instance x could not be found.' } } }],
+      async (http) => {
+        const err = await http.get('servers/x').catch((e) => e);
+        expect(err).toBeInstanceOf(NotFoundError);
+        expect(err.message).toContain('Instance x could not be found.');
+      },
+    );
     await withServer([{ status: 409, body: { conflictingRequest: { message: 'busy' } } }], async (http) => {
       await expect(http.put('x', {})).rejects.toBeInstanceOf(ConflictError);
     });

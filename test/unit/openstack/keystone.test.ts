@@ -19,7 +19,10 @@ function issuer(expiresInMs: number) {
 }
 
 const config = (authUrl: string) =>
-  cloudConfigFromEntry('t', { auth: { auth_url: authUrl, username: 'admin', password: 'admin', project_name: 'admin' }, region_name: 'RegionOne' });
+  cloudConfigFromEntry('t', {
+    auth: { auth_url: authUrl, username: 'admin', password: 'admin', project_name: 'admin' },
+    region_name: 'RegionOne',
+  });
 
 describe('KeystoneSession', () => {
   it('issues one token and serves it from cache to concurrent callers', async () => {
@@ -29,7 +32,12 @@ describe('KeystoneSession', () => {
       const got = await Promise.all([ks.token(), ks.token(), ks.token()]);
       expect(got).toEqual(['token-1', 'token-1', 'token-1']);
       expect(s.requests).toHaveLength(1);
-      expect(s.requests[0].body).toMatchObject({ auth: { identity: { methods: ['password'] }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } });
+      expect(s.requests[0].body).toMatchObject({
+        auth: {
+          identity: { methods: ['password'] },
+          scope: { project: { name: 'admin', domain: { name: 'Default' } } },
+        },
+      });
     } finally {
       await s.close();
     }
@@ -58,7 +66,9 @@ describe('KeystoneSession', () => {
   });
 
   it('finds public endpoints by service type in the recorded catalog', () => {
-    expect(findEndpoint(catalog, 'orchestration', 'public', 'RegionOne')).toMatch(/^http:\/\/127\.0\.0\.1:8004\/v1\/[0-9a-f]{32}$/);
+    expect(findEndpoint(catalog, 'orchestration', 'public', 'RegionOne')).toMatch(
+      /^http:\/\/127\.0\.0\.1:8004\/v1\/[0-9a-f]{32}$/,
+    );
     expect(findEndpoint(catalog, 'messaging', 'public')).toBe('http://127.0.0.1:8888');
     expect(findEndpoint(catalog, 'no-such-service', 'public')).toBeUndefined();
   });
@@ -66,7 +76,9 @@ describe('KeystoneSession', () => {
   it('says which service type is missing from the catalog', async () => {
     const s = await startReplayServer(issuer(3600_000));
     try {
-      await expect(new KeystoneSession(config(s.url)).endpoint('instance-ha')).rejects.toThrow(/no public endpoint for service type "instance-ha"/);
+      await expect(new KeystoneSession(config(s.url)).endpoint('instance-ha')).rejects.toThrow(
+        /no public endpoint for service type "instance-ha"/,
+      );
     } finally {
       await s.close();
     }

@@ -8,7 +8,10 @@ import { replay, startReplayServer, type Answer } from '../../support/replay-ser
 async function client<T>(make: (h: ServiceHttp) => T, answers: Answer[], run: (c: T, urls: string[]) => Promise<void>) {
   const s = await startReplayServer((_r, n) => answers[Math.min(n, answers.length) - 1]);
   try {
-    await run(make(new ServiceHttp({ service: 'svc', baseUrl: async () => s.url, sleep: async () => undefined })), s.requests.map((r) => r.url));
+    await run(
+      make(new ServiceHttp({ service: 'svc', baseUrl: async () => s.url, sleep: async () => undefined })),
+      s.requests.map((r) => r.url),
+    );
   } finally {
     await s.close();
   }
@@ -16,36 +19,59 @@ async function client<T>(make: (h: ServiceHttp) => T, answers: Answer[], run: (c
 
 describe('what the lab showed, encoded in the clients', () => {
   it('evacuate while the source compute is up is a SourceHostStillUpError (recorded 400)', async () => {
-    await client((h) => new NovaClient(h), [replay('nova-evacuate-while-host-up')], async (nova) => {
-      const err = await nova.evacuate('4fdf9c9b').catch((e) => e);
-      expect(err).toBeInstanceOf(SourceHostStillUpError);
-      expect(err.message).toMatch(/still in use.*force the service down/);
-    });
+    await client(
+      (h) => new NovaClient(h),
+      [replay('nova-evacuate-while-host-up')],
+      async (nova) => {
+        const err = await nova.evacuate('4fdf9c9b').catch((e) => e);
+        expect(err).toBeInstanceOf(SourceHostStillUpError);
+        expect(err.message).toMatch(/still in use.*force the service down/);
+      },
+    );
   });
 
-  it('un-forcing too early stays a plain 400 carrying Nova\'s reason (recorded)', async () => {
-    await client((h) => new NovaClient(h), [replay('nova-unforce-down-refused')], async (nova) => {
-      const err = await nova.unforceDown('4001e822').catch((e) => e);
-      expect(err).toBeInstanceOf(BadRequestError);
-      expect(err.serviceMessage).toMatch(/evacuation migration records remain/);
-    });
+  it("un-forcing too early stays a plain 400 carrying Nova's reason (recorded)", async () => {
+    await client(
+      (h) => new NovaClient(h),
+      [replay('nova-unforce-down-refused')],
+      async (nova) => {
+        const err = await nova.unforceDown('4001e822').catch((e) => e);
+        expect(err).toBeInstanceOf(BadRequestError);
+        expect(err.serviceMessage).toMatch(/evacuation migration records remain/);
+      },
+    );
   });
 
   it('mark_unhealthy answers null on success (recorded) and 409 becomes ResourceBusyError', async () => {
-    await client((h) => new HeatClient(h), [replay('heat-mark-unhealthy'), { status: 409, body: { title: 'Conflict', explanation: 'in progress' } }], async (heat) => {
-      await expect(heat.markUnhealthy({ name: 's', id: 'i' }, 'server', 'test')).resolves.toMatchObject({ requestId: 'req-7440080f-00bb-4255-bc81-404fd0f37ea7' });
-      await expect(heat.markUnhealthy({ name: 's', id: 'i' }, 'server', 'test')).rejects.toBeInstanceOf(ResourceBusyError);
-    });
+    await client(
+      (h) => new HeatClient(h),
+      [replay('heat-mark-unhealthy'), { status: 409, body: { title: 'Conflict', explanation: 'in progress' } }],
+      async (heat) => {
+        await expect(heat.markUnhealthy({ name: 's', id: 'i' }, 'server', 'test')).resolves.toMatchObject({
+          requestId: 'req-7440080f-00bb-4255-bc81-404fd0f37ea7',
+        });
+        await expect(heat.markUnhealthy({ name: 's', id: 'i' }, 'server', 'test')).rejects.toBeInstanceOf(
+          ResourceBusyError,
+        );
+      },
+    );
   });
 
   it('finds servers of nested ResourceGroup members with their owning nested stack (recorded)', async () => {
-    await client((h) => new HeatClient(h), [replay('heat-group-resources-nested')], async (heat) => {
-      const root = { name: 'g1795398481', id: '72c08226-a119-45f4-9099-20f12b195310' };
-      const servers = await heat.listServers(root);
-      expect(servers.map((s) => s.resourceName).sort()).toEqual(['0', '1', '2']);
-      expect(servers[0].stack).toEqual({ name: 'g1795398481-group-tw5h3nycxl2u', id: 'b3a5dd7d-177c-41f3-b595-8fbe68736ee3' });
-      expect(servers[0].root).toEqual(root);
-    });
+    await client(
+      (h) => new HeatClient(h),
+      [replay('heat-group-resources-nested')],
+      async (heat) => {
+        const root = { name: 'g1795398481', id: '72c08226-a119-45f4-9099-20f12b195310' };
+        const servers = await heat.listServers(root);
+        expect(servers.map((s) => s.resourceName).sort()).toEqual(['0', '1', '2']);
+        expect(servers[0].stack).toEqual({
+          name: 'g1795398481-group-tw5h3nycxl2u',
+          id: 'b3a5dd7d-177c-41f3-b595-8fbe68736ee3',
+        });
+        expect(servers[0].root).toEqual(root);
+      },
+    );
   });
 
   it('parses stack links', () => {
@@ -53,25 +79,43 @@ describe('what the lab showed, encoded in the clients', () => {
   });
 
   it('lists Zaqar queues page by page (20 at most per page) and sends a Client-ID', async () => {
-    const page = (from: number, n: number): Answer => ({ status: 200, body: { queues: Array.from({ length: n }, (_, i) => ({ name: `q${from + i}` })) } });
-    await client((h) => new ZaqarClient(h, undefined, 'cid-1'), [page(0, 20), page(20, 3)], async (z) => {
-      const names = await z.listQueues();
-      expect(names).toHaveLength(23);
+    const page = (from: number, n: number): Answer => ({
+      status: 200,
+      body: { queues: Array.from({ length: n }, (_, i) => ({ name: `q${from + i}` })) },
     });
+    await client(
+      (h) => new ZaqarClient(h, undefined, 'cid-1'),
+      [page(0, 20), page(20, 3)],
+      async (z) => {
+        const names = await z.listQueues();
+        expect(names).toHaveLength(23);
+      },
+    );
   });
 
   it('claims recorded messages with their claim id', async () => {
-    await client((h) => new ZaqarClient(h), [replay('zaqar-keystone-03-claim-create')], async (z) => {
-      const [m] = await z.claim('lab-q1');
-      expect(m).toMatchObject({ id: '489026b8-6e6a-456a-b8ce-02119b7cba6c', claimId: '7117374d-8ffb-43cb-9b5c-025377890588' });
-    });
+    await client(
+      (h) => new ZaqarClient(h),
+      [replay('zaqar-keystone-03-claim-create')],
+      async (z) => {
+        const [m] = await z.claim('lab-q1');
+        expect(m).toMatchObject({
+          id: '489026b8-6e6a-456a-b8ce-02119b7cba6c',
+          claimId: '7117374d-8ffb-43cb-9b5c-025377890588',
+        });
+      },
+    );
   });
 
   it('deletes the Keystone trust a trust+ subscription left behind (recorded subscription)', async () => {
     const deleted: string[] = [];
-    await client((h) => new ZaqarClient(h, async (t) => void deleted.push(t)), [replay('chain-zaqar-subscription-list'), { status: 204 }], async (z) => {
-      await z.deleteSubscription('heal-q', 'e432373f-0c13-46d6-9e20-99950a896038');
-      expect(deleted).toEqual(['a2bcfccf97524eef8a92ecc8a778a5d8']);
-    });
+    await client(
+      (h) => new ZaqarClient(h, async (t) => void deleted.push(t)),
+      [replay('chain-zaqar-subscription-list'), { status: 204 }],
+      async (z) => {
+        await z.deleteSubscription('heal-q', 'e432373f-0c13-46d6-9e20-99950a896038');
+        expect(deleted).toEqual(['a2bcfccf97524eef8a92ecc8a778a5d8']);
+      },
+    );
   });
 });

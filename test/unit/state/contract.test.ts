@@ -48,7 +48,9 @@ describe.each(Object.keys(harnesses) as (keyof typeof harnesses)[])('%s store', 
   });
 
   it('lets exactly one of 20 concurrent putIfAbsent calls win', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.putIfAbsent('idem:race', { winner: i })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.putIfAbsent('idem:race', { winner: i })),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.get('idem:race')).toEqual({ winner: results.indexOf(true) });
   });

@@ -56,7 +56,9 @@ describe('FileStore', () => {
     const worker = resolve(__dirname, 'support/file-worker.ts');
     const startAt = String(Date.now() + 1_500); // after every child has loaded, so their loops overlap
     const outs = await Promise.allSettled(
-      ['p1', 'p2', 'p3'].map((name) => run(process.execPath, ['--import', 'tsx', worker, dir, name, '100', startAt], { timeout: 25_000 })),
+      ['p1', 'p2', 'p3'].map((name) =>
+        run(process.execPath, ['--import', 'tsx', worker, dir, name, '100', startAt], { timeout: 25_000 }),
+      ),
     );
     const results = outs.map((o) => {
       if (o.status === 'rejected') throw o.reason;

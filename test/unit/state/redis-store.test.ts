@@ -9,7 +9,10 @@ import { REDIS_URL, RUN_PREFIX, deleteRunKeys, requireRedis } from './support/ha
 afterAll(deleteRunKeys);
 
 /** A store on the test db plus a raw client to look behind it. */
-async function withRedis(keyPrefix: string | undefined, run: (store: RedisStore, raw: Redis, keyPrefix: string) => Promise<void>) {
+async function withRedis(
+  keyPrefix: string | undefined,
+  run: (store: RedisStore, raw: Redis, keyPrefix: string) => Promise<void>,
+) {
   await requireRedis();
   const store = new RedisStore(REDIS_URL, { keyPrefix });
   const raw = new Redis(REDIS_URL);
@@ -27,7 +30,9 @@ describe('RedisStore', () => {
     const started = Date.now();
     const err = await store.get('anything').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StateStoreUnavailableError);
-    expect((err as Error).message).toMatch(/redis:\/\/127\.0\.0\.1:1\/0 is unreachable \(.*ECONNREFUSED.*\)\. Check that Redis is running/);
+    expect((err as Error).message).toMatch(
+      /redis:\/\/127\.0\.0\.1:1\/0 is unreachable \(.*ECONNREFUSED.*\)\. Check that Redis is running/,
+    );
     expect(Date.now() - started).toBeLessThan(2_000);
     // A later call tries again instead of hanging on a dead connection.
     await expect(store.putIfAbsent('k', 1)).rejects.toThrow(StateStoreUnavailableError);

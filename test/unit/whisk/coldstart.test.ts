@@ -17,7 +17,10 @@ function bundle(name: string, source: string): string {
 
 describe('measuring a cold start', () => {
   it('times the require and the first main call in a fresh process, with the params given', async () => {
-    const file = bundle('slow-first-call', 'console.log("noise"); exports.main = (p) => new Promise((r) => setTimeout(() => r({ echo: p }), p.waitMs));');
+    const file = bundle(
+      'slow-first-call',
+      'console.log("noise"); exports.main = (p) => new Promise((r) => setTimeout(() => r({ echo: p }), p.waitMs));',
+    );
 
     const measured = await measureColdStart(file, { waitMs: 120 });
 
@@ -28,7 +31,10 @@ describe('measuring a cold start', () => {
   });
 
   it('reports a failing first call, and the Lambda entry on request', async () => {
-    const file = bundle('failing', 'exports.main = () => { throw new Error("no cloud"); }; exports.handler = async () => ({ statusCode: 200 });');
+    const file = bundle(
+      'failing',
+      'exports.main = () => { throw new Error("no cloud"); }; exports.handler = async () => ({ statusCode: 200 });',
+    );
 
     expect((await measureColdStart(file, {})).error).toMatch(/no cloud/);
     expect((await measureColdStart(file, {}, { entry: 'handler' })).error).toBeUndefined();

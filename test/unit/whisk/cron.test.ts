@@ -17,7 +17,9 @@ describe('alarm cron schedules (UTC)', () => {
 
   it('fires on either restricted day field, as cron does', () => {
     // the 13th, or any Friday: after Wed 2030-01-02 the next is Fri 2030-01-04
-    expect(nextRun(parseCron('0 0 13 * 5'), new Date('2030-01-02T00:00:00Z')).toISOString()).toBe('2030-01-04T00:00:00.000Z');
+    expect(nextRun(parseCron('0 0 13 * 5'), new Date('2030-01-02T00:00:00Z')).toISOString()).toBe(
+      '2030-01-04T00:00:00.000Z',
+    );
   });
 
   it.each(['* * * *', '61 * * * *', 'a * * * *', '5-1 * * * *'])('rejects "%s" with a reason', (cron) => {

@@ -11,30 +11,56 @@ beforeEach(async () => {
 afterEach(() => h.whisk.close());
 
 const zipCode = (source: string) =>
-  makeZip({ 'package.json': JSON.stringify({ main: 'dist/greet/index.js' }), 'dist/greet/index.js': source }).toString('base64');
+  makeZip({ 'package.json': JSON.stringify({ main: 'dist/greet/index.js' }), 'dist/greet/index.js': source }).toString(
+    'base64',
+  );
 
 describe('the local runtime REST API', () => {
   it('deploys plain code and answers a blocking invoke with the activation record', async () => {
-    await h.ow.actions.create({ name: 'hello', action: 'function main(p) { return { greeting: `hello ${p.name}` }; }', kind: 'nodejs:20' });
+    await h.ow.actions.create({
+      name: 'hello',
+      action: 'function main(p) { return { greeting: `hello ${p.name}` }; }',
+      kind: 'nodejs:20',
+    });
 
     const record = await h.ow.actions.invoke({ name: 'hello', blocking: true, params: { name: 'ops' } });
 
-    expect(record).toMatchObject({ name: 'hello', namespace: 'guest', response: { status: 'success', success: true, result: { greeting: 'hello ops' } } });
+    expect(record).toMatchObject({
+      name: 'hello',
+      namespace: 'guest',
+      response: { status: 'success', success: true, result: { greeting: 'hello ops' } },
+    });
     expect(record.activationId).toMatch(/^[0-9a-f]{32}$/);
     expect(record.duration).toBeGreaterThanOrEqual(0);
   });
 
   it('deploys a zip the way osls sends it (base64, no binary flag) inside a package', async () => {
-    await h.call('/api/v1/namespaces/guest/packages/demo?overwrite=true', { method: 'PUT', auth: true, body: JSON.stringify({}) });
+    await h.call('/api/v1/namespaces/guest/packages/demo?overwrite=true', {
+      method: 'PUT',
+      auth: true,
+      body: JSON.stringify({}),
+    });
     const put = await h.call('/api/v1/namespaces/guest/actions/demo/greet?overwrite=true', {
       method: 'PUT',
       auth: true,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ exec: { kind: 'nodejs:20', main: 'main', code: zipCode('exports.main = (p) => ({ via: "zip", name: p.name });') }, limits: { timeout: 5000 } }),
+      body: JSON.stringify({
+        exec: {
+          kind: 'nodejs:20',
+          main: 'main',
+          code: zipCode('exports.main = (p) => ({ via: "zip", name: p.name });'),
+        },
+        limits: { timeout: 5000 },
+      }),
     });
     expect(put.status).toBe(200);
 
-    const result = await h.ow.actions.invoke({ name: 'demo/greet', blocking: true, result: true, params: { name: 'x' } });
+    const result = await h.ow.actions.invoke({
+      name: 'demo/greet',
+      blocking: true,
+      result: true,
+      params: { name: 'x' },
+    });
 
     expect(result).toEqual({ via: 'zip', name: 'x' });
     const [listed] = await h.ow.actions.list();
@@ -42,10 +68,29 @@ describe('the local runtime REST API', () => {
   });
 
   it('merges package < action < invocation parameters', async () => {
-    await h.ow.packages.create({ name: 'cfg', package: { parameters: [{ key: 'region', value: 'pkg' }, { key: 'tier', value: 'pkg' }, { key: 'who', value: 'pkg' }] } });
-    await h.ow.actions.create({ name: 'cfg/show', action: 'function main(p) { return p; }', kind: 'nodejs:20', params: { tier: 'action', who: 'action' } });
+    await h.ow.packages.create({
+      name: 'cfg',
+      package: {
+        parameters: [
+          { key: 'region', value: 'pkg' },
+          { key: 'tier', value: 'pkg' },
+          { key: 'who', value: 'pkg' },
+        ],
+      },
+    });
+    await h.ow.actions.create({
+      name: 'cfg/show',
+      action: 'function main(p) { return p; }',
+      kind: 'nodejs:20',
+      params: { tier: 'action', who: 'action' },
+    });
 
-    const result = await h.ow.actions.invoke({ name: 'cfg/show', blocking: true, result: true, params: { who: 'caller' } });
+    const result = await h.ow.actions.invoke({
+      name: 'cfg/show',
+      blocking: true,
+      result: true,
+      params: { who: 'caller' },
+    });
 
     expect(result).toEqual({ region: 'pkg', tier: 'action', who: 'caller' });
   });
@@ -60,7 +105,9 @@ describe('the local runtime REST API', () => {
 
   it('answers 401 without the namespace auth and 403 for another namespace', async () => {
     expect((await h.call('/api/v1/namespaces/guest/actions')).status).toBe(401);
-    const wrong = await h.call('/api/v1/namespaces/guest/actions', { headers: { authorization: `Basic ${Buffer.from('nobody:nothing').toString('base64')}` } });
+    const wrong = await h.call('/api/v1/namespaces/guest/actions', {
+      headers: { authorization: `Basic ${Buffer.from('nobody:nothing').toString('base64')}` },
+    });
     expect(wrong.status).toBe(401);
     expect((await h.call('/api/v1/namespaces/someone-else/actions', { auth: true })).status).toBe(403);
   });
@@ -69,7 +116,11 @@ describe('the local runtime REST API', () => {
     await h.ow.triggers.create({ name: 'thing' });
 
     const again = await h.call('/api/v1/namespaces/guest/triggers/thing', { method: 'PUT', auth: true, body: '{}' });
-    const asRule = await h.call('/api/v1/namespaces/guest/rules/thing?overwrite=true', { method: 'PUT', auth: true, body: JSON.stringify({ trigger: 'thing', action: 'x' }) });
+    const asRule = await h.call('/api/v1/namespaces/guest/rules/thing?overwrite=true', {
+      method: 'PUT',
+      auth: true,
+      body: JSON.stringify({ trigger: 'thing', action: 'x' }),
+    });
 
     expect(again.status).toBe(409);
     expect(asRule.status).toBe(409);
@@ -77,14 +128,22 @@ describe('the local runtime REST API', () => {
   });
 
   it('rejects an invalid action body with the field at fault', async () => {
-    const res = await h.call('/api/v1/namespaces/guest/actions/bad?overwrite=true', { method: 'PUT', auth: true, body: JSON.stringify({ exec: { kind: 'python:3', code: 'def main(a): return a' } }) });
+    const res = await h.call('/api/v1/namespaces/guest/actions/bad?overwrite=true', {
+      method: 'PUT',
+      auth: true,
+      body: JSON.stringify({ exec: { kind: 'python:3', code: 'def main(a): return a' } }),
+    });
 
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatch(/exec.*only nodejs/);
   });
 
   it('returns 202 with an activation id for a non-blocking invoke, and lists activations newest first', async () => {
-    await h.ow.actions.create({ name: 'quick', action: 'function main() { console.log("ran"); return {}; }', kind: 'nodejs:20' });
+    await h.ow.actions.create({
+      name: 'quick',
+      action: 'function main() { console.log("ran"); return {}; }',
+      kind: 'nodejs:20',
+    });
 
     const { activationId } = await h.ow.actions.invoke({ name: 'quick' });
     await h.whisk.settled();

@@ -43,17 +43,35 @@ export function makeZip(files: Record<string, string>, { deflate = true } = {}):
     const body = deflate ? deflateRawSync(data) : data;
     const nameBytes = Buffer.from(name);
     const method = deflate ? 8 : 0;
-    const sums: [number, 2 | 4, number][] = [[0, 4, crc32(data)], [4, 4, body.length], [8, 4, data.length], [12, 2, nameBytes.length]];
+    const sums: [number, 2 | 4, number][] = [
+      [0, 4, crc32(data)],
+      [4, 4, body.length],
+      [8, 4, data.length],
+      [12, 2, nameBytes.length],
+    ];
     const shift = (at: number) => sums.map(([o, w, v]): [number, 2 | 4, number] => [o + at, w, v]);
     const local = record(30, [[0, 4, 0x04034b50], [4, 2, 20], [8, 2, method], ...shift(14)]);
-    const central = record(46, [[0, 4, 0x02014b50], [4, 2, 20], [6, 2, 20], [10, 2, method], ...shift(16), [42, 4, offset]]);
+    const central = record(46, [
+      [0, 4, 0x02014b50],
+      [4, 2, 20],
+      [6, 2, 20],
+      [10, 2, method],
+      ...shift(16),
+      [42, 4, offset],
+    ]);
     locals.push(local, nameBytes, body);
     centrals.push(central, nameBytes);
     offset += local.length + nameBytes.length + body.length;
   }
   const directory = Buffer.concat(centrals);
   const count = Object.keys(files).length;
-  const end = record(22, [[0, 4, 0x06054b50], [8, 2, count], [10, 2, count], [12, 4, directory.length], [16, 4, offset]]);
+  const end = record(22, [
+    [0, 4, 0x06054b50],
+    [8, 2, count],
+    [10, 2, count],
+    [12, 4, directory.length],
+    [16, 4, offset],
+  ]);
   return Buffer.concat([...locals, directory, end]);
 }
 

@@ -7,7 +7,10 @@ describe('reading action zips', () => {
     ['deflated', true],
     ['stored', false],
   ])('reads %s entries with their paths', (_label, deflate) => {
-    const zip = makeZip({ 'package.json': '{"main":"dist/notify/index.js"}', 'dist/notify/index.js': 'exports.main = () => ({});' }, { deflate });
+    const zip = makeZip(
+      { 'package.json': '{"main":"dist/notify/index.js"}', 'dist/notify/index.js': 'exports.main = () => ({});' },
+      { deflate },
+    );
 
     const entries = readZip(zip);
 

@@ -14,7 +14,12 @@ async function main(): Promise<void> {
   for (let i = 0; i < Number(n); i++) await store.update<number>('counter', (c) => (c ?? 0) + 1);
   await store.append('audit', { name });
   const taken: string[] = [];
-  for (let batch = await store.takeDue('work', Date.now(), 3); batch.length; batch = await store.takeDue('work', Date.now(), 3)) taken.push(...batch);
+  for (
+    let batch = await store.takeDue('work', Date.now(), 3);
+    batch.length;
+    batch = await store.takeDue('work', Date.now(), 3)
+  )
+    taken.push(...batch);
   process.stdout.write(JSON.stringify({ won, taken }));
 }
 

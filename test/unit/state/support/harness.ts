@@ -21,7 +21,12 @@ export type Harness = {
 
 export function memoryHarness(): Harness {
   let t = 1_700_000_000_000;
-  return { name: 'memory', open: () => new MemoryStore({ now: () => t }), advance: async (ms) => void (t += ms), cleanup: async () => undefined };
+  return {
+    name: 'memory',
+    open: () => new MemoryStore({ now: () => t }),
+    advance: async (ms) => void (t += ms),
+    cleanup: async () => undefined,
+  };
 }
 
 export function fileHarness(): Harness {
@@ -48,7 +53,12 @@ export function redisHarness(): Harness {
 
 /** Fails the suite with a message that says what to do when the project's Redis is not running. */
 export async function requireRedis(): Promise<void> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   r.on('error', () => undefined);
   try {
     await r.connect();
