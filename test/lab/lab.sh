@@ -46,6 +46,8 @@ usage: npm run lab -- <command>   (or: bash test/lab/lab.sh <command>)
                          restart stopped computes; un-force/re-enable compute services
   kill-host <computeN>   SIGKILL that nova-compute's process group ("the host died")
   revive-host <computeN> start that nova-compute again and wait until Nova reports it up
+  stop <service>         stop one lab service (SIGTERM to its process group; a fault for tests)
+  start <service>        start it again and wait until its API answers (`reset` also restarts it)
 
 Hosts: compute1 compute2.  Logs: /var/log/stackmend-lab/  State: /var/lib/stackmend-lab/
 EOF
@@ -547,6 +549,26 @@ cmd_revive_host() {
   say "$1 revived in $(secs_since "$t0") s"
 }
 
+svc_arg() { # name command -> the name, or usage + exit 2
+  local n
+  for n in $(svc_names); do [ "$n" = "${1:-}" ] && { echo "$n"; return 0; }; done
+  [ -n "${1:-}" ] && err "unknown service: $1"
+  err "usage: npm run lab -- $2 <service>   services: $(svc_names | tr '\n' ' ')"; exit 2
+}
+cmd_stop() {
+  local svc; svc=$(svc_arg "${1:-}" stop)
+  if ! alive "$svc"; then say "$svc: not running"; return 0; fi
+  stop_svc "$svc"; wait_gone "$svc" 10
+  say "$svc: stopped"
+}
+cmd_start() {
+  local svc t0; svc=$(svc_arg "${1:-}" start); t0=$(now_ms)
+  if alive "$svc"; then say "$svc: already running (pid $(pid_of "$svc"))"; return 0; fi
+  rm -f "$RUN/$svc.killed"; start_svc "$svc"
+  if [ -n "$(svc_field "$svc" 3)" ]; then wait_api "$svc" 120 || { err "$svc does not answer; see $LOGS/$svc.log"; exit 1; }; fi
+  say "$svc: started (pid $(pid_of "$svc")) in $(secs_since "$t0") s"
+}
+
 cmd_reset() {
   need_root reset
   local t0 name since=(); t0=$(now_ms)
@@ -579,6 +601,8 @@ main() {
     reset)       need_root reset; lock; cmd_reset ;;
     kill-host)   host_arg "${1:-}" kill-host >/dev/null; need_root kill-host; lock; cmd_kill_host "$@" ;;
     revive-host) host_arg "${1:-}" revive-host >/dev/null; need_root revive-host; lock; cmd_revive_host "$@" ;;
+    stop)        svc_arg "${1:-}" stop >/dev/null; need_root stop; lock; cmd_stop "$@" ;;
+    start)       svc_arg "${1:-}" start >/dev/null; need_root start; lock; cmd_start "$@" ;;
     -h|--help|help) usage ;;
     *) [ -n "$cmd" ] && err "unknown command: $cmd"; usage; exit 2 ;;
   esac
