@@ -85,6 +85,26 @@ export class OpenStackUnreachableError extends StackmendError {
   }
 }
 
+/** The service accepted the connection (or never completed it) and did not answer in time. */
+export class OpenStackTimeoutError extends OpenStackUnreachableError {
+  constructor(
+    service: string,
+    readonly method: string,
+    url: string,
+    readonly timeoutMs: number,
+    idempotent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(service, url, 'TIMEOUT', options);
+    this.message =
+      `${service} did not answer ${method} ${url} within ${timeoutMs} ms. Check that ${service}'s API process is ` +
+      `alive and not overloaded (and that nothing drops packets on the way); ` +
+      (idempotent
+        ? 'this call changes nothing, retry once it answers.'
+        : `${service} may still act on it: read the object's state before trying again.`);
+  }
+}
+
 const HINTS: Record<number, string> = {
   401: 'The token was refused even after re-authenticating: check the credentials in clouds.yaml / OS_* variables',
   403: 'The user lacks the role for this call: stackmend needs an admin-capable user for Nova services and evacuate',

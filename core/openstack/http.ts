@@ -5,7 +5,7 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { silentLogger, type Logger } from '../domain/log';
-import { apiErrorFor, DryRunWriteBlockedError, OpenStackUnreachableError } from './errors';
+import { apiErrorFor, DryRunWriteBlockedError, OpenStackTimeoutError, OpenStackUnreachableError } from './errors';
 
 export interface TokenSource {
   token(): Promise<string>;
@@ -15,6 +15,11 @@ export interface TokenSource {
 
 export type RetryPolicy = { attempts: number; baseDelayMs: number; maxDelayMs: number };
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000 };
+/**
+ * Bound of one request, connect to last byte. A step runs inside a FaaS time limit (30 s for
+ * classify-alarm in serverless.yml): a hung service must fail the call, not the invocation.
+ */
+export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export type ServiceHttpOptions = {
   service: string;
@@ -22,6 +27,7 @@ export type ServiceHttpOptions = {
   baseUrl: () => Promise<string>;
   auth?: TokenSource;
   headers?: Record<string, string>;
+  /** Per request; an undefined value keeps DEFAULT_TIMEOUT_MS. */
   timeoutMs?: number;
   retry?: RetryPolicy;
   log?: Logger;
@@ -75,13 +81,18 @@ export class ServiceHttp {
     this.service = opts.service;
     this.client = opts.client ?? axios.create({ validateStatus: () => true, maxRedirects: 5 });
     this.o = {
-      timeoutMs: 30_000,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
       retry: DEFAULT_RETRY,
       log: silentLogger,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       random: Math.random,
-      ...opts,
+      ...definedOnly(opts),
     };
+  }
+
+  /** Bound of one request (ms). */
+  get timeoutMs(): number {
+    return this.o.timeoutMs;
   }
 
   get = <T>(path: string, o: RequestOptions = {}) => this.request<T>('GET', path, o);
@@ -107,6 +118,7 @@ export class ServiceHttp {
           params: stripUndefined(opts.query),
           data: opts.body === undefined ? undefined : opts.body,
           timeout: this.o.timeoutMs,
+          signal: AbortSignal.timeout(this.o.timeoutMs), // also bounds a peer that trickles bytes
           headers: {
             Accept: 'application/json',
             ...(opts.body !== undefined && typeof opts.body !== 'string' ? { 'Content-Type': 'application/json' } : {}),
@@ -118,6 +130,11 @@ export class ServiceHttp {
         });
       } catch (err) {
         const code = (err as { code?: string }).code ?? 'ERROR';
+        if (isTimeout(err)) {
+          // not retried: a hung service stays hung, and a retry would spend the invocation's time limit
+          this.o.log.warn('openstack call timed out', { service: this.service, method, url, ms: this.o.timeoutMs });
+          throw new OpenStackTimeoutError(this.service, method, url, this.o.timeoutMs, idempotent, { cause: err });
+        }
         const retry = idempotent && CONNECTION_CODES.has(code) && attempt < this.o.retry.attempts;
         this.o.log.warn('openstack call failed to connect', {
           service: this.service,
@@ -167,6 +184,20 @@ export class ServiceHttp {
       return { status: res.status, data: res.data as T, requestId, headers };
     }
   }
+}
+
+/** Options with undefined values removed, so `{timeoutMs: undefined}` never overrides a default. */
+export function definedOnly<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
+
+/** axios' own timeout (ECONNABORTED "timeout of …ms exceeded") or the AbortSignal.timeout above. */
+function isTimeout(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: { name?: string } };
+  if (e.code === 'ECONNABORTED' && /timeout/i.test(e.message ?? '')) return true;
+  return e.code === 'ERR_CANCELED' || e.cause?.name === 'TimeoutError';
 }
 
 export function joinUrl(base: string, path: string): string {

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { ConfigError } from '../domain/errors';
 import { silentLogger, type Logger } from '../domain/log';
 import type { CloudConfig } from './config';
-import { ServiceHttp, type TokenSource } from './http';
+import { definedOnly, ServiceHttp, type TokenSource } from './http';
 
 const EndpointSchema = z.object({
   interface: z.string(),
@@ -45,8 +45,12 @@ export type KeystoneOptions = {
   refreshMarginMs?: number;
   now?: () => number;
   log?: Logger;
+  /** Per Keystone request; an undefined value keeps KEYSTONE_TIMEOUT_MS. */
   timeoutMs?: number;
 };
+
+/** Every step needs a token first: a hung Keystone must fail it well inside the action's time limit. */
+export const KEYSTONE_TIMEOUT_MS = 10_000;
 
 export function authBody(cfg: CloudConfig): unknown {
   const a = cfg.auth;
@@ -87,13 +91,24 @@ export class KeystoneSession implements TokenSource {
     readonly config: CloudConfig,
     opts: KeystoneOptions = {},
   ) {
-    this.o = { refreshMarginMs: 5 * 60_000, now: Date.now, log: silentLogger, timeoutMs: 15_000, ...opts };
+    this.o = {
+      refreshMarginMs: 5 * 60_000,
+      now: Date.now,
+      log: silentLogger,
+      timeoutMs: KEYSTONE_TIMEOUT_MS,
+      ...definedOnly(opts),
+    };
     this.http = new ServiceHttp({
       service: 'keystone',
       baseUrl: async () => config.authUrl,
       log: this.o.log,
       timeoutMs: this.o.timeoutMs,
     });
+  }
+
+  /** Bound of one Keystone request (ms). */
+  get timeoutMs(): number {
+    return this.o.timeoutMs;
   }
 
   /** A valid token, issuing a new one when none is cached or it is about to expire. */

@@ -1,7 +1,9 @@
 /**
  * Thin platform adapters around one platform-neutral handler (helix-universal style).
- * OpenWhisk: `main(params)` always returns a dictionary; errors with a status become
- * `{statusCode, body}`. Lambda: a middy handler answering API Gateway or plain events.
+ * OpenWhisk: `main(params)` always returns a dictionary; an answer of 400 or more becomes
+ * `{error: {statusCode, headers, body}}`, which OpenWhisk records as a failed activation
+ * ("application error") and a web action still answers with that status and body.
+ * Lambda: a middy handler answering API Gateway or plain events.
  */
 import middy from '@middy/core';
 import { fromLambda, fromOpenWhisk, type Request } from './envelope';
@@ -26,7 +28,8 @@ async function handleSafely(step: string, handler: Handler, unwrap: () => Reques
 export function openwhiskMain(step: string, handler: Handler) {
   return async function main(params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const res = await handleSafely(step, handler, () => fromOpenWhisk(params ?? {}));
-    return { statusCode: res.statusCode, headers: { ...JSON_HEADERS, ...res.headers }, body: res.body };
+    const answer = { statusCode: res.statusCode, headers: { ...JSON_HEADERS, ...res.headers }, body: res.body };
+    return res.statusCode >= 400 ? { error: answer } : answer;
   };
 }
 

@@ -34,7 +34,10 @@ function both(fn: string, params: Record<string, unknown>, event: unknown): { op
   );
   const line = run.stdout.split('\n').find((l) => l.startsWith(MARK));
   if (!line) throw new Error(`dist/${fn}/index.js gave no answer: ${run.stderr}`);
-  return JSON.parse(line.slice(MARK.length));
+  const answers = JSON.parse(line.slice(MARK.length)) as { openwhisk: Answer | { error: Answer }; lambda: Answer };
+  // OpenWhisk: an error answer is the `error` field (a failed activation), with the same status and body
+  const { openwhisk } = answers;
+  return { openwhisk: 'error' in openwhisk ? openwhisk.error : openwhisk, lambda: answers.lambda };
 }
 
 type Answer = { statusCode: number; body: unknown };

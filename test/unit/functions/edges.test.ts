@@ -9,6 +9,8 @@ import { MemoryStore } from '../../../core/state/memory-store';
 import { depsFactory } from '../../../functions/_shared/deps';
 import { step as classify } from '../../../functions/classify-alarm';
 import { step as notify } from '../../../functions/notify';
+import { openwhiskMain } from '../../../core/runtime/adapters';
+import { startLocalWhisk } from '../../../local/whisk';
 import { QueuedTransport } from '../../../triggers/transports/queued';
 
 const aodh = JSON.parse(fs.readFileSync(path.join(__dirname, '../../events/aodh/event-webhook-2.json'), 'utf8'));
@@ -71,7 +73,7 @@ describe('classify-alarm at its edge', () => {
 });
 
 describe('the platform adapters', () => {
-  it('OpenWhisk raw web action, merged web action and Lambda API Gateway give the same 400', async () => {
+  it('OpenWhisk raw web action, merged web action and Lambda API Gateway give the same 400 (a failed activation on OpenWhisk)', async () => {
     const bad = { hello: 'world' };
     const raw = await classify.main({
       __ow_method: 'post',
@@ -95,9 +97,9 @@ describe('the platform adapters', () => {
       {} as never,
     )) as { statusCode: number; body: string };
     for (const r of [raw, b64, merged])
-      expect(r).toMatchObject({ statusCode: 400, body: { error: 'InvalidPayloadError' } });
+      expect(r).toMatchObject({ error: { statusCode: 400, body: { error: 'InvalidPayloadError' } } });
     expect(lambda.statusCode).toBe(400);
-    expect(JSON.parse(lambda.body)).toEqual(raw.body);
+    expect(JSON.parse(lambda.body)).toEqual((raw.error as { body: unknown }).body);
   });
 
   it('notify refuses an unknown incident with 404 and a hint', async () => {
@@ -105,6 +107,30 @@ describe('the platform adapters', () => {
     const res = await notify.handle(req({ incident: 'nope' }), factory);
     expect(res.statusCode).toBe(404);
     expect((res.body as { message: string }).message).toMatch(/not in the state store/);
+  });
+
+  it('records a failed step as a failed activation, and the web action answers with its status', async () => {
+    const { factory } = noCloud();
+    const whisk = await startLocalWhisk({ port: 0 });
+    try {
+      whisk.registerAction('stackmend/notify', {
+        main: openwhiskMain('notify', (r) => notify.handle(r, factory)),
+        annotations: { 'web-export': true, 'raw-http': true },
+      });
+      const web = await fetch(whisk.webActionUrl('stackmend/notify'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ incident: 'nope' }),
+      });
+      const invoked = await whisk.invoke('stackmend/notify', { incident: 'nope' });
+
+      expect(web.status).toBe(404);
+      expect(await web.json()).toMatchObject({ step: 'notify', error: 'IncidentNotFoundError' });
+      expect(invoked.response).toMatchObject({ success: false, status: 'application error' });
+      expect(whisk.activations().every((a) => !a.response.success)).toBe(true);
+    } finally {
+      await whisk.close();
+    }
   });
 
   it('unwraps a Zaqar push around a step input (recorded envelope shape)', async () => {
@@ -134,7 +160,7 @@ describe('bodies that are not JSON', () => {
       { httpMethod: 'POST', headers: {}, body: 'not json at all' } as never,
       {} as never,
     )) as { statusCode: number; body: string };
-    expect(ow).toMatchObject({ statusCode: 400, body: { error: 'InvalidPayloadError' } });
+    expect(ow).toMatchObject({ error: { statusCode: 400, body: { error: 'InvalidPayloadError' } } });
     expect(lambda.statusCode).toBe(400);
   });
 });
