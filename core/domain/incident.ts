@@ -2,6 +2,8 @@
  * The normalised Incident: what every alarm source is parsed into at the edge.
  * Pure data, no I/O. Every function downstream of classify-alarm speaks only this.
  */
+import type { FenceClaim } from './fence';
+
 export const ALARM_SOURCES = ['aodh', 'alertmanager', 'nova', 'masakari', 'operator'] as const;
 export type AlarmSource = (typeof ALARM_SOURCES)[number];
 
@@ -13,8 +15,8 @@ export const INCIDENT_KINDS = [
   'server-deleted', // the server is gone (compute.instance.delete.end)
   'server-error', // the server went to ERROR
   'server-stopped', // the server stopped / shut off unexpectedly
-  'host-down', // a compute host died (host monitor, Nova service.update, Masakari COMPUTE_HOST)
-  'process-down', // a process on a host died (Masakari PROCESS)
+  'host-down', // a compute host died (Masakari COMPUTE_HOST, Nova service.update, Alertmanager stackmend_kind)
+  'process-down', // a process or service on a host is unwell; the host did not fail (Masakari PROCESS, Alertmanager)
   'server-unhealthy', // a monitor says a server is unhealthy (Alertmanager, LB member health, threshold)
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
@@ -26,15 +28,8 @@ export type ServerSubject = { type: 'server'; serverId: string; host?: string; p
 export type HostSubject = { type: 'host'; host: string };
 export type Subject = ServerSubject | HostSubject;
 
-/**
- * Evidence that a failed host is powered off or isolated. Nothing is evacuated without it.
- * `by` names who asserted it (a monitor, an operator, Nova's forced_down flag).
- */
-export type FenceEvidence = {
-  by: string;
-  method: 'power-off' | 'isolated' | 'stonith' | 'forced-down' | 'operator';
-  at: string; // ISO-8601
-};
+/** The claim shape under its former name (functions/evacuate/index.ts, functions/_shared/facts.ts use it). */
+export type FenceEvidence = FenceClaim;
 
 export type Incident = {
   /** Stable de-duplication key: the same alarm delivered N times yields the same key. */
@@ -50,8 +45,8 @@ export type Incident = {
   summary: string;
   /** The monitor's own identifiers, for the audit record. */
   alarm?: { id?: string; name?: string; requestId?: string };
-  /** Host incidents only: fence evidence carried by the alarm itself. */
-  fence?: FenceEvidence;
+  /** Host incidents only: the fence the alarm claims. Only core/policy/fence.ts decides whether to believe it. */
+  fence?: FenceClaim;
   /** Free-form labels (Alertmanager labels, Aodh traits) used by policy matching. */
   labels: Record<string, string>;
 };

@@ -35,7 +35,7 @@ export type Plan =
   | { action: 'evacuate'; host: string; servers: EvacuateTarget[]; replace: ReplaceTarget[]; untouched: string[] }
   | { action: 'notify' };
 
-export const VERDICTS = ['replace', 'evacuate', 'notify', 'hold', 'ignore', 'group'] as const;
+export const VERDICTS = ['replace', 'evacuate', 'notify', 'hold', 'recheck', 'ignore', 'group'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** A decision is data (cluster-api's needsRemediation): verdict, why, which rule, when to look again. */

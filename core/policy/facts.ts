@@ -1,6 +1,9 @@
 /** What classify-alarm learns from the cloud before deciding. Plain data; gathering it is I/O elsewhere. */
-import type { FenceEvidence, Incident } from '../domain/incident';
+import type { HostLiveness } from '../domain/host-liveness';
+import type { FenceClaim } from '../domain/fence';
+import type { Incident } from '../domain/incident';
 import type { StackRef } from '../domain/plan';
+import type { FenceCheck } from './fence';
 
 export type ServerFacts = {
   id: string;
@@ -30,8 +33,12 @@ export type Facts = {
   incident: Incident;
   server?: ServerFacts;
   host?: HostFacts;
-  /** Fence evidence from the alarm, Nova's forced_down flag, or an operator. */
-  fence?: FenceEvidence;
+  /** The fence the alarm claims, as functions/_shared/facts.ts passes it. decide() does not read it. */
+  fence?: FenceClaim;
+  /** Host incidents: `hostLiveness` of the compute service stackmend read from Nova for this decision. */
+  liveness?: HostLiveness;
+  /** Host incidents: `checkFenceEvidence` over Nova's forced_down, the alarm's claim, an approval. */
+  fenceCheck?: FenceCheck;
   /** Incidents open right now (circuit breaker). */
   openIncidents: number;
   /** Incidents seen on the same subject within the repeat window, this one included. */

@@ -1,10 +1,11 @@
 /**
  * The operator's policy, parsed at the edge (action parameter `policy` or a file),
- * with safe defaults: evacuate only servers that opt in, hold when too much fails at once.
+ * with safe defaults: evacuate only servers that opt in, hold when too much fails at once,
+ * believe a fence claim only from a fencer the operator names.
  */
 import * as z from 'zod';
 
-export const PolicySchema = z.object({
+const policyFields = z.object({
   /** Server metadata that marks a pet to evacuate on host failure (Masakari's convention). */
   haMetadata: z.object({ key: z.string(), value: z.string() }).default({ key: 'HA_Enabled', value: 'True' }),
   /** Extra evacuation match: server names matching this regex are pets too. */
@@ -16,10 +17,35 @@ export const PolicySchema = z.object({
   repeatWindowSec: z.number().int().positive().default(3600),
   /** Replace Heat-managed (cattle) servers automatically. */
   replaceCattle: z.boolean().default(true),
-  /** Evacuate pets automatically when fence evidence is present; false → always ask a human. */
+  /** Evacuate pets automatically when fence evidence is accepted; false → always ask a human. */
   evacuatePets: z.boolean().default(true),
   /** How long to wait before re-checking a busy stack or a pending evacuation. */
   recheckAfterSec: z.number().positive().default(2),
+  /** Nova's `[DEFAULT] report_interval` on the computes: how often a nova-compute heartbeats. */
+  reportIntervalSec: z.number().positive().default(10),
+  /**
+   * A host whose last heartbeat is older than this counts as down. Default 2 × reportIntervalSec;
+   * at least reportIntervalSec + 5 (one missed heartbeat is not a failure).
+   */
+  hostDownAfterSec: z.number().positive().optional(),
+  /** A host that is only late is checked again this many times, then held for a human. */
+  lateRechecks: z.number().int().nonnegative().default(3),
+  /** A monitor's fence claim older than this is not believed. */
+  fenceMaxAgeSec: z.number().positive().default(120),
+  /**
+   * Who may claim in a notification that a host is fenced: principals as the runtime authenticates
+   * them (`via`: bearer, basic, hmac, keystone; `name`). Default: nobody.
+   */
+  trustedFencers: z.array(z.object({ via: z.string().min(1), name: z.string().min(1) })).default([]),
+  /** An operator's approval expires after this long. */
+  approvalTtlSec: z.number().int().positive().default(900),
 });
+
+export const PolicySchema = policyFields
+  .transform((p) => ({ ...p, hostDownAfterSec: p.hostDownAfterSec ?? 2 * p.reportIntervalSec }))
+  .refine((p) => p.hostDownAfterSec >= p.reportIntervalSec + 5, {
+    path: ['hostDownAfterSec'],
+    message: 'Expected hostDownAfterSec of at least reportIntervalSec + 5: one late heartbeat is not a failure',
+  });
 export type Policy = z.infer<typeof PolicySchema>;
 export const DEFAULT_POLICY: Policy = PolicySchema.parse({});

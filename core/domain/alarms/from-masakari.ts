@@ -4,8 +4,10 @@
  * Fence evidence: masakari-monitors' hostmonitor sets `host_status: NORMAL` on a STOPPED host either
  * after ipmitool reported "Power is off" or without any check at all (`[host] disable_ipmi_check = True`;
  * the consul and kubernetes checks always send NORMAL) — hostmonitor/host_handler/handle_host.py
- * `_make_event`. So NORMAL does not prove the host is fenced and gives no fence; only the explicit
- * `payload.fenced` extension does (masakari.ts).
+ * `_make_event`. So NORMAL does not prove the host is fenced and gives no fence claim; only the explicit
+ * `payload.fenced` extension does (masakari.ts), and core/policy/fence.ts believes that claim only from a
+ * sender the policy trusts as a fencer. A PROCESS notification (a process the monitor could not restart)
+ * is kind process-down: never a host failure.
  */
 import { SEVERITY_BY_KIND, flatLabels } from './common';
 import type { MasakariNotification } from './masakari';
@@ -57,7 +59,9 @@ function fromHost(n: Of<'COMPUTE_HOST'>, base: Base): IntakeResult {
     kind: 'host-down',
     subject: { type: 'host', host: n.hostname },
     severity: SEVERITY_BY_KIND['host-down'],
-    summary: `Masakari host monitor: compute host ${n.hostname} stopped (${state})${fence ? `; fenced by ${fence.by} (${fence.method})` : ''}.`,
+    summary:
+      `Masakari host monitor: compute host ${n.hostname} stopped (${state})` +
+      `${fence ? `; fenced by ${fence.by} (${fence.method})` : ''}.`,
     ...(fence ? { fence } : {}),
   });
 }

@@ -19,6 +19,7 @@
  * would reject it (its payload allows only string values), so send it to stackmend only.
  */
 import * as z from 'zod';
+import { CLAIMED_FENCE_METHODS } from '../fence';
 import { timestampSchema } from './time';
 
 export const MASAKARI_EVENTS = ['STARTED', 'STOPPED'] as const;
@@ -33,7 +34,7 @@ const hostname = z
 /** The stackmend extension: explicit fence evidence carried by a COMPUTE_HOST notification. */
 export const masakariFencedSchema = z.object({
   by: z.string().min(1),
-  method: z.enum(['power-off', 'isolated']),
+  method: z.enum(CLAIMED_FENCE_METHODS),
   at: timestampSchema,
 });
 

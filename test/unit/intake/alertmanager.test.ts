@@ -1,6 +1,7 @@
 /**
  * Alertmanager webhook v4: one incident per firing alert, subject from the label conventions;
- * resolved alerts and alerts about neither a server nor a host are not incidents.
+ * resolved alerts and alerts about neither a server nor a host are not incidents. A host failed only
+ * when the alert rule says so (`stackmend_kind: host-down`); a host label alone is a host unwell.
  */
 import { parseAlarms } from '../../../core/domain/intake';
 import { type Expected, expectOutcome, fixtureNames, issuesOf, load } from './support';
@@ -28,7 +29,7 @@ const EXPECTED: Record<string, Expected> = {
     incidents: [
       {
         key: `alertmanager:8e7ddef9b76907d0:${STARTS}`,
-        kind: 'host-down',
+        kind: 'process-down', // its rule does not set stackmend_kind: host-down
         subject: { type: 'host', host: 'compute1' },
         summary: 'Alertmanager alert HostDown firing for host compute1: Compute host compute1 is unreachable.',
       },
@@ -70,6 +71,47 @@ describe('Alertmanager webhook intake', () => {
     const [incident] = parseAlarms(firstAlertWith(labels)).incidents;
     expect(incident.subject).toEqual(subject);
     expect(incident.severity).toBe('moderate'); // severity=warning
+  });
+
+  it.each<[string, Record<string, string>, object]>([
+    ['a host label alone', { host: 'compute1' }, { kind: 'process-down', subject: { type: 'host', host: 'compute1' } }],
+    [
+      'stackmend_kind: host-down and a host label',
+      { host: 'compute1', stackmend_kind: 'host-down' },
+      { kind: 'host-down', subject: { type: 'host', host: 'compute1' } },
+    ],
+    [
+      'stackmend_kind: host-down with a server label too (the host is the subject)',
+      { nodename: 'compute3', instance_id: 'abc', stackmend_kind: 'host-down' },
+      { kind: 'host-down', subject: { type: 'host', host: 'compute3' } },
+    ],
+    [
+      'another stackmend_kind on a host',
+      { host: 'compute1', stackmend_kind: 'host-unwell' },
+      { kind: 'process-down', subject: { type: 'host', host: 'compute1' } },
+    ],
+    [
+      'a server label alone',
+      { instance_id: 'abc', host: 'compute1' },
+      { kind: 'server-unhealthy', subject: { type: 'server', serverId: 'abc', host: 'compute1' } },
+    ],
+  ])('classifies an alert with %s', (_case, labels, expected) => {
+    const [incident] = parseAlarms(firstAlertWith(labels)).incidents;
+    expect(incident).toMatchObject(expected);
+  });
+
+  it('classifies the recorded HostDown alert as a host failure once its rule sets stackmend_kind', () => {
+    const hook = load('alertmanager', 'HostDown-firing.json');
+    hook.alerts[0].labels.stackmend_kind = 'host-down';
+    expectOutcome(parseAlarms(hook), {
+      incidents: [{ kind: 'host-down', subject: { type: 'host', host: 'compute1' }, severity: 'critical' }],
+    });
+  });
+
+  it('ignores an alert that says a host failed but names no host', () => {
+    expectOutcome(parseAlarms(firstAlertWith({ instance_id: 'abc', stackmend_kind: 'host-down' })), {
+      ignored: [/Probe says a host failed but names no host \(labels host, hypervisor, nodename\)/],
+    });
   });
 
   it('ignores a firing alert that names neither a server nor a host', () => {

@@ -1,7 +1,12 @@
 import type { Incident } from '../../../core/domain/incident';
+import { parseAlarms } from '../../../core/domain/intake';
 import { decide } from '../../../core/policy/decide';
 import type { Facts, HostFacts, ServerFacts } from '../../../core/policy/facts';
+import { checkFenceEvidence, type FenceCheck, type FenceOffer } from '../../../core/policy/fence';
+import { hostLiveness } from '../../../core/policy/host-liveness';
 import { DEFAULT_POLICY, PolicySchema } from '../../../core/policy/policy';
+import { load } from '../intake/support';
+import { HEARTBEAT, forcedDownService, iso, listedService, sec } from './support';
 
 const root = { name: 'grp', id: 'root-id' };
 const nested = { name: 'grp-group-x', id: 'nested-id' };
@@ -34,7 +39,18 @@ const pet: ServerFacts = {
   ramMb: 64,
 };
 const loner: ServerFacts = { id: 'l1', metadata: {}, gone: true, host: 'compute1' };
-const fence = { by: 'operator', method: 'power-off' as const, at: '2026-11-23T01:40:00Z' };
+/** compute1 as Nova listed it, a minute after its last heartbeat: down. */
+const SILENT = HEARTBEAT + sec(60);
+const down = hostLiveness(listedService('compute1'), { now: SILENT }, DEFAULT_POLICY);
+const alive = hostLiveness(listedService('compute1'), { now: HEARTBEAT + sec(2) }, DEFAULT_POLICY);
+const late = (rechecks: number) =>
+  hostLiveness(listedService('compute1'), { now: HEARTBEAT + sec(15), rechecks }, DEFAULT_POLICY);
+const trusting = PolicySchema.parse({ trustedFencers: [{ via: 'keystone', name: 'hostmonitor' }] });
+const checked = (offers: FenceOffer[], now = SILENT): FenceCheck =>
+  checkFenceEvidence(offers, { incident: 'masakari:h', host: 'compute1', now, heartbeatAt: iso(HEARTBEAT) }, trusting);
+const claimNow = { by: 'ipmi', method: 'power-off' as const, at: iso(SILENT - sec(5)) };
+/** Fence evidence stackmend believes: Nova's own forced_down flag. */
+const fence = { liveness: down, fenceCheck: checked([{ source: 'nova-forced-down', service: forcedDownService() }]) };
 const host = (
   servers: ServerFacts[],
   spare = [{ host: 'compute2', freeVcpus: 100, freeRamMb: 100000 }],
@@ -54,6 +70,18 @@ const facts = (f: Partial<Facts>): Facts => ({
 
 describe('decide', () => {
   it.each<[string, Partial<Facts>, string, string]>([
+    [
+      'a server unknown to Nova and Heat is not managed, however often it is reported',
+      { openIncidents: 10, repeats: 5 },
+      'notify',
+      'unknown-server',
+    ],
+    [
+      'a server stackmend does not manage is reported, never held by the repeat threshold',
+      { server: loner, repeats: 5 },
+      'notify',
+      'not-managed',
+    ],
     ['a deleted member of a Heat stack is replaced', { server: cattle }, 'replace', 'cattle-in-heat-stack'],
     ['a server no stack owns is reported, not touched', { server: loner }, 'notify', 'not-managed'],
     [
@@ -120,30 +148,90 @@ describe('decide', () => {
     ['a subject in maintenance is ignored', { server: cattle, inMaintenance: true }, 'ignore', 'maintenance'],
     [
       'a fenced host with a pet and a cattle server is evacuated',
-      { incident: hostIncident, host: host([pet, cattle, loner]), fence },
+      { incident: hostIncident, host: host([pet, cattle, loner]), ...fence },
       'evacuate',
       'fenced-host-failure',
     ],
     [
       'an unfenced host failure is held: nothing is evacuated without fence evidence',
-      { incident: hostIncident, host: host([pet]) },
+      { incident: hostIncident, host: host([pet]), liveness: down, fenceCheck: checked([]) },
       'hold',
       'no-fence-evidence',
     ],
     [
+      'a fence claim from a sender the policy does not trust is held',
+      {
+        incident: hostIncident,
+        host: host([pet]),
+        liveness: down,
+        fenceCheck: checked([{ source: 'monitor-claim', claim: claimNow, principal: { via: 'bearer', name: 'x' } }]),
+      },
+      'hold',
+      'no-fence-evidence',
+    ],
+    [
+      'a fresh fence claim from a trusted fencer about a silent host is evacuated',
+      {
+        incident: hostIncident,
+        host: host([pet]),
+        liveness: down,
+        fenceCheck: checked([
+          { source: 'monitor-claim', claim: claimNow, principal: { via: 'keystone', name: 'hostmonitor' } },
+        ]),
+      },
+      'evacuate',
+      'fenced-host-failure',
+    ],
+    [
+      'a fenced host that Nova shows heartbeating is alive: nothing done',
+      { incident: hostIncident, host: host([pet]), ...fence, liveness: alive },
+      'notify',
+      'host-alive',
+    ],
+    [
+      'a host whose heartbeat is late is checked again',
+      { incident: hostIncident, host: host([pet]), ...fence, liveness: late(0) },
+      'recheck',
+      'host-heartbeat-late',
+    ],
+    [
+      'a host still late after the last recheck is held for a human',
+      { incident: hostIncident, host: host([pet]), ...fence, liveness: late(3) },
+      'hold',
+      'host-heartbeat-late',
+    ],
+    [
+      'a host failure stackmend did not check with Nova is held',
+      { incident: hostIncident, host: host([pet]), fenceCheck: fence.fenceCheck },
+      'hold',
+      'host-not-verified',
+    ],
+    [
+      'a process down on a fenced, silent host is reported, never evacuated',
+      { incident: { ...hostIncident, kind: 'process-down' }, host: host([pet]), ...fence },
+      'notify',
+      'host-service-unwell',
+    ],
+    [
+      'a process down on a host is not held by the repeat threshold',
+      { incident: { ...hostIncident, kind: 'process-down' }, host: host([pet]), repeats: 3 },
+      'notify',
+      'host-service-unwell',
+    ],
+    [
       'no spare capacity holds the evacuation',
-      { incident: hostIncident, host: host([pet], []), fence },
+      { incident: hostIncident, host: host([pet], []), ...fence },
       'hold',
       'no-spare-capacity',
     ],
     [
       'a host with nothing stackmend manages is reported',
-      { incident: hostIncident, host: host([loner]), fence },
+      { incident: hostIncident, host: host([loner]), ...fence },
       'notify',
       'host-without-managed-servers',
     ],
   ])('%s', (_name, f, verdict, rule) => {
-    const { decision } = decide(facts(f), DEFAULT_POLICY);
+    const { decision } = decide(facts(f), trusting);
     expect(decision).toMatchObject({ verdict, rule });
     expect(decision.reason.length).toBeGreaterThan(10);
   });
@@ -157,7 +245,7 @@ describe('decide', () => {
 
   it('splits a failed host into pets to evacuate, cattle to replace and the rest left alone', () => {
     const { plan } = decide(
-      facts({ incident: hostIncident, host: host([pet, { ...cattle, gone: false }, loner]), fence }),
+      facts({ incident: hostIncident, host: host([pet, { ...cattle, gone: false }, loner]), ...fence }),
       DEFAULT_POLICY,
     );
     expect(plan).toMatchObject({
@@ -171,15 +259,91 @@ describe('decide', () => {
 
   it('treats servers whose name matches the policy pattern as pets', () => {
     const p = PolicySchema.parse({ evacuateNamePattern: '^db' });
-    const { plan } = decide(facts({ incident: hostIncident, host: host([{ ...loner, name: 'db-2' }]), fence }), p);
+    const { plan } = decide(facts({ incident: hostIncident, host: host([{ ...loner, name: 'db-2' }]), ...fence }), p);
     expect(plan).toMatchObject({ servers: [{ serverId: 'l1' }] });
   });
 
   it('asks a human when policy turns automatic evacuation off', () => {
     const p = PolicySchema.parse({ evacuatePets: false });
-    expect(decide(facts({ incident: hostIncident, host: host([pet]), fence }), p).decision).toMatchObject({
+    expect(decide(facts({ incident: hostIncident, host: host([pet]), ...fence }), p).decision).toMatchObject({
       verdict: 'hold',
       rule: 'evacuation-needs-approval',
     });
+  });
+
+  it("evacuates on an operator's approval even when policy turns automatic evacuation off", () => {
+    const p = PolicySchema.parse({ evacuatePets: false });
+    const approval = {
+      incident: 'masakari:h',
+      host: 'compute1',
+      approvedBy: { via: 'keystone', name: 'alice' },
+      approvedAt: iso(SILENT - sec(10)),
+      expiresAt: iso(SILENT + sec(890)),
+      fencedBy: 'alice',
+      method: 'power-off' as const,
+    };
+    const fenceCheck = checked([{ source: 'operator-approval', approval }]);
+    const { decision } = decide(facts({ incident: hostIncident, host: host([pet]), liveness: down, fenceCheck }), p);
+    expect(decision).toMatchObject({
+      verdict: 'evacuate',
+      reason: expect.stringMatching(/vouched for by operator alice/),
+    });
+  });
+
+  it('checks a late host again when it would count as down', () => {
+    const { decision, plan } = decide(
+      facts({ incident: hostIncident, host: host([pet]), ...fence, liveness: late(0) }),
+      DEFAULT_POLICY,
+    );
+    expect(decision).toMatchObject({ verdict: 'recheck', recheckAfterSec: 5 });
+    expect(plan).toMatchObject({ action: 'evacuate', servers: [{ serverId: 'p1' }] });
+  });
+
+  it('says why the fence evidence offered was not believed', () => {
+    const fenceCheck = checked([{ source: 'monitor-claim', claim: claimNow }]);
+    const { decision } = decide(
+      facts({ incident: hostIncident, host: host([pet]), liveness: down, fenceCheck }),
+      trusting,
+    );
+    expect(decision.reason).toMatch(/that stackmend believes \(monitor-claim: .*unauthenticated sender/);
+  });
+
+  it('answers an alarm about an unknown server without paging anyone', () => {
+    expect(decide(facts({}), DEFAULT_POLICY)).toMatchObject({ quiet: true, decision: { rule: 'unknown-server' } });
+    expect(decide(facts({ server: loner }), DEFAULT_POLICY)).not.toHaveProperty('quiet');
+  });
+});
+
+describe('decide, from recorded alarms', () => {
+  const first = (body: unknown) => parseAlarms(body).incidents[0];
+
+  it('reports a Masakari PROCESS notification (nova-compute down) and never evacuates for it', () => {
+    const incident = first(load('masakari', 'generated-process-nova-compute-stopped.json'));
+    const { decision, plan } = decide(facts({ incident, host: host([pet]), ...fence }), trusting);
+    expect(decision).toMatchObject({ verdict: 'notify', rule: 'host-service-unwell' });
+    expect(plan).toEqual({ action: 'notify' });
+  });
+
+  it('reports an Alertmanager alert that only carries a host label', () => {
+    const incident = first(load('alertmanager', 'HostDown-firing.json'));
+    const { decision } = decide(facts({ incident, host: host([pet]), ...fence }), trusting);
+    expect(decision).toMatchObject({ verdict: 'notify', rule: 'host-service-unwell' });
+  });
+
+  it('answers host-alive to a trusted fence claim about a host Nova shows heartbeating', () => {
+    const n = load('masakari', 'run1-compute-host.json');
+    n.notification.payload.fenced = { by: 'ipmi', method: 'power-off', at: iso(HEARTBEAT + sec(1)) };
+    const incident = first(n);
+    const now = HEARTBEAT + sec(3);
+    const principal = { via: 'keystone', name: 'hostmonitor' };
+    const f = facts({
+      incident,
+      host: host([pet]),
+      liveness: hostLiveness(listedService('compute1'), { now, claimAt: incident.fence!.at }, trusting),
+      fenceCheck: checked([{ source: 'monitor-claim', claim: incident.fence!, principal }], now),
+    });
+    expect(f.fenceCheck?.accepted).toBeDefined(); // the claim itself is believable ...
+    // ... but the host is not down
+    expect(decide(f, trusting).decision).toMatchObject({ verdict: 'notify', rule: 'host-alive' });
   });
 });
