@@ -4,7 +4,7 @@
  * is UPDATE_COMPLETE.
  */
 import { waitFor } from '../cli/wait';
-import type { Cloud } from '../core/openstack/cloud';
+import type { LabCloud as Cloud } from './openstack/cloud';
 import type { StackRef } from '../core/openstack/heat';
 
 export { createGroup } from '../cli/scenario';

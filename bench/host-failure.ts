@@ -7,7 +7,7 @@ import axios from 'axios';
 import { lab } from '../cli/lab';
 import { fencedNow, hostDownNotification } from '../cli/scenario';
 import { waitFor } from '../cli/wait';
-import type { Cloud } from '../core/openstack/cloud';
+import type { LabCloud as Cloud } from './openstack/cloud';
 import { hostOf } from '../core/openstack/nova';
 
 const activeElsewhere = (cloud: Cloud, id: string, dead: string) => async () => {

@@ -18,7 +18,7 @@ import { bootPet } from './scenario';
 import { executionsSince, uploadWorkflow, waitExecutions, wireMember } from '../bench/mistral-chain';
 import { fmt, summarize, type Summary } from '../bench/stats';
 import { isTerminal } from '../core/domain/plan';
-import { connect } from '../core/openstack/cloud';
+import { connectLab as connect } from '../bench/openstack/cloud';
 import { loadCloudConfig } from '../core/openstack/config';
 import { jsonLogger } from '../core/runtime/log';
 import { arm } from '../triggers/arm';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import axios from 'axios';
 import type { IncidentRecord } from '../core/domain/plan';
-import { connect } from '../core/openstack/cloud';
+import { connectLab as connect } from '../bench/openstack/cloud';
 import { loadCloudConfig } from '../core/openstack/config';
 import { hostOf } from '../core/openstack/nova';
 import { jsonLogger } from '../core/runtime/log';

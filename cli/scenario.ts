@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Cloud } from '../core/openstack/cloud';
+import type { LabCloud as Cloud } from '../bench/openstack/cloud';
 import type { StackRef } from '../core/openstack/heat';
 import { waitFor } from './wait';
 

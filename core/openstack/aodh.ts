@@ -1,6 +1,7 @@
 /** Aodh v2 event alarms: create, list, delete. */
 import * as z from 'zod';
 import type { ServiceHttp } from './http';
+import type { Alarming } from './ports';
 
 export type EventQuery = {
   field: string;
@@ -9,7 +10,7 @@ export type EventQuery = {
   value: string;
 };
 
-/** Recorded request: lab-notes/fixtures/aodh-alarm-create-event.json */
+/** Recorded request: test/fixtures/openstack/aodh-alarm-create-event.json */
 export type EventAlarmCreate = {
   name: string;
   description?: string;
@@ -20,7 +21,7 @@ export type EventAlarmCreate = {
   repeatActions?: boolean;
 };
 
-/** Recorded response: lab-notes/fixtures/aodh-alarm-create-event.json */
+/** Recorded response: test/fixtures/openstack/aodh-alarm-create-event.json */
 export const AlarmSchema = z.looseObject({
   alarm_id: z.string(),
   name: z.string(),
@@ -36,7 +37,7 @@ export const AlarmSchema = z.looseObject({
 });
 export type Alarm = z.infer<typeof AlarmSchema>;
 
-export class AodhClient {
+export class AodhClient implements Alarming {
   constructor(private readonly http: ServiceHttp) {}
 
   async createEventAlarm(a: EventAlarmCreate): Promise<Alarm> {

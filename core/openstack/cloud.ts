@@ -1,17 +1,16 @@
 /**
  * One connected cloud: a Keystone session and one HTTP client per service, endpoints
- * resolved lazily from the catalog. This is the only place the clients are wired.
+ * resolved lazily from the catalog. This is the only place the product's clients are wired;
+ * bench/openstack/cloud.ts extends the same connection with the benchmark's services.
  */
 import { silentLogger, type Logger } from '../domain/log';
 import { AodhClient } from './aodh';
 import type { CloudConfig } from './config';
-import { GlanceClient } from './glance';
 import { HeatClient } from './heat';
 import { ServiceHttp, type RetryPolicy } from './http';
 import { KeystoneSession } from './keystone';
-import { MASAKARI_HEADERS, MasakariClient } from './masakari';
-import { MistralClient } from './mistral';
 import { NovaClient, novaHeaders } from './nova';
+import type { Alarming, Compute, Orchestration, Queueing } from './ports';
 import { ZaqarClient } from './zaqar';
 
 /** Catalog service types, as the lab (and most clouds) register them. */
@@ -20,9 +19,6 @@ export const SERVICE_TYPES = {
   heat: 'orchestration',
   zaqar: 'messaging',
   aodh: 'alarming',
-  masakari: 'instance-ha',
-  mistral: 'workflowv2',
-  glance: 'image',
 } as const;
 export type ServiceName = keyof typeof SERVICE_TYPES;
 
@@ -32,29 +28,32 @@ export type CloudOptions = {
   timeoutMs?: number;
   retry?: RetryPolicy;
   zaqarClientId?: string;
-  endpointOverrides?: Partial<Record<ServiceName, string>>;
+  /** Service name → base URL, instead of the catalog's. */
+  endpointOverrides?: Partial<Record<string, string>>;
 };
 
-export type Cloud = {
+/** What the steps, triggers and commands use: the four narrow ports (core/openstack/ports.ts). */
+export type Cloud = { nova: Compute; heat: Orchestration; aodh: Alarming; zaqar: Queueing };
+
+/** The authenticated session every service client is built on. */
+export type Connection = {
   config: CloudConfig;
   session: KeystoneSession;
-  nova: NovaClient;
-  heat: HeatClient;
-  zaqar: ZaqarClient;
-  aodh: AodhClient;
-  masakari: MasakariClient;
-  mistral: MistralClient;
-  glance: GlanceClient;
+  /** An HTTP client for `service` (its name in logs and errors), found in the catalog as `type`. */
+  http(service: string, type: string, headers?: Record<string, string>): ServiceHttp;
   deleteTrust(trustId: string): Promise<void>;
 };
 
-export function connect(config: CloudConfig, opts: CloudOptions = {}): Cloud {
+/** The concrete clients behind the ports, for code that needs more than the ports (lab tests, benchmark). */
+export type Clients = { nova: NovaClient; heat: HeatClient; aodh: AodhClient; zaqar: ZaqarClient };
+
+export function openConnection(config: CloudConfig, opts: CloudOptions = {}): Connection {
   const log = opts.log ?? silentLogger;
   const session = new KeystoneSession(config, { log, timeoutMs: opts.timeoutMs });
-  const http = (service: ServiceName, headers?: Record<string, string>) =>
+  const http = (service: string, type: string, headers?: Record<string, string>) =>
     new ServiceHttp({
       service,
-      baseUrl: async () => opts.endpointOverrides?.[service] ?? session.endpoint(SERVICE_TYPES[service]),
+      baseUrl: async () => opts.endpointOverrides?.[service] ?? session.endpoint(type),
       auth: session,
       headers,
       log,
@@ -62,20 +61,22 @@ export function connect(config: CloudConfig, opts: CloudOptions = {}): Cloud {
       retry: opts.retry,
       readOnly: opts.readOnly,
     });
-  const identity = session.identity;
   const deleteTrust = async (trustId: string) => {
-    await identity.delete(`OS-TRUST/trusts/${encodeURIComponent(trustId)}`);
+    await session.identity.delete(`OS-TRUST/trusts/${encodeURIComponent(trustId)}`);
   };
+  return { config, session, http, deleteTrust };
+}
+
+export function clientsOn(c: Connection, opts: Pick<CloudOptions, 'zaqarClientId'> = {}): Clients {
+  const http = (s: ServiceName, headers?: Record<string, string>) => c.http(s, SERVICE_TYPES[s], headers);
   return {
-    config,
-    session,
     nova: new NovaClient(http('nova', novaHeaders())),
     heat: new HeatClient(http('heat')),
-    zaqar: new ZaqarClient(http('zaqar'), deleteTrust, opts.zaqarClientId),
     aodh: new AodhClient(http('aodh')),
-    masakari: new MasakariClient(http('masakari', MASAKARI_HEADERS)),
-    mistral: new MistralClient(http('mistral')),
-    glance: new GlanceClient(http('glance')),
-    deleteTrust,
+    zaqar: new ZaqarClient(http('zaqar'), c.deleteTrust, opts.zaqarClientId),
   };
+}
+
+export function connect(config: CloudConfig, opts: CloudOptions = {}): Cloud {
+  return clientsOn(openConnection(config, opts), opts);
 }

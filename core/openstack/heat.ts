@@ -8,12 +8,13 @@
 import * as z from 'zod';
 import { ConflictError } from './errors';
 import type { ServiceHttp } from './http';
+import type { Orchestration } from './ports';
 
 import type { StackRef } from '../domain/plan';
 
 export type { StackRef };
 
-/** Recorded: lab-notes/fixtures/heat-stack-show.json */
+/** Recorded: test/fixtures/openstack/heat-stack-show.json */
 export const StackSchema = z.looseObject({
   id: z.string(),
   stack_name: z.string(),
@@ -26,7 +27,7 @@ export const StackSchema = z.looseObject({
 export type Stack = z.infer<typeof StackSchema>;
 
 const LinkSchema = z.object({ href: z.string(), rel: z.string() });
-/** Recorded: lab-notes/fixtures/heat-group-resources-nested.json */
+/** Recorded: test/fixtures/openstack/heat-group-resources-nested.json */
 export const ResourceSchema = z.looseObject({
   resource_name: z.string(),
   physical_resource_id: z.string().nullish(),
@@ -65,7 +66,7 @@ export function stackRefFromHref(href: string): StackRef {
 
 const path = (s: StackRef) => `stacks/${encodeURIComponent(s.name)}/${encodeURIComponent(s.id)}`;
 
-export class HeatClient {
+export class HeatClient implements Orchestration {
   constructor(private readonly http: ServiceHttp) {}
 
   /** By name, id, or StackRef (a bare name or id is redirected by Heat). */

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { BadRequestError } from './errors';
 import type { ServiceHttp } from './http';
+import type { Compute } from './ports';
 
 export const NOVA_MICROVERSION = '2.74';
 /** The last microversion whose os-hypervisors still report vcpus/memory usage. */
@@ -14,7 +15,7 @@ export const novaHeaders = (v: string = NOVA_MICROVERSION) => ({
   'X-OpenStack-Nova-API-Version': v,
 });
 
-/** Recorded: lab-notes/fixtures/nova-server-show.json */
+/** Recorded: test/fixtures/openstack/nova-server-show.json */
 export const ServerSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
@@ -37,7 +38,7 @@ export const ServerSchema = z.looseObject({
 export type Server = z.infer<typeof ServerSchema>;
 export const hostOf = (s: Server): string | undefined => s['OS-EXT-SRV-ATTR:host'] ?? undefined;
 
-/** Recorded: lab-notes/fixtures/nova-services-list.json (2.53) */
+/** Recorded: test/fixtures/openstack/nova-services-list.json (2.53) */
 export const ComputeServiceSchema = z.looseObject({
   id: z.string(),
   binary: z.string(),
@@ -72,7 +73,7 @@ export type ServerCreate = {
   metadata?: Record<string, string>;
 };
 
-export class NovaClient {
+export class NovaClient implements Compute {
   constructor(private readonly http: ServiceHttp) {}
 
   async listServers(filter: { host?: string; name?: string; allTenants?: boolean } = {}): Promise<Server[]> {

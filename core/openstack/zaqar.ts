@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { NotFoundError } from './errors';
 import type { ServiceHttp } from './http';
+import type { Queueing } from './ports';
 
 export const ZAQAR_PAGE = 20;
 
-/** Recorded: lab-notes/fixtures/chain-zaqar-subscription-list.json */
+/** Recorded: test/fixtures/openstack/chain-zaqar-subscription-list.json */
 export const SubscriptionSchema = z.looseObject({
   id: z.string(),
   source: z.string(),
@@ -20,7 +21,7 @@ export const SubscriptionSchema = z.looseObject({
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 
-/** Recorded: lab-notes/fixtures/zaqar-keystone-03-claim-create.json */
+/** Recorded: test/fixtures/openstack/zaqar-keystone-03-claim-create.json */
 export const ClaimedMessageSchema = z.looseObject({
   id: z.string(),
   href: z.string(),
@@ -30,7 +31,7 @@ export const ClaimedMessageSchema = z.looseObject({
 });
 export type ClaimedMessage = z.infer<typeof ClaimedMessageSchema> & { claimId: string };
 
-/** Recorded: lab-notes/fixtures/aodh-zaqar-presigned-share.json */
+/** Recorded: test/fixtures/openstack/aodh-zaqar-presigned-share.json */
 export const ShareSchema = z.looseObject({
   paths: z.array(z.string()),
   methods: z.array(z.string()),
@@ -45,7 +46,7 @@ export type OutgoingMessage = { body: unknown; ttl?: number; delay?: number };
 /** Deletes Keystone trusts (injected so Zaqar stays unaware of Keystone's API). */
 export type TrustDeleter = (trustId: string) => Promise<void>;
 
-export class ZaqarClient {
+export class ZaqarClient implements Queueing {
   readonly clientId: string;
   constructor(
     private readonly http: ServiceHttp,

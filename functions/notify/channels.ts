@@ -3,7 +3,7 @@
  * (`text` plus the structured record), and a Zaqar queue. The log line is always written.
  */
 import axios from 'axios';
-import type { ZaqarClient } from '../../core/openstack/zaqar';
+import type { Queueing } from '../../core/openstack/ports';
 import type { Message } from './message';
 
 export type ChannelReport = { channel: string; ok: boolean; detail?: string };
@@ -21,7 +21,7 @@ export async function toWebhook(url: string, m: Message): Promise<ChannelReport>
   }
 }
 
-export async function toZaqar(zaqar: ZaqarClient, queue: string, m: Message): Promise<ChannelReport> {
+export async function toZaqar(zaqar: Queueing, queue: string, m: Message): Promise<ChannelReport> {
   try {
     await zaqar.createQueue(queue);
     await zaqar.post(queue, [{ body: m, ttl: 7 * 86400 }]);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { lab } from '../../cli/lab';
 import { waitFor } from '../../cli/wait';
-import { connect } from '../../core/openstack/cloud';
+import { connectLab } from '../../bench/openstack/cloud';
 import { loadCloudConfig } from '../../core/openstack/config';
 import { openStore } from '../../core/state';
 import type { StateStore } from '../../core/state/store';
@@ -26,7 +26,7 @@ let whisk: LocalWhisk;
 let service: ScratchService;
 let store: StateStore;
 let env: Record<string, string>;
-const cloud = connect(loadCloudConfig({ cloud: 'stackmend-lab' }));
+const cloud = connectLab(loadCloudConfig({ cloud: 'stackmend-lab' }));
 
 beforeAll(async () => {
   lab(['reset'], { quiet: true });

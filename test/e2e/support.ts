@@ -10,17 +10,23 @@ import { startLocalRuntime, type LocalRuntime } from '../../cli/local-runtime';
 import { waitFor } from '../../cli/wait';
 import { silentLogger } from '../../core/domain/log';
 import type { IncidentRecord } from '../../core/domain/plan';
-import { connect, type Cloud } from '../../core/openstack/cloud';
+import { connectLab, type LabCloud } from '../../bench/openstack/cloud';
 import { loadCloudConfig } from '../../core/openstack/config';
 import { startHookListener, type HookListener } from '../support/hook-listener';
 
 export const CLOUD = 'stackmend-lab';
 export const TOKEN = 'e2e-token';
-export const cloud = (): Cloud => connect(loadCloudConfig({ cloud: CLOUD }));
+export const cloud = (): LabCloud => connectLab(loadCloudConfig({ cloud: CLOUD }));
 export const resetLab = () => lab(['reset'], { quiet: true });
 export { lab, waitFor };
 
-export type Harness = { rt: LocalRuntime; hooks: HookListener; cloud: Cloud; stateDir: string; close(): Promise<void> };
+export type Harness = {
+  rt: LocalRuntime;
+  hooks: HookListener;
+  cloud: LabCloud;
+  stateDir: string;
+  close(): Promise<void>;
+};
 
 export async function harness(parameters: Record<string, unknown> = {}): Promise<Harness> {
   const hooks = await startHookListener();

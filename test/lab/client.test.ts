@@ -7,14 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { lab } from '../../cli/lab';
 import { waitFor } from '../../cli/wait';
-import { connect, type Cloud } from '../../core/openstack/cloud';
+import { connectLab, type LabCloud } from '../../bench/openstack/cloud';
 import { loadCloudConfig } from '../../core/openstack/config';
 import { NotFoundError } from '../../core/openstack/errors';
 import { ResourceBusyError, type StackRef } from '../../core/openstack/heat';
 import { hostOf, SourceHostStillUpError } from '../../core/openstack/nova';
 import { presignedAction } from '../../core/openstack/zaqar';
 
-const c: Cloud = connect(loadCloudConfig({ cloud: 'stackmend-lab' }));
+const c: LabCloud = connectLab(loadCloudConfig({ cloud: 'stackmend-lab' }));
 const tag = `client-${Date.now() % 100000}`;
 const cleanup: (() => Promise<unknown>)[] = [];
 beforeAll(() => lab(['reset'], { quiet: true })); // both computes up, enabled and un-forced, whatever ran before

@@ -5,7 +5,7 @@
  */
 import axios from 'axios';
 import type { StepName } from '../../core/domain/plan';
-import type { ZaqarClient } from '../../core/openstack/zaqar';
+import type { Queueing } from '../../core/openstack/ports';
 import type { DispatchConfig } from '../../core/runtime/config';
 import type { StepPayload, Transport } from '../dispatcher';
 
@@ -63,7 +63,7 @@ export class OpenWhiskTriggerTransport implements Transport {
 export class ZaqarTransport implements Transport {
   readonly name = 'zaqar';
   constructor(
-    private readonly zaqar: () => ZaqarClient,
+    private readonly zaqar: () => Queueing,
     private readonly c: DispatchConfig,
   ) {}
   async send(step: StepName, payload: StepPayload) {

@@ -1,15 +1,15 @@
 /** Masakari (instance HA, the baseline stackmend is compared against): segments, hosts, notifications. */
 import * as z from 'zod';
-import type { ServiceHttp } from './http';
+import type { ServiceHttp } from '../../core/openstack/http';
 
-/** Recorded: lab-notes/fixtures/masakari-segment-create.json */
+/** Recorded: test/fixtures/openstack/masakari-segment-create.json */
 export const SegmentSchema = z.looseObject({
   uuid: z.string(),
   name: z.string(),
   recovery_method: z.string(),
   service_type: z.string(),
 });
-/** Recorded: lab-notes/fixtures/masakari-host-create-compute1.json */
+/** Recorded: test/fixtures/openstack/masakari-host-create-compute1.json */
 export const HostSchema = z.looseObject({
   uuid: z.string(),
   name: z.string(),
@@ -17,7 +17,7 @@ export const HostSchema = z.looseObject({
   reserved: z.boolean(),
   failover_segment_id: z.string(),
 });
-/** Recorded: lab-notes/fixtures/masakari-run1-notification-create.json */
+/** Recorded: test/fixtures/openstack/masakari-run1-notification-create.json */
 export const NotificationSchema = z.looseObject({
   notification_uuid: z.string(),
   type: z.string(),

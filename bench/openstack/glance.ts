@@ -1,6 +1,6 @@
 /** Glance: only the image lookup the demo and the tests need to boot servers. */
 import * as z from 'zod';
-import type { ServiceHttp } from './http';
+import type { ServiceHttp } from '../../core/openstack/http';
 
 const ImageSchema = z.looseObject({ id: z.string(), name: z.string().nullish(), status: z.string() });
 export type Image = z.infer<typeof ImageSchema>;

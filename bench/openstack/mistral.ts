@@ -1,8 +1,8 @@
 /** Mistral v2 (the reference workflow engine of the Aodh→Zaqar→Mistral→Heat chain). */
 import * as z from 'zod';
-import type { ServiceHttp } from './http';
+import type { ServiceHttp } from '../../core/openstack/http';
 
-/** Recorded: lab-notes/fixtures/mistral-run1-execution-create.json */
+/** Recorded: test/fixtures/openstack/mistral-run1-execution-create.json */
 export const ExecutionSchema = z.looseObject({
   id: z.string(),
   workflow_name: z.string(),

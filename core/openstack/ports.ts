@@ -1,0 +1,59 @@
+/**
+ * The narrow ports the steps, triggers and CLI commands depend on: only the OpenStack calls
+ * they make. NovaClient, HeatClient, AodhClient and ZaqarClient implement them against the
+ * real services; test/support/fakes/ implements them in memory for unit tests.
+ * Errors are part of the contract: evacuate throws SourceHostStillUpError (nova.ts),
+ * markUnhealthy throws ResourceBusyError (heat.ts), a missing object is NotFoundError (errors.ts).
+ */
+import type { StackRef } from '../domain/plan';
+import type { Alarm, EventAlarmCreate } from './aodh';
+import type { Resource, ServerOwner, Stack } from './heat';
+import type { ComputeService, Hypervisor, Server } from './nova';
+import type { OutgoingMessage, Subscription } from './zaqar';
+
+/** OpenStack request id of an accepted call, when the service sent one. */
+export type Accepted = { requestId?: string };
+
+/** Nova: servers, compute services and hypervisors. */
+export interface Compute {
+  getServer(id: string): Promise<Server>;
+  listServers(filter?: { host?: string; name?: string; allTenants?: boolean }): Promise<Server[]>;
+  listComputeServices(host?: string): Promise<ComputeService[]>;
+  listHypervisors(): Promise<Hypervisor[]>;
+  forceDown(serviceId: string): Promise<ComputeService>;
+  disableService(serviceId: string, reason: string): Promise<ComputeService>;
+  /** Refused with SourceHostStillUpError while the source host's compute service is up. */
+  evacuate(serverId: string, targetHost?: string): Promise<Accepted>;
+}
+
+/** Heat: stacks, their (nested) resources, mark-unhealthy and the existing-template update. */
+export interface Orchestration {
+  getStack(ref: StackRef | string): Promise<Stack>;
+  listStacks(): Promise<Stack[]>;
+  getResource(stack: StackRef, resourceName: string): Promise<Resource>;
+  /** Servers of a stack and its nested stacks, with the stack that owns each resource. */
+  listServers(root: StackRef, depth?: number): Promise<(ServerOwner & { serverId: string })[]>;
+  /** Refused with ResourceBusyError (409) while the resource itself is busy. */
+  markUnhealthy(stack: StackRef, resourceName: string, reason: string): Promise<Accepted>;
+  updateExisting(ref: StackRef, parameters?: Record<string, unknown>): Promise<Accepted>;
+}
+
+/** Aodh: the event alarms `stackmend arm` manages. */
+export interface Alarming {
+  createEventAlarm(a: EventAlarmCreate): Promise<Alarm>;
+  listAlarms(namePrefix?: string): Promise<Alarm[]>;
+  deleteAlarm(id: string): Promise<void>;
+}
+
+/** Zaqar: queues that carry hand-offs and operator notices, and their push subscriptions. */
+export interface Queueing {
+  createQueue(name: string, metadata?: Record<string, unknown>): Promise<void>;
+  /** The hrefs of the posted messages. */
+  post(queue: string, messages: OutgoingMessage[]): Promise<string[]>;
+  listSubscriptions(queue: string): Promise<Subscription[]>;
+  subscribe(
+    queue: string,
+    subscriber: string,
+    o?: { ttl?: number; options?: Record<string, unknown> },
+  ): Promise<string>;
+}
