@@ -66,6 +66,19 @@ export function stackRefFromHref(href: string): StackRef {
 
 const path = (s: StackRef) => `stacks/${encodeURIComponent(s.name)}/${encodeURIComponent(s.id)}`;
 
+/** The servers among a root stack's resources (nested ones included), with the stack that owns each. */
+export function serverOwners(root: StackRef, resources: Resource[]): (ServerOwner & { serverId: string })[] {
+  return resources
+    .filter((r) => SERVER_TYPES.has(r.resource_type) && r.physical_resource_id)
+    .map((r) => ({
+      serverId: r.physical_resource_id as string,
+      root,
+      stack: stackRefFromHref(r.links.find((l) => l.rel === 'stack')?.href ?? path(root)),
+      resourceName: r.resource_name,
+      resourceStatus: r.resource_status,
+    }));
+}
+
 export class HeatClient implements Orchestration {
   constructor(private readonly http: ServiceHttp) {}
 
@@ -98,16 +111,7 @@ export class HeatClient implements Orchestration {
 
   /** Servers of a stack and all its nested stacks, with the stack that owns each resource. */
   async listServers(root: StackRef, depth = 5): Promise<(ServerOwner & { serverId: string })[]> {
-    const resources = await this.listResources(root, depth);
-    return resources
-      .filter((r) => SERVER_TYPES.has(r.resource_type) && r.physical_resource_id)
-      .map((r) => ({
-        serverId: r.physical_resource_id as string,
-        root,
-        stack: stackRefFromHref(r.links.find((l) => l.rel === 'stack')?.href ?? path(root)),
-        resourceName: r.resource_name,
-        resourceStatus: r.resource_status,
-      }));
+    return serverOwners(root, await this.listResources(root, depth));
   }
 
   /** Scans the project's stacks for the resource whose physical id is the server. */

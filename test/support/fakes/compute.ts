@@ -1,0 +1,149 @@
+/**
+ * Nova in memory: servers, compute services and hypervisors, with the refusals the lab showed.
+ * evacuate is refused (SourceHostStillUpError) while Nova sees the source service up; accepted,
+ * the server is REBUILD until the next tick(), then ACTIVE on another enabled, up host (ERROR
+ * when there is none). forceDown turns the service's state down at once
+ * (test/fixtures/openstack/nova-force-down-2.53.json).
+ */
+import type { Compute } from '../../../core/openstack/ports';
+import { hostOf, type ComputeService, type Server } from '../../../core/openstack/nova';
+import type { FakeControl } from './control';
+import { errors, hypervisorRecord, serverRecord, serviceRecord, type ServerSeed, type ServiceSeed } from './records';
+
+const NOVA = 'http://127.0.0.1:8774/v2.1';
+const DEFAULT_CAPACITY = { vcpus: 8, memory_mb: 16384 };
+/** Nova's timestamps: ISO-8601 without a zone, microseconds (test/fixtures/openstack/nova-services-list.json). */
+const novaTime = (c: FakeControl) => c.iso().replace('Z', '000');
+
+export class FakeCompute implements Compute {
+  private readonly servers = new Map<string, Server>();
+  private readonly services: ComputeService[] = [];
+  private readonly capacity = new Map<string, { vcpus: number; memory_mb: number }>();
+  /** Accepted evacuations: server id → destination (undefined: no host can take it). */
+  private readonly rebuilding = new Map<string, string | undefined>();
+
+  constructor(private readonly c: FakeControl) {}
+
+  // ---- seeding and inspection (not port calls: not logged) ----
+
+  addService(s: ServiceSeed, capacity = DEFAULT_CAPACITY): ComputeService {
+    const svc = serviceRecord(
+      { updated_at: novaTime(this.c), ...s },
+      `00000000-0000-4000-a000-${String(this.services.length + 1).padStart(12, '0')}`,
+    );
+    this.services.push(svc);
+    this.capacity.set(svc.host, capacity);
+    return svc;
+  }
+
+  /** The service record, changed in place (a host whose nova-compute stopped: `{ state: 'down' }`). */
+  setService(host: string, patch: Partial<ComputeService>): void {
+    Object.assign(this.service(host) ?? {}, patch);
+  }
+
+  /** The nova-compute service record deleted (Nova then lists no service on that host). */
+  removeService(host: string): void {
+    const i = this.services.findIndex((s) => s.host === host);
+    if (i >= 0) this.services.splice(i, 1);
+  }
+
+  addServer(s: ServerSeed): Server {
+    const server = serverRecord(s);
+    this.servers.set(server.id, server);
+    return server;
+  }
+
+  deleteServerNow(id: string): void {
+    this.servers.delete(id);
+    this.rebuilding.delete(id);
+  }
+
+  server = (id: string): Server | undefined => this.servers.get(id);
+  service = (host: string): ComputeService | undefined => this.services.find((s) => s.host === host);
+  serversOn = (host: string): Server[] => [...this.servers.values()].filter((s) => hostOf(s) === host);
+
+  /** Where a new server can go: an enabled, up, not forced-down host other than `except`. */
+  spareHost(except?: string): string | undefined {
+    return this.services.find((s) => s.host !== except && s.status === 'enabled' && s.state === 'up' && !s.forced_down)
+      ?.host;
+  }
+
+  /** Accepted evacuations end: ACTIVE on their destination, or ERROR when no host could take them. */
+  tick(): void {
+    for (const [id, dest] of this.rebuilding) {
+      const s = this.servers.get(id);
+      if (!s) continue;
+      Object.assign(s, dest ? { status: 'ACTIVE' } : { status: 'ERROR', 'OS-EXT-STS:vm_state': 'error' });
+      Object.assign(s, { 'OS-EXT-STS:task_state': null, 'OS-EXT-SRV-ATTR:host': dest ?? hostOf(s) });
+    }
+    this.rebuilding.clear();
+  }
+
+  // ---- the port ----
+
+  getServer(id: string): Promise<Server> {
+    return this.c.run('nova.getServer', [id], () => this.require(id, 'GET'));
+  }
+
+  listServers(filter: { host?: string; name?: string; allTenants?: boolean } = {}): Promise<Server[]> {
+    return this.c.run('nova.listServers', [filter], () =>
+      [...this.servers.values()].filter(
+        (s) => (!filter.host || hostOf(s) === filter.host) && (!filter.name || s.name.includes(filter.name)),
+      ),
+    );
+  }
+
+  listComputeServices(host?: string): Promise<ComputeService[]> {
+    return this.c.run('nova.listComputeServices', [host], () => this.services.filter((s) => !host || s.host === host));
+  }
+
+  listHypervisors() {
+    return this.c.run('nova.listHypervisors', [], () =>
+      this.services.map((svc, i) => {
+        const on = this.serversOn(svc.host);
+        const used = {
+          vcpus: on.reduce((n, s) => n + (s.flavor?.vcpus ?? 0), 0),
+          memory_mb: on.reduce((n, s) => n + (s.flavor?.ram ?? 0), 0),
+        };
+        return hypervisorRecord(svc, String(i + 1), this.capacity.get(svc.host) ?? DEFAULT_CAPACITY, used);
+      }),
+    );
+  }
+
+  forceDown(serviceId: string): Promise<ComputeService> {
+    return this.c.run('nova.forceDown', [serviceId], () =>
+      Object.assign(this.requireService(serviceId), { forced_down: true, state: 'down', updated_at: novaTime(this.c) }),
+    );
+  }
+
+  disableService(serviceId: string, reason: string): Promise<ComputeService> {
+    return this.c.run('nova.disableService', [serviceId, reason], () =>
+      Object.assign(this.requireService(serviceId), { status: 'disabled', disabled_reason: reason }),
+    );
+  }
+
+  evacuate(serverId: string, targetHost?: string): Promise<{ requestId?: string }> {
+    return this.c.run('nova.evacuate', [serverId, targetHost], (requestId) => {
+      const url = `${NOVA}/servers/${serverId}/action`;
+      const s = this.require(serverId, 'POST', url);
+      const source = hostOf(s);
+      const svc = source ? this.service(source) : undefined;
+      if (source && svc?.state === 'up') throw errors.sourceHostStillUp(source, url, requestId);
+      this.rebuilding.set(serverId, targetHost ?? this.spareHost(source));
+      Object.assign(s, { status: 'REBUILD', 'OS-EXT-STS:task_state': 'rebuilding' });
+      return { requestId };
+    });
+  }
+
+  private require(id: string, method: string, url = `${NOVA}/servers/${id}`): Server {
+    const s = this.servers.get(id);
+    if (!s) throw errors.notFound({ service: 'nova', method, url });
+    return s;
+  }
+
+  private requireService(id: string): ComputeService {
+    const svc = this.services.find((s) => s.id === id);
+    if (!svc) throw errors.notFound({ service: 'nova', method: 'PUT', url: `${NOVA}/os-services/${id}` });
+    return svc;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * One way to invoke a step in a unit test: the step's own platform-neutral handler
+ * (functions/_shared/step.ts `handle`) with the ports of functions/_shared/deps.ts replaced by
+ * in-memory ones — the FakeCloud, a MemoryStore, the due-queue transport and a clock the test moves.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { silentLogger } from '../../core/domain/log';
+import type { IncidentRecord, Outcome, StepName } from '../../core/domain/plan';
+import { MemoryStore } from '../../core/state/memory-store';
+import { depsFactory, type DepsFactory } from '../../functions/_shared/deps';
+import { Incidents } from '../../functions/_shared/incidents';
+import type { Step } from '../../functions/_shared/step';
+import { QueuedTransport } from '../../triggers/transports/queued';
+import { labCloud, type FakeCloud } from './fakes/cloud';
+
+export type StepReply = {
+  statusCode: number;
+  body: {
+    outcome?: Outcome;
+    reason?: string;
+    message?: string;
+    error?: string;
+    results: { outcome: Outcome; incident?: string; reason: string; next?: { step: StepName; dueAt?: number }[] }[];
+  } & Record<string, unknown>;
+};
+
+export type World = {
+  cloud: FakeCloud;
+  store: MemoryStore;
+  incidents: Incidents;
+  /** Epoch ms of the world's clock; `advance` moves it. */
+  now(): number;
+  advance(ms: number): void;
+  factory: DepsFactory;
+  config: Record<string, unknown>;
+};
+
+/** A lab-shaped cloud (compute1, compute2 up) at the time of the recorded host-down notification. */
+export function world(o: { config?: Record<string, unknown>; cloud?: (now: () => number) => FakeCloud } = {}): World {
+  let t = Date.parse('2026-11-23T01:55:00Z');
+  const now = () => t;
+  const cloud = (o.cloud ?? labCloud)(now);
+  const store = new MemoryStore({ now });
+  const factory = depsFactory({
+    store,
+    now,
+    log: silentLogger,
+    transport: new QueuedTransport(store, now),
+    cloud: () => cloud,
+  });
+  const advance = (ms: number) => void (t += ms);
+  return { cloud, store, incidents: new Incidents(store, now), now, advance, factory, config: o.config ?? {} };
+}
+
+/** Calls the step as a platform would, with `body` as the request body. */
+export async function invoke(w: World, step: Step, body: unknown): Promise<StepReply> {
+  const res = await step.handle({ method: 'POST', headers: {}, query: {}, body, config: w.config }, w.factory);
+  return res as StepReply;
+}
+
+/** The step's periodic reconcile: runs the work due now in its due queue. */
+export const reconcile = (w: World, step: Step) => invoke(w, step, { reconcile: true });
+
+/** Incident ids waiting in a step's due queue. */
+export const due = async (w: World, step: StepName) => (await w.store.pending(step)).map((s) => s.id);
+
+export const record = (w: World, key: string): Promise<IncidentRecord> => w.incidents.require(key);
+
+/** A recorded alarm payload from test/events/. */
+export const recordedEvent = (file: string): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'events', file), 'utf8'));

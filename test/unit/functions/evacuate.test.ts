@@ -1,0 +1,128 @@
+/**
+ * evacuate on the in-memory cloud: the recorded host monitor notification
+ * (test/events/masakari/run1-compute-host.json) for compute1, carrying the fence evidence of
+ * core/domain/alarms/masakari.ts, with three pets (HA_Enabled=True) on compute1.
+ */
+import { ServiceUnavailableError } from '../../../core/openstack/errors';
+import { step as classify } from '../../../functions/classify-alarm';
+import { step as evacuate } from '../../../functions/evacuate';
+import { due, invoke, reconcile, record, recordedEvent, world, type World } from '../../support/steps';
+
+const PETS = ['pet-1', 'pet-2', 'pet-3'];
+const RECHECK_MS = 2000; // the default policy's recheckAfterSec
+
+function hostDown(fencedAt: string) {
+  const n = recordedEvent('masakari/run1-compute-host.json') as { notification: { payload: Record<string, unknown> } };
+  n.notification.payload.fenced = { by: 'ipmi-watchdog', method: 'power-off', at: fencedAt };
+  return n;
+}
+
+async function failedHost(): Promise<{ w: World; incident: string }> {
+  const w = world();
+  for (const name of PETS)
+    w.cloud.nova.addServer({ id: name, name, host: 'compute1', metadata: { HA_Enabled: 'True' } });
+  const res = await invoke(w, classify, hostDown(new Date(w.now()).toISOString()));
+  expect(res.body.results[0]).toMatchObject({ outcome: 'DISPATCHED' });
+  const incident = res.body.results[0].incident!;
+  expect(await due(w, 'evacuate')).toEqual([incident]);
+  return { w, incident };
+}
+
+const evacuated = (w: World) => w.cloud.callsTo('nova.evacuate').map((c) => c.args[0]);
+
+describe('evacuate', () => {
+  it('forces the host down and disables it before evacuating, then confirms every pet ACTIVE on compute2', async () => {
+    const { w, incident } = await failedHost();
+    const first = await reconcile(w, evacuate);
+    expect(first.body.results).toEqual([expect.objectContaining({ outcome: 'RESCHEDULED', incident })]);
+    expect(w.cloud.writes().map((c) => c.method)).toEqual([
+      'nova.forceDown',
+      'nova.disableService',
+      'nova.evacuate',
+      'nova.evacuate',
+      'nova.evacuate',
+    ]);
+    expect(w.cloud.nova.service('compute1')).toMatchObject({ forced_down: true, state: 'down', status: 'disabled' });
+    expect(evacuated(w).sort()).toEqual(PETS);
+
+    w.cloud.tick();
+    w.advance(RECHECK_MS);
+    const done = await reconcile(w, evacuate);
+    expect(done.body.results).toEqual([expect.objectContaining({ outcome: 'RESOLVED', incident })]);
+    for (const id of PETS) expect(w.cloud.nova.server(id)).toMatchObject({ status: 'ACTIVE' });
+    expect(
+      w.cloud.nova
+        .serversOn('compute2')
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(PETS);
+    expect(evacuated(w)).toHaveLength(3); // confirming asks Nova, it does not evacuate again
+    expect(await due(w, 'notify')).toEqual([incident]);
+  });
+
+  it('resumes a partial evacuation: only the servers not yet requested are evacuated', async () => {
+    const { w, incident } = await failedHost();
+    // What an earlier run left when it stopped after its first request: the host isolated,
+    // pet-1's evacuation accepted by Nova and recorded, the others not yet asked for.
+    const svc = w.cloud.nova.service('compute1')!;
+    await w.cloud.nova.forceDown(svc.id);
+    await w.cloud.nova.disableService(svc.id, `stackmend: host failure (incident ${incident})`);
+    await w.cloud.nova.evacuate('pet-1');
+    await w.incidents.patch(incident, (r) => ({
+      status: 'acting',
+      fence: r.incident.fence,
+      progress: { 'host:compute1': 'confirmed', 'pet-1': 'requested' },
+    }));
+
+    const res = await reconcile(w, evacuate);
+    expect(res.body.results).toEqual([expect.objectContaining({ outcome: 'RESCHEDULED' })]);
+    expect(evacuated(w)).toEqual(['pet-1', 'pet-2', 'pet-3']); // pet-1 by the earlier run, once
+    expect(w.cloud.callsTo('nova.forceDown')).toHaveLength(1);
+    expect((await record(w, incident)).progress).toMatchObject({ 'pet-2': 'requested', 'pet-3': 'requested' });
+
+    w.cloud.tick();
+    w.advance(RECHECK_MS);
+    expect((await reconcile(w, evacuate)).body.results).toEqual([expect.objectContaining({ outcome: 'RESOLVED' })]);
+    expect((await record(w, incident)).progress).toMatchObject({
+      'pet-1': 'confirmed',
+      'pet-2': 'confirmed',
+      'pet-3': 'confirmed',
+    });
+  });
+
+  it('says clearly that the host has no nova-compute service, and changes nothing', async () => {
+    const { w, incident } = await failedHost();
+    w.cloud.nova.removeService('compute1'); // the service record was deleted after the alarm
+    const res = await invoke(w, evacuate, { incident });
+    expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(res.body)).toMatch(/no nova-compute service on host compute1/);
+    expect(w.cloud.writes()).toEqual([]);
+    expect((await record(w, incident)).status).toBe('acting');
+  });
+
+  it('evacuates nothing while the host could not be forced down, and retries on a later reconcile', async () => {
+    const { w, incident } = await failedHost();
+    const url = 'http://127.0.0.1:8774/v2.1/os-services/4001e822-7ca3-4a18-bb4d-7bd39e1bd030';
+    w.cloud.failNext(
+      'nova.forceDown',
+      1,
+      new ServiceUnavailableError({ service: 'nova', status: 503, method: 'PUT', url }),
+    );
+    const res = await reconcile(w, evacuate);
+    expect(res.body.results).toEqual([expect.objectContaining({ outcome: 'RESCHEDULED', incident })]);
+    expect(w.cloud.callsTo('nova.evacuate')).toEqual([]);
+    expect((await record(w, incident)).progress).toEqual({});
+    w.advance(5000);
+    await reconcile(w, evacuate);
+    expect(evacuated(w).sort()).toEqual(PETS);
+  });
+
+  it('Nova refuses to evacuate while the source compute service is up (the fake keeps that rule)', async () => {
+    const { w } = await failedHost();
+    await expect(w.cloud.nova.evacuate('pet-1')).rejects.toMatchObject({
+      name: 'SourceHostStillUpError',
+      serviceMessage: 'Compute service of compute1 is still in use.',
+    });
+    expect(w.cloud.nova.server('pet-1')).toMatchObject({ status: 'ACTIVE', 'OS-EXT-SRV-ATTR:host': 'compute1' });
+  });
+});
