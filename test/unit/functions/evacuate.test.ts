@@ -1,42 +1,63 @@
 /**
- * evacuate on the in-memory cloud: the recorded host monitor notification
- * (test/events/masakari/run1-compute-host.json) for compute1, carrying the fence evidence of
- * core/domain/alarms/masakari.ts, with three pets (HA_Enabled=True) on compute1.
+ * evacuate on the in-memory cloud. Its input is the incident record classify-alarm writes for a
+ * failed host: here the recorded host monitor notification (test/events/masakari/run1-compute-host.json)
+ * for compute1, whose compute service an operator has forced down in Nova, planned as an
+ * evacuation of its three pets (HA_Enabled=True) with that fence evidence.
  */
+import { parseAlarms } from '../../../core/domain/intake';
+import type { IncidentRecord } from '../../../core/domain/plan';
 import { ServiceUnavailableError } from '../../../core/openstack/errors';
-import { step as classify } from '../../../functions/classify-alarm';
 import { step as evacuate } from '../../../functions/evacuate';
 import { due, invoke, reconcile, record, recordedEvent, world, type World } from '../../support/steps';
 
 const PETS = ['pet-1', 'pet-2', 'pet-3'];
 const RECHECK_MS = 2000; // the default policy's recheckAfterSec
 
-function hostDown(fencedAt: string) {
-  const n = recordedEvent('masakari/run1-compute-host.json') as { notification: { payload: Record<string, unknown> } };
-  n.notification.payload.fenced = { by: 'ipmi-watchdog', method: 'power-off', at: fencedAt };
-  return n;
-}
+/** Nova's service time format (test/fixtures/openstack/nova-force-down-2.53.json), `secondsAgo` before now. */
+const novaTime = (w: World, secondsAgo: number) =>
+  new Date(w.now() - secondsAgo * 1000).toISOString().replace('Z', '000');
 
 async function failedHost(): Promise<{ w: World; incident: string }> {
   const w = world();
   for (const name of PETS)
     w.cloud.nova.addServer({ id: name, name, host: 'compute1', metadata: { HA_Enabled: 'True' } });
-  const res = await invoke(w, classify, hostDown(new Date(w.now()).toISOString()));
-  expect(res.body.results[0]).toMatchObject({ outcome: 'DISPATCHED' });
-  const incident = res.body.results[0].incident!;
-  expect(await due(w, 'evacuate')).toEqual([incident]);
-  return { w, incident };
+  w.cloud.nova.setService('compute1', { forced_down: true, state: 'down', updated_at: novaTime(w, 120) });
+  const [incident] = parseAlarms(recordedEvent('masakari/run1-compute-host.json')).incidents;
+  const at = new Date(w.now()).toISOString();
+  const planned: IncidentRecord = {
+    key: incident.key,
+    incident,
+    status: 'acting',
+    decision: { verdict: 'evacuate', rule: 'fenced-host-failure', reason: 'compute1 is down and forced down in Nova' },
+    plan: {
+      action: 'evacuate',
+      host: 'compute1',
+      servers: PETS.map((id) => ({ serverId: id, name: id, vcpus: 1, ramMb: 64 })),
+      replace: [],
+      untouched: [],
+    },
+    fence: { by: 'nova (service forced_down by an operator)', method: 'forced-down', at },
+    progress: {},
+    updates: {},
+    timeline: [{ at, step: 'classify-alarm', outcome: 'DISPATCHED', reason: incident.summary }],
+    dryRun: false,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await w.incidents.create(planned);
+  await w.store.schedule('evacuate', incident.key, w.now()); // classify-alarm's hand-off
+  expect(await due(w, 'evacuate')).toEqual([incident.key]);
+  return { w, incident: incident.key };
 }
 
 const evacuated = (w: World) => w.cloud.callsTo('nova.evacuate').map((c) => c.args[0]);
 
 describe('evacuate', () => {
-  it('forces the host down and disables it before evacuating, then confirms every pet ACTIVE on compute2', async () => {
+  it('disables the forced-down host before evacuating, then confirms every pet ACTIVE on compute2', async () => {
     const { w, incident } = await failedHost();
     const first = await reconcile(w, evacuate);
     expect(first.body.results).toEqual([expect.objectContaining({ outcome: 'RESCHEDULED', incident })]);
     expect(w.cloud.writes().map((c) => c.method)).toEqual([
-      'nova.forceDown',
       'nova.disableService',
       'nova.evacuate',
       'nova.evacuate',
@@ -62,10 +83,9 @@ describe('evacuate', () => {
 
   it('resumes a partial evacuation: only the servers not yet requested are evacuated', async () => {
     const { w, incident } = await failedHost();
-    // What an earlier run left when it stopped after its first request: the host isolated,
+    // What an earlier run left when it stopped after its first request: the host disabled,
     // pet-1's evacuation accepted by Nova and recorded, the others not yet asked for.
     const svc = w.cloud.nova.service('compute1')!;
-    await w.cloud.nova.forceDown(svc.id);
     await w.cloud.nova.disableService(svc.id, `stackmend: host failure (incident ${incident})`);
     await w.cloud.nova.evacuate('pet-1');
     await w.incidents.patch(incident, (r) => ({
@@ -77,7 +97,7 @@ describe('evacuate', () => {
     const res = await reconcile(w, evacuate);
     expect(res.body.results).toEqual([expect.objectContaining({ outcome: 'RESCHEDULED' })]);
     expect(evacuated(w)).toEqual(['pet-1', 'pet-2', 'pet-3']); // pet-1 by the earlier run, once
-    expect(w.cloud.callsTo('nova.forceDown')).toHaveLength(1);
+    expect(w.cloud.callsTo('nova.disableService')).toHaveLength(1);
     expect((await record(w, incident)).progress).toMatchObject({ 'pet-2': 'requested', 'pet-3': 'requested' });
 
     w.cloud.tick();
@@ -100,11 +120,11 @@ describe('evacuate', () => {
     expect((await record(w, incident)).status).toBe('acting');
   });
 
-  it('evacuates nothing while the host could not be forced down, and retries on a later reconcile', async () => {
+  it('evacuates nothing while the host could not be disabled, and retries on a later reconcile', async () => {
     const { w, incident } = await failedHost();
     const url = 'http://127.0.0.1:8774/v2.1/os-services/4001e822-7ca3-4a18-bb4d-7bd39e1bd030';
     w.cloud.failNext(
-      'nova.forceDown',
+      'nova.disableService',
       1,
       new ServiceUnavailableError({ service: 'nova', status: 503, method: 'PUT', url }),
     );
@@ -118,7 +138,8 @@ describe('evacuate', () => {
   });
 
   it('Nova refuses to evacuate while the source compute service is up (the fake keeps that rule)', async () => {
-    const { w } = await failedHost();
+    const w = world();
+    w.cloud.nova.addServer({ id: 'pet-1', name: 'pet-1', host: 'compute1', metadata: { HA_Enabled: 'True' } });
     await expect(w.cloud.nova.evacuate('pet-1')).rejects.toMatchObject({
       name: 'SourceHostStillUpError',
       serviceMessage: 'Compute service of compute1 is still in use.',
