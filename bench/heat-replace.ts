@@ -3,11 +3,11 @@
  * Nova DELETE of a ResourceGroup member until its replacement is ACTIVE and the root stack
  * is UPDATE_COMPLETE.
  */
-import { waitFor } from '../cli/wait';
+import { waitFor } from './wait';
 import type { LabCloud as Cloud } from './openstack/cloud';
 import type { StackRef } from '../core/openstack/heat';
 
-export { createGroup } from '../cli/scenario';
+export { createGroup } from './scenario';
 
 export type Member = { serverId: string; resourceName: string; stack: StackRef };
 

@@ -4,9 +4,9 @@
  * Masakari gets its own COMPUTE_HOST notification (the recorded shape).
  */
 import axios from 'axios';
-import { lab } from '../cli/lab';
-import { fencedNow, hostDownNotification } from '../cli/scenario';
-import { waitFor } from '../cli/wait';
+import { lab } from './lab';
+import { fencedNow, hostDownNotification } from './scenario';
+import { waitFor } from './wait';
 import type { LabCloud as Cloud } from './openstack/cloud';
 import { hostOf } from '../core/openstack/nova';
 

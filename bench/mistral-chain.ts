@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { waitFor } from '../cli/wait';
+import { waitFor } from './wait';
 import type { LabCloud as Cloud } from './openstack/cloud';
 import type { StackRef } from '../core/openstack/heat';
 import type { Member } from './heat-replace';

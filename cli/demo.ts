@@ -13,11 +13,11 @@ import { hostOf } from '../core/openstack/nova';
 import { jsonLogger } from '../core/runtime/log';
 import { arm } from '../triggers/arm';
 import { parse } from './args';
-import { lab } from './lab';
+import { lab } from '../bench/lab';
 import { startLocalRuntime, type LocalRuntime } from './local-runtime';
-import { bootPet, createGroup, fencedNow, hostDownNotification } from './scenario';
+import { bootPet, createGroup, fencedNow, hostDownNotification } from '../bench/scenario';
 import { formatEntry } from './timeline';
-import { waitFor } from './wait';
+import { waitFor } from '../bench/wait';
 
 const say = (s: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${s}\n`);
 

@@ -3,13 +3,12 @@
  * `approve`: the operator's fence assertion.
  */
 import * as fs from 'node:fs';
-import { STEPS, type StepName } from '../core/domain/plan';
+import { isStepName, STEP_NAMES, type StepName } from '../core/domain/pipeline';
 import type { Response } from '../core/runtime/adapters';
 import { jsonLogger } from '../core/runtime/log';
 import { openStore } from '../core/state';
 import { depsFactory } from '../functions/_shared/deps';
-import { InProcessTransport } from '../triggers/transports/inprocess';
-import { QueuedTransport } from '../triggers/transports/queued';
+import { InProcessTransport, QueuedTransport } from '../core/runtime/dispatch';
 import { parametersFrom, parse, UsageError } from './args';
 import { RECONCILING, STEP_MODULES } from './steps';
 
@@ -43,7 +42,7 @@ export async function invokeStep(
   const factory = depsFactory({ store, log, transport: opts.chain ? inproc : new QueuedTransport(store) });
   const call = (s: StepName, b: unknown) =>
     STEP_MODULES[s].handle({ method: 'POST', headers: {}, query: {}, body: b, config: params }, factory);
-  for (const s of STEPS) inproc.register(s, async (payload) => opts.log?.(await call(s, payload)));
+  for (const s of STEP_NAMES) inproc.register(s, async (payload) => opts.log?.(await call(s, payload)));
   try {
     const first = await call(step, body);
     if (opts.chain) {
@@ -67,9 +66,8 @@ export async function invokeStep(
 
 export async function invoke(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { data: { type: 'string', short: 'd' }, chain: { type: 'boolean' } });
-  const step = positionals[0] as StepName;
-  if (!STEPS.includes(step))
-    throw new UsageError(`unknown function "${positionals[0] ?? ''}": one of ${STEPS.join(', ')}`);
+  const step = positionals[0] ?? '';
+  if (!isStepName(step)) throw new UsageError(`unknown function "${step}": one of ${STEP_NAMES.join(', ')}`);
   const print = (r: Response) => process.stdout.write(`${JSON.stringify(r.body, null, 2)}\n`);
   const res = await invokeStep(step, readData(values.data), parametersFrom(values), {
     chain: !!values.chain,

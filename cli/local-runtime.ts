@@ -5,7 +5,7 @@
  * with a reconcile tick that runs due rechecks. Used by `serve`, the demo and the lab tests.
  */
 import type { Logger } from '../core/domain/log';
-import type { StepName } from '../core/domain/plan';
+import { STEP_NAMES, type StepName } from '../core/domain/pipeline';
 import { openwhiskMain } from '../core/runtime/adapters';
 import { jsonLogger } from '../core/runtime/log';
 import { openStore } from '../core/state';
@@ -13,7 +13,7 @@ import type { StateStore } from '../core/state/store';
 import { depsFactory } from '../functions/_shared/deps';
 import { Incidents } from '../functions/_shared/incidents';
 import { startLocalWhisk, type LocalWhisk } from '../local/whisk';
-import { InProcessTransport } from '../triggers/transports/inprocess';
+import { InProcessTransport } from '../core/runtime/dispatch';
 import { RECONCILING, STEP_MODULES } from './steps';
 
 export type LocalRuntimeOptions = {
@@ -51,7 +51,8 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   });
   const transport = new InProcessTransport(log);
   const factory = depsFactory({ store, transport, log });
-  for (const [name, step] of Object.entries(STEP_MODULES) as [StepName, (typeof STEP_MODULES)[StepName]][]) {
+  for (const name of STEP_NAMES) {
+    const step = STEP_MODULES[name];
     whisk.registerAction(`${PACKAGE}/${name}`, {
       main: openwhiskMain(name, (req) => step.handle(req, factory)),
       annotations: { 'web-export': true, 'raw-http': true },

@@ -1,4 +1,5 @@
 /** `stackmend serve`: the local runtime in the foreground, until Ctrl-C. */
+import { STEP_NAMES } from '../core/domain/pipeline';
 import { jsonLogger } from '../core/runtime/log';
 import { parametersFrom, parse } from './args';
 import { startLocalRuntime } from './local-runtime';
@@ -21,9 +22,7 @@ export async function serve(argv: string[]): Promise<number> {
     namespace: rt.whisk.namespace,
     auth: rt.whisk.auth,
     alarmUrl: rt.alarmUrl,
-    functions: ['classify-alarm', 'mark-unhealthy', 'stack-update', 'evacuate', 'notify'].map((f) =>
-      rt.url(f as never),
-    ),
+    functions: STEP_NAMES.map((f) => rt.url(f)),
   });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

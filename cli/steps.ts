@@ -1,18 +1,20 @@
-/** The five steps, by name: the one list the CLI, the local runtime and the tests share. */
-import type { StepName } from '../core/domain/plan';
-import { step as classify } from '../functions/classify-alarm';
-import { step as evacuate } from '../functions/evacuate';
-import { step as markUnhealthy } from '../functions/mark-unhealthy';
-import { step as notify } from '../functions/notify';
-import { step as stackUpdate } from '../functions/stack-update';
+/**
+ * The steps, loaded from the modules the registry names (STEPS in core/domain/pipeline.ts): the one
+ * list the CLI, the local runtime and the tests share.
+ */
+import * as path from 'node:path';
+import { STEP_NAMES, STEPS, type StepName } from '../core/domain/pipeline';
 import type { Step } from '../functions/_shared/step';
 
-export const STEP_MODULES: Record<StepName, Step> = {
-  'classify-alarm': classify,
-  'mark-unhealthy': markUnhealthy,
-  'stack-update': stackUpdate,
-  evacuate,
-  notify,
-};
-/** Steps with due work (rescheduled checks) that a periodic reconcile must visit. */
-export const RECONCILING: StepName[] = ['mark-unhealthy', 'stack-update', 'evacuate'];
+export { RECONCILING } from '../core/domain/pipeline';
+
+const ROOT = path.join(__dirname, '..');
+
+function load(name: StepName): Step {
+  const { step } = require(path.join(ROOT, STEPS[name].handler)) as { step?: Step };
+  if (step?.name !== name)
+    throw new Error(`${STEPS[name].handler} must export the step "${name}" as \`step\` (core/domain/pipeline.ts)`);
+  return step;
+}
+
+export const STEP_MODULES = Object.fromEntries(STEP_NAMES.map((n) => [n, load(n)])) as Record<StepName, Step>;

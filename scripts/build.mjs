@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * npm run build — one esbuild bundle per functions/<name>/index.ts → dist/<name>/index.js.
+ * npm run build — one esbuild bundle per step of the registry (STEPS in core/domain/pipeline.ts:
+ * its `handler` module) → dist/<name>/index.js.
  *
  * CommonJS for Node 20, minified, no legal comments; the bundle keeps both entry points:
  * `exports.main` (OpenWhisk nodejs:20) and `exports.handler` (Lambda nodejs20.x). Each bundle is
@@ -13,7 +14,7 @@
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -22,21 +23,31 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdirAt = process.argv.indexOf('--outdir');
 const dist = outdirAt > 0 ? resolve(process.argv[outdirAt + 1] ?? '') : join(root, 'dist');
 
-/** 200 KiB of minified JavaScript per function (issue 5). */
+/** 200 KiB of minified JavaScript per function. */
 const BUDGET_BYTES = 200 * 1024;
+
+/** The step registry (core/domain/pipeline.ts, pure data), compiled by esbuild and imported. */
+async function loadRegistry() {
+  const out = await build({
+    entryPoints: [join(root, 'core', 'domain', 'pipeline.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    logLevel: 'warning',
+  });
+  const code = Buffer.from(out.outputFiles[0].text).toString('base64');
+  return import(`data:text/javascript;base64,${code}`);
+}
+const { STEP_NAMES, STEPS } = await loadRegistry();
 
 /**
  * Functions allowed past the budget. Every entry needs the reason, and the README must say it
- * too (issue 5). Example: { 'evacuate': { maxBytes: 240 * 1024, why: 'nova + placement clients' } }
+ * too. Example: { 'evacuate': { maxBytes: 240 * 1024, why: 'nova + placement clients' } }
  */
 const WHY =
   'every step needs zod (~100 KB: all external input is parsed), ioredis (~115 KB: the state store of real deployments) and axios (~90 KB: the OpenStack client); see README "Bundle size"';
-const ALLOWANCES = Object.fromEntries(
-  ['classify-alarm', 'mark-unhealthy', 'stack-update', 'evacuate', 'notify'].map((n) => [
-    n,
-    { maxBytes: 460 * 1024, why: WHY },
-  ]),
-);
+const ALLOWANCES = Object.fromEntries(STEP_NAMES.map((n) => [n, { maxBytes: 460 * 1024, why: WHY }]));
 
 /**
  * Modules replaced at bundle time. Both are pulled in by axios's Node build and are dead weight
@@ -72,21 +83,20 @@ const stubPlugin = {
   },
 };
 
-function discoverFunctions() {
-  const dir = join(root, 'functions');
-  const names = readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'index.ts')))
-    .map((d) => d.name)
-    .sort();
-  if (!names.length) throw new Error('no functions/<name>/index.ts found; nothing to build');
-  return names;
+/** The registry's steps, each with its handler module (which must exist). */
+function registeredFunctions() {
+  for (const name of STEP_NAMES) {
+    if (!existsSync(join(root, STEPS[name].handler)))
+      throw new Error(`STEPS["${name}"].handler ${STEPS[name].handler} does not exist (core/domain/pipeline.ts)`);
+  }
+  return [...STEP_NAMES].sort();
 }
 
 async function bundle(name) {
   const outfile = join(dist, name, 'index.js');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [join(root, 'functions', name, 'index.ts')],
+    entryPoints: [join(root, STEPS[name].handler)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -128,7 +138,7 @@ function checkExports({ name, outfile }) {
   const found = JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', timeout: 30_000 }));
   if (found.main !== 'function' || found.handler !== 'function') {
     throw new Error(
-      `dist/${name}/index.js exports main: ${found.main}, handler: ${found.handler}; functions/${name}/index.ts must export both (OpenWhisk main, Lambda handler)`,
+      `dist/${name}/index.js exports main: ${found.main}, handler: ${found.handler}; ${STEPS[name].handler} must export both (OpenWhisk main, Lambda handler)`,
     );
   }
 }
@@ -140,7 +150,7 @@ async function main() {
   const started = Date.now();
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
-  const bundles = await Promise.all(discoverFunctions().map(bundle));
+  const bundles = await Promise.all(registeredFunctions().map(bundle));
   bundles.forEach(checkExports);
 
   const rows = bundles.map((b) => {

@@ -8,8 +8,8 @@ export const ALARM_SOURCES = ['aodh', 'alertmanager', 'nova', 'masakari', 'opera
 export type AlarmSource = (typeof ALARM_SOURCES)[number];
 
 /** How the alarm reached us: straight from the monitor, or through a Zaqar queue push. */
-export const TRANSPORTS = ['direct', 'zaqar'] as const;
-export type Transport = (typeof TRANSPORTS)[number];
+export const ALARM_TRANSPORTS = ['direct', 'zaqar'] as const;
+export type AlarmTransport = (typeof ALARM_TRANSPORTS)[number];
 
 export const INCIDENT_KINDS = [
   'server-deleted', // the server is gone (compute.instance.delete.end)
@@ -35,7 +35,7 @@ export type Incident = {
   /** Stable de-duplication key: the same alarm delivered N times yields the same key. */
   key: string;
   source: AlarmSource;
-  transport: Transport;
+  transport: AlarmTransport;
   kind: IncidentKind;
   subject: Subject;
   /** When the monitor saw it (ISO-8601). */

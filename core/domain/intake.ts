@@ -2,8 +2,8 @@
  * Alarm intake: any payload an operator's cloud sends → normalised Incidents.
  *
  * The source is told by shape (cheap key tests), then the payload is parsed strictly with that one
- * schema, so a broken Aodh alarm reports Aodh's issues. A Zaqar push is a transport: its envelope is
- * unwrapped first and its body parsed as any other source, with `transport: 'zaqar'`.
+ * schema, so a broken Aodh alarm reports Aodh's issues. The payload arrives unwrapped: a Zaqar push's
+ * envelope is the runtime's (core/runtime/envelope.ts), which says how the alarm came (`transport`).
  */
 import * as z from 'zod';
 import { aodhAlarmSchema, looksLikeAodh } from './alarms/aodh';
@@ -17,15 +17,18 @@ import { looksLikeMasakari, masakariNotificationSchema } from './alarms/masakari
 import { looksLikeNova, looksLikeOsloWire, novaEnvelopeSchema, osloWireSchema } from './alarms/nova';
 import type { Delivery, IntakeResult } from './alarms/result';
 import { toIsoUtc } from './alarms/time';
-import { looksLikeZaqar, unwrapZaqar, zaqarPushSchema } from './alarms/zaqar';
+import { zaqarPushSchema } from './alarms/zaqar';
+import type { AlarmTransport } from './incident';
 import { InvalidPayloadError } from './errors';
 
 export type { Ignored, IntakeResult, SubjectHints, UnresolvedAlarm } from './alarms/result';
 export { withSubject } from './alarms/result';
-export { unwrapZaqar } from './alarms/zaqar';
 
-/** What the caller knows about the delivery. `receivedAt` dates alarms that carry no time of their own. */
-export type IntakeContext = { receivedAt?: string | Date };
+/**
+ * What the caller knows about the delivery: how it came (default `direct`), and `receivedAt`, which
+ * dates alarms that carry no time of their own.
+ */
+export type IntakeContext = { receivedAt?: string | Date; transport?: AlarmTransport };
 
 type Source = { what: string; looksLike: (p: Record<string, unknown>) => boolean; schema: z.ZodType; handle: Handle };
 type Handle = (payload: unknown, delivery: Delivery) => IntakeResult;
@@ -66,18 +69,10 @@ export function parseAlarms(payload: unknown, context: IntakeContext = {}): Inta
   const receivedAt = receivedAtOf(context);
   const at = receivedAt ? { receivedAt } : {};
   const record = asRecord(payload, '', 'Alarm payload');
-  if (!looksLikeZaqar(record)) return parseDirect(record, { transport: 'direct', ...at });
-  const { body } = unwrapZaqar(record);
-  try {
-    return parseDirect(asRecord(body, 'body', 'Zaqar message body'), { transport: 'zaqar', ...at });
-  } catch (error) {
-    if (!(error instanceof InvalidPayloadError) || error.what.startsWith('Zaqar')) throw error;
-    const issues = error.issues.map((i) => ({ ...i, path: i.path ? `body.${i.path}` : 'body' }));
-    throw new InvalidPayloadError(`${error.what} in a Zaqar message body`, issues);
-  }
+  return parseRecord(record, { transport: context.transport ?? 'direct', ...at });
 }
 
-function parseDirect(payload: Record<string, unknown>, delivery: Delivery): IntakeResult {
+function parseRecord(payload: Record<string, unknown>, delivery: Delivery): IntakeResult {
   const match = SOURCES.find((s) => s.looksLike(payload));
   if (match) return match.handle(payload, delivery);
   const closest = closestSource(payload);

@@ -3,11 +3,10 @@
  * steps carry out. Pure data.
  */
 import type { FenceEvidence, Incident } from './incident';
+import type { Plan, StepName } from './pipeline';
 
+export type { EvacuateTarget, Plan, ReplaceTarget, StepName } from './pipeline';
 export type StackRef = { name: string; id: string };
-
-export const STEPS = ['classify-alarm', 'mark-unhealthy', 'stack-update', 'evacuate', 'notify'] as const;
-export type StepName = (typeof STEPS)[number];
 
 /** What a step reports. Expected non-actions are outcomes, not exceptions. */
 export const OUTCOMES = [
@@ -25,23 +24,14 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** A Heat-managed server to replace: mark its resource unhealthy in `stack`, then update `root`. */
-export type ReplaceTarget = { serverId: string; root: StackRef; stack: StackRef; resourceName: string };
-/** A pet server to evacuate off a failed host. */
-export type EvacuateTarget = { serverId: string; name?: string; vcpus?: number; ramMb?: number };
-
-export type Plan =
-  | { action: 'replace'; targets: ReplaceTarget[] }
-  | { action: 'evacuate'; host: string; servers: EvacuateTarget[]; replace: ReplaceTarget[]; untouched: string[] }
-  | { action: 'notify' };
-
 export const VERDICTS = ['replace', 'evacuate', 'notify', 'hold', 'recheck', 'ignore', 'group'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** A decision is data (cluster-api's needsRemediation): verdict, why, which rule, when to look again. */
 export type Decision = { verdict: Verdict; reason: string; rule: string; recheckAfterSec?: number };
 
-export type ServerProgress = 'pending' | 'requested' | 'confirmed' | 'failed';
+/** A server's repair: asked of OpenStack, then seen done or failed. */
+export type ServerProgress = 'requested' | 'confirmed' | 'failed';
 
 export type TimelineEntry = {
   at: string;
@@ -52,7 +42,11 @@ export type TimelineEntry = {
   details?: Record<string, unknown>;
 };
 
-export const INCIDENT_STATUSES = ['open', 'acting', 'waiting', 'held', 'resolved', 'failed', 'ignored'] as const;
+/**
+ * `notify-only`: nothing stackmend manages failed; telling the operator is the whole of the repair.
+ * Every status but the terminal ones counts as live (the incident repository's `open:` index).
+ */
+export const INCIDENT_STATUSES = ['notify-only', 'acting', 'held', 'resolved', 'failed', 'ignored'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export type IncidentRecord = {

@@ -1,10 +1,12 @@
 /**
  * Envelopes apart from payloads: unwrap the transport (OpenWhisk web/trigger params,
  * Lambda API Gateway / EventBridge events, a Zaqar push) into one Request.
- * Domain code never sees `__ow_*` keys.
+ * Domain code never sees `__ow_*` keys or a Zaqar envelope: this is the one place that unwraps them.
  */
 import { looksLikeZaqar, unwrapZaqar } from '../domain/alarms/zaqar';
 import { InvalidPayloadError } from '../domain/errors';
+import type { AlarmTransport } from '../domain/incident';
+import { parseAlarms, type IntakeContext, type IntakeResult } from '../domain/intake';
 import { CONFIG_KEYS } from './config';
 
 export type Request = {
@@ -90,10 +92,30 @@ export function fromLambda(event: unknown, config: Record<string, unknown>): Req
   return { method: 'POST', headers: {}, query: {}, body: e, config };
 }
 
-/** A Zaqar push (`{ttl, body, Message_Type, queue_name}`) is unwrapped by the domain's own parser. */
-export function unwrapTransport(body: unknown): { body: unknown; viaZaqar: boolean } {
+/**
+ * A Zaqar push (`{ttl, body, Message_Type, queue_name}`, test/events/zaqar/) → its message body, and
+ * how it came; anything else is the payload itself, delivered directly.
+ */
+export function unwrapTransport(body: unknown): { body: unknown; transport: AlarmTransport } {
   if (body && typeof body === 'object' && !Array.isArray(body) && looksLikeZaqar(body as Record<string, unknown>)) {
-    return { body: unwrapZaqar(body).body, viaZaqar: true };
+    return { body: unwrapZaqar(body).body, transport: 'zaqar' };
   }
-  return { body, viaZaqar: false };
+  return { body, transport: 'direct' };
+}
+
+/** An error about an unwrapped body, as the sender sees it: schema issues point into the Zaqar message (`body.*`). */
+export function inEnvelope(transport: AlarmTransport, error: unknown): unknown {
+  if (transport === 'direct' || !(error instanceof InvalidPayloadError) || error.what.startsWith('Zaqar')) return error;
+  const issues = error.issues.map((i) => ({ ...i, path: i.path ? `body.${i.path}` : 'body' }));
+  return new InvalidPayloadError(`${error.what} in a Zaqar message body`, issues);
+}
+
+/** An alarm delivery as it arrived → incidents: the envelope unwrapped once, the payload parsed by the domain. */
+export function parseDelivery(delivered: unknown, context: Omit<IntakeContext, 'transport'> = {}): IntakeResult {
+  const { body, transport } = unwrapTransport(delivered);
+  try {
+    return parseAlarms(body, { ...context, transport });
+  } catch (error) {
+    throw inEnvelope(transport, error);
+  }
 }

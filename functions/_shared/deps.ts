@@ -7,14 +7,12 @@ import type { Logger } from '../../core/domain/log';
 import { connect, type Cloud } from '../../core/openstack/cloud';
 import { cloudConfigFromEntry, loadCloudConfig } from '../../core/openstack/config';
 import type { Policy } from '../../core/policy/policy';
+import { ArmedServers } from '../../core/runtime/arm/armed';
 import { RuntimeConfigSchema, type RuntimeConfig } from '../../core/runtime/config';
+import { createDispatcher, transportFor, type Dispatcher, type Transport } from '../../core/runtime/dispatch';
 import { jsonLogger } from '../../core/runtime/log';
 import { openStore } from '../../core/state';
 import type { StateStore } from '../../core/state/store';
-import { createDispatcher, type Dispatcher, type Transport } from '../../triggers/dispatcher';
-import { QueuedTransport } from '../../triggers/transports/queued';
-import { HttpTransport, OpenWhiskTriggerTransport, ZaqarTransport } from '../../triggers/transports/remote';
-import { ConfigError } from '../../core/domain/errors';
 import { Incidents } from './incidents';
 
 export type Deps = {
@@ -22,6 +20,7 @@ export type Deps = {
   cloud: () => Cloud;
   store: StateStore;
   incidents: Incidents;
+  armed: ArmedServers;
   dispatcher: Dispatcher;
   policy: Policy;
   log: Logger;
@@ -51,24 +50,6 @@ const cloudFactory = (config: RuntimeConfig, log: Logger, readOnly: boolean) =>
     ),
   );
 
-function transportFor(config: RuntimeConfig, cloud: () => Cloud, store: StateStore, now: () => number): Transport {
-  const d = config.dispatch;
-  switch (d.transport) {
-    case 'http':
-      return new HttpTransport(d);
-    case 'openwhisk':
-      return new OpenWhiskTriggerTransport(d);
-    case 'zaqar':
-      return new ZaqarTransport(() => cloud().zaqar, d);
-    case 'inprocess':
-      throw new ConfigError(
-        'dispatch.transport "inprocess" exists only inside `stackmend serve`; choose queue, http, openwhisk or zaqar',
-      );
-    default:
-      return new QueuedTransport(store, now);
-  }
-}
-
 /** A factory whose ports can be overridden (the local runtime shares one store and transport). */
 export function depsFactory(o: DepsOverrides = {}): DepsFactory {
   const cache = new Map<string, Deps>();
@@ -80,12 +61,13 @@ export function depsFactory(o: DepsOverrides = {}): DepsFactory {
     const now = o.now ?? Date.now;
     const store = o.store ?? openStore(config.state_url);
     const cloud = o.cloud ? lazy(() => o.cloud!(dryRun)) : cloudFactory(config, log, dryRun);
-    const transport = o.transport ?? transportFor(config, cloud, store, now);
+    const transport = o.transport ?? transportFor(config.dispatch, { store, now, zaqar: () => cloud().zaqar });
     const deps: Deps = {
       config,
       cloud,
       store,
       incidents: new Incidents(store, now),
+      armed: new ArmedServers(store),
       dispatcher: createDispatcher(transport, { store, now, log }),
       policy: config.policy,
       log,

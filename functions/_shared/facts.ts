@@ -3,26 +3,25 @@
  * store. Reads only — nothing here writes to the cloud.
  */
 import type { FenceEvidence, Incident } from '../../core/domain/incident';
-import type { StackRef } from '../../core/domain/plan';
 import type { Cloud } from '../../core/openstack/cloud';
 import { NotFoundError } from '../../core/openstack/errors';
 import { refOf } from '../../core/openstack/heat';
 import { hostOf, type Server } from '../../core/openstack/nova';
 import type { Facts, HostFacts, ServerFacts } from '../../core/policy/facts';
 import type { Policy } from '../../core/policy/policy';
+import type { ArmedServers, Owner } from '../../core/runtime/arm/armed';
 import type { StateStore } from '../../core/state/store';
-import { armedServerKey } from '../../triggers/arm';
 import { type Incidents, subjectId } from './incidents';
 
-export type Owner = { root: StackRef; stack: StackRef; resourceName: string };
+export type { Owner };
 export const maintenanceKey = (subject: string) => `maintenance:${subject}`;
 
 /** Heat owners of servers: the armed index first, then one scan of the project's stacks. */
-export async function ownersOf(cloud: Cloud, store: StateStore, serverIds: string[]): Promise<Map<string, Owner>> {
+export async function ownersOf(cloud: Cloud, armed: ArmedServers, serverIds: string[]): Promise<Map<string, Owner>> {
   const found = new Map<string, Owner>();
   for (const id of serverIds) {
-    const armed = await store.get<Owner>(armedServerKey(id));
-    if (armed) found.set(id, armed);
+    const owner = await armed.owner(id);
+    if (owner) found.set(id, owner);
   }
   if (found.size === serverIds.length) return found;
   for (const stack of await cloud.heat.listStacks()) {
@@ -50,12 +49,12 @@ const serverFacts = (s: Server, owner?: Owner): ServerFacts => ({
   owner,
 });
 
-async function serverFactsFor(cloud: Cloud, store: StateStore, serverId: string): Promise<ServerFacts | undefined> {
+async function serverFactsFor(cloud: Cloud, armed: ArmedServers, serverId: string): Promise<ServerFacts | undefined> {
   const server = await cloud.nova.getServer(serverId).catch((e) => {
     if (e instanceof NotFoundError) return undefined;
     throw e;
   });
-  const owner = (await ownersOf(cloud, store, [serverId])).get(serverId);
+  const owner = (await ownersOf(cloud, armed, [serverId])).get(serverId);
   const facts = server
     ? serverFacts(server, owner)
     : owner
@@ -76,7 +75,7 @@ async function heatView(cloud: Cloud, owner: Owner): Promise<ServerFacts['heat']
   return { rootStatus: root.stack_status, currentServerId: res?.physical_resource_id ?? undefined };
 }
 
-async function hostFactsFor(cloud: Cloud, store: StateStore, host: string): Promise<HostFacts> {
+async function hostFactsFor(cloud: Cloud, armed: ArmedServers, host: string): Promise<HostFacts> {
   const [services, servers, hypervisors] = await Promise.all([
     cloud.nova.listComputeServices(),
     cloud.nova.listServers({ host, allTenants: true }),
@@ -84,7 +83,7 @@ async function hostFactsFor(cloud: Cloud, store: StateStore, host: string): Prom
   ]);
   const owners = await ownersOf(
     cloud,
-    store,
+    armed,
     servers.map((s) => s.id),
   );
   const svc = services.find((s) => s.host === host);
@@ -120,10 +119,10 @@ export function fenceEvidence(
 
 export async function gatherFacts(
   i: Incident,
-  d: { cloud: Cloud; store: StateStore; incidents: Incidents; policy: Policy; now: () => number },
+  d: { cloud: Cloud; store: StateStore; armed: ArmedServers; incidents: Incidents; policy: Policy; now: () => number },
 ): Promise<Facts> {
-  const host = i.subject.type === 'host' ? await hostFactsFor(d.cloud, d.store, i.subject.host) : undefined;
-  const server = i.subject.type === 'server' ? await serverFactsFor(d.cloud, d.store, i.subject.serverId) : undefined;
+  const host = i.subject.type === 'host' ? await hostFactsFor(d.cloud, d.armed, i.subject.host) : undefined;
+  const server = i.subject.type === 'server' ? await serverFactsFor(d.cloud, d.armed, i.subject.serverId) : undefined;
   const serverHost = server?.host ?? (i.subject.type === 'server' ? i.subject.host : undefined);
   const subjects = [
     subjectId(i),

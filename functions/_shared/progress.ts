@@ -2,34 +2,23 @@
  * Shared bookkeeping of the acting steps: which servers a plan touches, per-server
  * progress, rescheduling, and resolving the incident once every part is finished.
  */
-import {
-  isTerminal,
-  type IncidentRecord,
-  type Outcome,
-  type ReplaceTarget,
-  type StepName,
-} from '../../core/domain/plan';
+import { planFinished, targetsOf, type StepName } from '../../core/domain/pipeline';
+import { isTerminal, type IncidentRecord, type Outcome, type ReplaceTarget } from '../../core/domain/plan';
 import type { Deps } from './deps';
 import type { StepResult } from './step';
 
-export const replaceTargets = (r: IncidentRecord): ReplaceTarget[] =>
-  r.plan?.action === 'replace' ? r.plan.targets : r.plan?.action === 'evacuate' ? r.plan.replace : [];
-
-export const evacuateTargets = (r: IncidentRecord) => (r.plan?.action === 'evacuate' ? r.plan.servers : []);
+export const replaceTargets = (r: IncidentRecord): readonly ReplaceTarget[] => targetsOf(r.plan).replace;
+export const evacuateTargets = (r: IncidentRecord) => targetsOf(r.plan).evacuate;
 
 /** Targets grouped by the root stack to update. */
-export function byRoot(targets: ReplaceTarget[]): Map<string, ReplaceTarget[]> {
+export function byRoot(targets: readonly ReplaceTarget[]): Map<string, ReplaceTarget[]> {
   const m = new Map<string, ReplaceTarget[]>();
   for (const t of targets) m.set(t.root.id, [...(m.get(t.root.id) ?? []), t]);
   return m;
 }
 
-const finished = (p?: string) => p === 'confirmed' || p === 'failed';
-
 /** Every server of the plan has an end state. */
-export function allFinished(r: IncidentRecord): boolean {
-  return [...replaceTargets(r), ...evacuateTargets(r)].every((t) => finished(r.progress[t.serverId]));
-}
+export const allFinished = (r: IncidentRecord): boolean => planFinished(r.plan, r.progress);
 
 export function alreadyOver(r: IncidentRecord, step: StepName): StepResult[] | undefined {
   if (!isTerminal(r.status)) return undefined;

@@ -1,16 +1,21 @@
 /**
  * One shape for every step: input schema at the edge, the use case, reconcile of due
- * work, error → status mapping, and the two platform entry points built from it.
+ * work, error → status mapping, and the two platform entry points built from it. The step
+ * hands on only to the steps its STEPS entry (core/domain/pipeline.ts) lists; re-arms it
+ * handed on are performed once it has returned (core/runtime/arm/rearm.ts).
  */
 import * as z from 'zod';
 import { toSchemaIssues } from '../../core/domain/alarms/issues';
 import { ConfigError, InvalidPayloadError } from '../../core/domain/errors';
-import { errorResponse } from '../../core/runtime/errors';
-import type { IncidentStatus, Outcome, StepName } from '../../core/domain/plan';
+import type { AlarmTransport } from '../../core/domain/incident';
+import { STEPS, type StepName } from '../../core/domain/pipeline';
+import type { IncidentStatus, Outcome } from '../../core/domain/plan';
 import { lambdaConfigFromEnv, lambdaHandler, openwhiskMain, type Response } from '../../core/runtime/adapters';
+import { performDueRearms } from '../../core/runtime/arm/rearm';
 import { RuntimeConfigSchema } from '../../core/runtime/config';
-import { unwrapTransport, type Request } from '../../core/runtime/envelope';
-import type { Receipt } from '../../triggers/dispatcher';
+import { handingOnFrom, type Receipt } from '../../core/runtime/dispatch';
+import { unwrapTransport, inEnvelope, type Request } from '../../core/runtime/envelope';
+import { errorResponse } from '../../core/runtime/errors';
 import { defaultDeps, type Deps, type DepsFactory } from './deps';
 
 export type StepResult = {
@@ -22,16 +27,14 @@ export type StepResult = {
   details?: Record<string, unknown>;
 };
 
-/** `req.body` is the step input with any Zaqar envelope removed; `rawBody` is what arrived. */
-export type StepContext = { deps: Deps; req: Request; rawBody: unknown; viaZaqar: boolean };
+/** `req.body` is the step input with any Zaqar envelope removed; `transport` says whether there was one. */
+export type StepContext = { deps: Deps; req: Request; transport: AlarmTransport };
 
 export type StepDef<I> = {
   name: StepName;
   /** Schema of the step's own input (after the transport envelope is removed). */
   input: z.ZodType<I>;
   run(input: I, ctx: StepContext): Promise<StepResult[]>;
-  /** Whether `{reconcile: true}` runs the step's due work (from the state store's due queue). */
-  reconciles?: boolean;
 };
 
 const ReconcileSchema = z.object({ reconcile: z.literal(true) });
@@ -49,6 +52,7 @@ const OK_STATUS: Partial<Record<Outcome, number>> = { DISPATCHED: 202, RESCHEDUL
 
 export function defineStep<I>(def: StepDef<I>): Step {
   async function handle(req: Request, factory: DepsFactory = defaultDeps): Promise<Response> {
+    let transport: AlarmTransport = 'direct';
     try {
       const parsedConfig = RuntimeConfigSchema.safeParse(req.config);
       if (!parsedConfig.success)
@@ -57,15 +61,19 @@ export function defineStep<I>(def: StepDef<I>): Step {
             .map((i) => `${i.path}: ${i.message}`)
             .join('; ')}`,
         );
-      const { body, viaZaqar } = unwrapTransport(req.body);
+      const unwrapped = unwrapTransport(req.body);
+      const body = unwrapped.body;
+      transport = unwrapped.transport;
       const flag = DryRunFlag.safeParse(body).data?.dry_run ?? req.query.dry_run;
       const dryRun = parsedConfig.data.dry_run || flag === true || flag === 'true' || flag === '1';
-      const deps = factory(parsedConfig.data, { dryRun });
-      const ctx: StepContext = { deps, req: { ...req, body }, rawBody: req.body, viaZaqar };
+      const shared = factory(parsedConfig.data, { dryRun });
+      const deps: Deps = { ...shared, dispatcher: handingOnFrom(def.name, shared.dispatcher) };
+      const ctx: StepContext = { deps, req: { ...req, body }, transport };
       const results =
-        def.reconciles && ReconcileSchema.safeParse(body).success
+        STEPS[def.name].reconciles && ReconcileSchema.safeParse(body).success
           ? await reconcile(def, ctx)
           : await def.run(parseInput(def, body), ctx);
+      if (!dryRun) await performDueRearms(deps);
       for (const r of results)
         deps.log.info(`${def.name}: ${r.outcome}`, {
           step: def.name,
@@ -76,7 +84,7 @@ export function defineStep<I>(def: StepDef<I>): Step {
       const first = results[0] ?? { outcome: 'IGNORED' as const, reason: 'nothing to do (no due work)' };
       return { statusCode: OK_STATUS[first.outcome] ?? 200, body: { step: def.name, ...first, results } };
     } catch (e) {
-      return errorResponse(def.name, e);
+      return errorResponse(def.name, inEnvelope(transport, e));
     }
   }
   return {

@@ -4,17 +4,11 @@
  * a dry run decides and reports without writing anything.
  */
 import type { Incident } from '../../core/domain/incident';
-import type { IncidentRecord, StepName } from '../../core/domain/plan';
+import { verdictSpec } from '../../core/domain/pipeline';
+import type { IncidentRecord } from '../../core/domain/plan';
 import { decide } from '../../core/policy/decide';
 import { gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
-
-const NEXT: Record<string, StepName> = {
-  replace: 'mark-unhealthy',
-  evacuate: 'evacuate',
-  hold: 'notify',
-  notify: 'notify',
-};
 
 export async function classifyOne(i: Incident, ctx: StepContext): Promise<StepResult> {
   const d = ctx.deps;
@@ -35,6 +29,7 @@ async function classifyNew(i: Incident, ctx: StepContext): Promise<StepResult> {
   const facts = await gatherFacts(i, {
     cloud: d.cloud(),
     store: d.store,
+    armed: d.armed,
     incidents: d.incidents,
     policy: d.policy,
     now: d.now,
@@ -53,17 +48,11 @@ async function classifyNew(i: Incident, ctx: StepContext): Promise<StepResult> {
     return { outcome: 'GROUPED', incident: facts.coveringHostIncident, reason: decision.reason, details };
   }
   const at = new Date(d.now()).toISOString();
-  const acting = decision.verdict === 'replace' || decision.verdict === 'evacuate';
+  const spec = verdictSpec(decision.verdict);
   const record: IncidentRecord = {
     key: i.key,
     incident: i,
-    status: acting
-      ? 'acting'
-      : decision.verdict === 'hold'
-        ? 'held'
-        : decision.verdict === 'ignore'
-          ? 'ignored'
-          : 'open',
+    status: spec.status,
     decision,
     plan,
     fence: facts.fence,
@@ -73,7 +62,7 @@ async function classifyNew(i: Incident, ctx: StepContext): Promise<StepResult> {
       {
         at,
         step: 'classify-alarm',
-        outcome: acting ? 'DISPATCHED' : outcomeOf(decision.verdict),
+        outcome: spec.outcome,
         reason: `${i.summary} → ${decision.verdict} (rule ${decision.rule}): ${decision.reason}`,
       },
     ],
@@ -98,21 +87,14 @@ async function classifyNew(i: Incident, ctx: StepContext): Promise<StepResult> {
     }
   }
   await d.incidents.create(record);
-  if (decision.verdict === 'ignore') return { outcome: 'IGNORED', incident: i.key, reason: decision.reason, details };
-  const next = await d.dispatcher.send(NEXT[decision.verdict], i.key);
+  if (!spec.next) return { outcome: spec.outcome, incident: i.key, reason: decision.reason, details };
+  const next = await d.dispatcher.send(spec.next, i.key);
   return {
-    outcome: outcomeOf(decision.verdict),
+    outcome: spec.outcome,
     incident: i.key,
     status: record.status,
     reason: decision.reason,
     next: [next],
     details,
   };
-}
-
-function outcomeOf(verdict: string): StepResult['outcome'] {
-  if (verdict === 'hold') return 'HELD_FOR_APPROVAL';
-  if (verdict === 'notify') return 'NOT_MANAGED';
-  if (verdict === 'ignore') return 'IGNORED';
-  return 'DISPATCHED';
 }

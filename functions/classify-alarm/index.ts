@@ -32,7 +32,10 @@ export const step = defineStep({
   input: z.unknown(),
   async run(_input, ctx): Promise<StepResult[]> {
     checkToken(ctx);
-    const { incidents, ignored, unresolved } = parseAlarms(ctx.rawBody, { receivedAt: new Date(ctx.deps.now()) });
+    const { incidents, ignored, unresolved } = parseAlarms(ctx.req.body, {
+      receivedAt: new Date(ctx.deps.now()),
+      transport: ctx.transport,
+    });
     const results: StepResult[] = [];
     for (const i of incidents) results.push(await classifyOne(i, ctx));
     for (const g of ignored) results.push({ outcome: 'IGNORED', incident: g.key, reason: g.reason });

@@ -112,7 +112,6 @@ async function confirm(d: Deps, r: IncidentRecord, host: string): Promise<number
 export const step = defineStep({
   name: 'evacuate',
   input: z.object({ incident: z.string().min(1), fence: FenceSchema.optional() }),
-  reconciles: true,
   async run({ incident, fence: approved }, { deps: d }): Promise<StepResult[]> {
     let r = await d.incidents.require(incident);
     const over = alreadyOver(r, 'evacuate');

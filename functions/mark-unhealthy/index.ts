@@ -12,7 +12,6 @@ import { alreadyOver, byRoot, replaceTargets, reschedule } from '../_shared/prog
 export const step = defineStep({
   name: 'mark-unhealthy',
   input: z.object({ incident: z.string().min(1) }),
-  reconciles: true,
   async run({ incident }, { deps: d }): Promise<StepResult[]> {
     const r = await d.incidents.require(incident);
     const over = alreadyOver(r, 'mark-unhealthy');

@@ -12,7 +12,7 @@ export const step = defineStep({
   input: z.object({ incident: z.string().min(1) }),
   async run({ incident }, { deps: d }): Promise<StepResult[]> {
     let r = await d.incidents.require(incident);
-    if (r.status === 'open') {
+    if (r.status === 'notify-only') {
       // nothing stackmend manages: telling the operator is the whole of the repair
       r = await d.incidents.record(
         incident,

@@ -12,9 +12,8 @@ export type Message = {
 };
 
 const ICON: Record<IncidentRecord['status'], string> = {
-  open: ':information_source:',
+  'notify-only': ':information_source:',
   acting: ':hammer_and_wrench:',
-  waiting: ':hourglass:',
   held: ':raised_hand:',
   resolved: ':white_check_mark:',
   failed: ':x:',
@@ -25,9 +24,8 @@ export function messageFor(r: IncidentRecord): Message {
   const s = r.incident.subject;
   const subject = s.type === 'host' ? `host ${s.host}` : `server ${s.serverId}`;
   const headline: Record<IncidentRecord['status'], string> = {
-    open: `${subject}: not managed by stackmend, nothing was changed`,
+    'notify-only': `${subject}: not managed by stackmend, nothing was changed`,
     acting: `${subject}: repair under way`,
-    waiting: `${subject}: waiting`,
     held: `${subject}: held for your approval`,
     resolved: `${subject}: healed`,
     failed: `${subject}: repair FAILED, please look`,

@@ -2,12 +2,12 @@
  * stack-update — PATCH-updates each root stack with its existing template so Heat replaces
  * the resources marked unhealthy. Never while the stack is *_IN_PROGRESS: Heat's convergence
  * engine would accept a second update and cancel the one in flight. Completion is checked by
- * a later invocation (the due queue), never by sleeping here.
+ * a later invocation (the due queue), never by sleeping here. A replaced stack's alarms are
+ * re-armed by the runtime once this step returns (core/runtime/arm/rearm.ts).
  */
 import * as z from 'zod';
 import type { IncidentRecord, ReplaceTarget } from '../../core/domain/plan';
 import { isBusy } from '../../core/openstack/heat';
-import { rearmIfArmed } from '../../triggers/arm';
 import type { Deps } from '../_shared/deps';
 import { alreadyOver, byRoot, replaceTargets, reschedule, resolveIfFinished } from '../_shared/progress';
 import { defineStep, type StepResult } from '../_shared/step';
@@ -59,7 +59,6 @@ async function advanceRoot(
 export const step = defineStep({
   name: 'stack-update',
   input: z.object({ incident: z.string().min(1) }),
-  reconciles: true,
   async run({ incident }, { deps: d }): Promise<StepResult[]> {
     const r = await d.incidents.require(incident);
     const over = alreadyOver(r, 'stack-update');
@@ -88,10 +87,7 @@ export const step = defineStep({
             progress: { ...cur.progress, ...Object.fromEntries(targets.map((t) => [t.serverId, end])) },
           }),
         );
-        if (s.state === 'done')
-          await rearmIfArmed(d.cloud(), d.store, targets[0].root).catch((e) =>
-            d.log.warn('re-arm failed', { incident, error: e }),
-          );
+        if (s.state === 'done') await d.armed.requestRearm(targets[0].root, d.now()); // new servers need alarms
         results.push({ outcome: s.state === 'done' ? 'DONE' : 'FAILED', incident, reason: s.reason });
       }
     }

@@ -5,7 +5,7 @@
  * with room the evacuation is held.
  */
 import axios from 'axios';
-import { fencedNow, hostDownNotification, type Fenced } from '../../cli/scenario';
+import { fencedNow, hostDownNotification, type Fenced } from '../../bench/scenario';
 import { hostOf } from '../../core/openstack/nova';
 import { bootServer, harness, lab, resetLab, settledStatus, waitFor, waitIncident, type Harness } from './support';
 

@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lab } from '../../cli/lab';
+import { lab } from '../../bench/lab';
 import { startLocalRuntime, type LocalRuntime } from '../../cli/local-runtime';
-import { waitFor } from '../../cli/wait';
+import { waitFor } from '../../bench/wait';
 import { silentLogger } from '../../core/domain/log';
 import type { IncidentRecord } from '../../core/domain/plan';
 import { connectLab, type LabCloud } from '../../bench/openstack/cloud';
@@ -46,7 +46,7 @@ export async function harness(parameters: Record<string, unknown> = {}): Promise
   return { rt, hooks, cloud: cloud(), stateDir, close: async () => (await rt.close(), await hooks.close()) };
 }
 
-export { bootServer, createGroup } from '../../cli/scenario';
+export { bootServer, createGroup } from '../../bench/scenario';
 
 export async function waitIncident(
   rt: LocalRuntime,

@@ -5,8 +5,8 @@
  * (Un-forcing too early: recorded 400 in test/unit/openstack.)
  */
 import { randomUUID } from 'node:crypto';
-import { lab } from '../../cli/lab';
-import { waitFor } from '../../cli/wait';
+import { lab } from '../../bench/lab';
+import { waitFor } from '../../bench/wait';
 import { connectLab, type LabCloud } from '../../bench/openstack/cloud';
 import { loadCloudConfig } from '../../core/openstack/config';
 import { NotFoundError } from '../../core/openstack/errors';

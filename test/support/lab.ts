@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { waitFor as pollUntil } from '../../cli/wait';
+import { waitFor as pollUntil } from '../../bench/wait';
 
 export const LAB_SH = join(__dirname, '..', 'lab', 'lab.sh');
 export const LAB_STATE_DIR = '/var/lib/stackmend-lab';

@@ -11,7 +11,7 @@ import { MemoryStore } from '../../core/state/memory-store';
 import { depsFactory, type DepsFactory } from '../../functions/_shared/deps';
 import { Incidents } from '../../functions/_shared/incidents';
 import type { Step } from '../../functions/_shared/step';
-import { QueuedTransport } from '../../triggers/transports/queued';
+import { QueuedTransport } from '../../core/runtime/dispatch';
 import { labCloud, type FakeCloud } from './fakes/cloud';
 
 export type StepReply = {

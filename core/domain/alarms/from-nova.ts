@@ -11,16 +11,16 @@ import * as server from './server-events';
 import { isoUtc } from './time';
 
 /** What every server notification boils down to, versioned or legacy. */
-type ServerFacts = { subject: Incident['subject'] & { type: 'server' }; name: string | null; state: string };
-type ServerChange = ServerFacts & { kind: server.ServerKind | { reason: string } };
+type NotifiedServer = { subject: Incident['subject'] & { type: 'server' }; name: string | null; state: string };
+type ServerChange = NotifiedServer & { kind: server.ServerKind | { reason: string } };
 type Parse = <S extends Parameters<typeof parseStrict>[0]>(schema: S) => ReturnType<typeof parseStrict<S>>;
 
-const versioned = (d: nova.NovaInstance): ServerFacts => ({
+const versioned = (d: nova.NovaInstance): NotifiedServer => ({
   subject: server.serverSubject(d.uuid, d.host, d.tenant_id),
   name: d.display_name,
   state: d.state,
 });
-const legacy = (p: nova.NovaLegacyInstance): ServerFacts => ({
+const legacy = (p: nova.NovaLegacyInstance): NotifiedServer => ({
   subject: server.serverSubject(p.instance_id, p.host, p.tenant_id),
   name: p.display_name,
   state: p.state,

@@ -3,7 +3,7 @@
  * (STYLE 9); alarms that are incidents but name no server or host are returned for the caller to
  * resolve (it may look the alarm up in Aodh, or the member in Octavia/Heat) instead of being dropped.
  */
-import type { AlarmSource, Incident, Subject, Transport } from '../incident';
+import type { AlarmSource, AlarmTransport, Incident, Subject } from '../incident';
 
 /** A delivery that is valid but asks nothing of us (alarm back to ok, alert resolved, server active...). */
 export type Ignored = { reason: string; source: AlarmSource; key?: string };
@@ -46,4 +46,4 @@ export function withSubject({ reason: _reason, hints: _hints, ...rest }: Unresol
 }
 
 /** Everything a source mapping needs to know about how the payload arrived. */
-export type Delivery = { transport: Transport; receivedAt?: string };
+export type Delivery = { transport: AlarmTransport; receivedAt?: string };

@@ -11,7 +11,7 @@ import { step as classify } from '../../../functions/classify-alarm';
 import { step as notify } from '../../../functions/notify';
 import { openwhiskMain } from '../../../core/runtime/adapters';
 import { startLocalWhisk } from '../../../local/whisk';
-import { QueuedTransport } from '../../../triggers/transports/queued';
+import { QueuedTransport } from '../../../core/runtime/dispatch';
 
 const aodh = JSON.parse(fs.readFileSync(path.join(__dirname, '../../events/aodh/event-webhook-2.json'), 'utf8'));
 

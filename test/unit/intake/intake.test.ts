@@ -2,7 +2,7 @@
  * parseAlarms as a whole: it tells the source by shape, refuses what matches no source with the
  * issues of the closest one, and gives every incident a stable, source-prefixed key.
  */
-import { parseAlarms } from '../../../core/domain/intake';
+import { parseDelivery as parseAlarms } from '../../../core/runtime/envelope';
 import { toIsoUtc } from '../../../core/domain/alarms/time';
 import { RECEIVED_AT, fixtureNames, issuesOf, load } from './support';
 

@@ -2,7 +2,8 @@
  * Zaqar push envelope: a transport, unwrapped first; the body is then any other source and the
  * incident says it came through Zaqar, with the same key and subject as the direct delivery.
  */
-import { parseAlarms, unwrapZaqar } from '../../../core/domain/intake';
+import { unwrapZaqar } from '../../../core/domain/alarms/zaqar';
+import { parseDelivery as parseAlarms } from '../../../core/runtime/envelope';
 import { fixtureNames, issuesOf, load } from './support';
 
 /** The Zaqar pushes of an Aodh alarm, and the direct webhook of the same alarm. */

@@ -4,20 +4,20 @@
  * pushes to the next action's URL (the seeds' Aodh → Zaqar → workflow flow).
  */
 import axios from 'axios';
-import type { StepName } from '../../core/domain/plan';
-import type { Queueing } from '../../core/openstack/ports';
-import type { DispatchConfig } from '../../core/runtime/config';
-import type { StepPayload, Transport } from '../dispatcher';
+import { StackmendError } from '../../domain/errors';
+import type { StepName } from '../../domain/pipeline';
+import type { Queueing } from '../../openstack/ports';
+import type { DispatchConfig } from '../config';
+import type { StepPayload, Transport } from './dispatcher';
 
 const basic = (auth?: string) => (auth ? { Authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {});
 
-export class DispatchError extends Error {
+export class DispatchError extends StackmendError {
   constructor(step: StepName, transport: string, cause: unknown) {
     super(
       `could not hand ${step} over ${transport}: ${(cause as Error).message}. The incident stays in the state store; the next reconcile retries it`,
       { cause },
     );
-    this.name = 'DispatchError';
   }
 }
 

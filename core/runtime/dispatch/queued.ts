@@ -3,9 +3,9 @@
  * (a running `stackmend serve`, the periodic reconcile trigger of a deployment, or
  * `stackmend invoke --chain`) picks it up. Needs nothing but the shared store.
  */
-import type { StepName } from '../../core/domain/plan';
-import type { StateStore } from '../../core/state/store';
-import type { StepPayload, Transport } from '../dispatcher';
+import type { StepName } from '../../domain/pipeline';
+import type { StateStore } from '../../state/store';
+import type { StepPayload, Transport } from './dispatcher';
 
 export class QueuedTransport implements Transport {
   readonly name = 'due-queue';

@@ -2,9 +2,9 @@
  * In-process hand-off for the local runtime: the next step runs after the current
  * one has returned (setImmediate), never inside it.
  */
-import type { Logger } from '../../core/domain/log';
-import type { StepName } from '../../core/domain/plan';
-import type { StepPayload, Transport } from '../dispatcher';
+import type { Logger } from '../../domain/log';
+import type { StepName } from '../../domain/pipeline';
+import type { StepPayload, Transport } from './dispatcher';
 
 export type StepRunner = (payload: StepPayload) => Promise<unknown>;
 
