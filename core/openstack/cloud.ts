@@ -60,6 +60,7 @@ export function openConnection(config: CloudConfig, opts: CloudOptions = {}): Co
       timeoutMs: opts.timeoutMs,
       retry: opts.retry,
       readOnly: opts.readOnly,
+      httpsAgent: session.httpsAgent,
     });
   const deleteTrust = async (trustId: string) => {
     await session.identity.delete(`OS-TRUST/trusts/${encodeURIComponent(trustId)}`);

@@ -1,7 +1,8 @@
 /**
  * Cloud configuration the way openstacksdk users expect it: a clouds.yaml entry
  * (./, ~/.config/openstack/, /etc/openstack/) chosen by OS_CLOUD, or OS_* variables.
- * resolveCloudConfig is pure (inputs passed in); loadCloudConfig does the file reads.
+ * resolveCloudConfig is pure (inputs passed in, the CA bundle read through `readFile`);
+ * loadCloudConfig does the file reads.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +10,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { ConfigError } from '../domain/errors';
+import { tlsFromEntry, type ReadFile, type TlsConfig } from './tls';
 
 const AuthSchema = z.object({
   auth_url: z.string().url(),
@@ -33,8 +35,17 @@ export const CloudEntrySchema = z.object({
   region_name: z.string().optional(),
   interface: z.enum(['public', 'internal', 'admin']).optional(),
   identity_api_version: z.union([z.string(), z.number()]).optional(),
+  /** Path of a PEM bundle of the CA(s) that signed the cloud's certificates (openstacksdk's `cacert`). */
+  cacert: z.string().min(1).optional(),
+  /** The PEM text itself: a deployed action has no file to point at (os_auth). */
+  cacert_pem: z.string().min(1).optional(),
+  /** false: accept any certificate (openstacksdk's `verify`; it wins over cacert). */
+  verify: z.boolean().optional(),
+  /** openstacksdk's deprecated opposite of verify (OS_INSECURE). */
+  insecure: z.boolean().optional(),
 });
 export type CloudEntry = z.infer<typeof CloudEntrySchema>;
+export { CaCertError, type TlsConfig } from './tls';
 
 export type PasswordAuth = {
   type: 'password';
@@ -52,6 +63,7 @@ export type CloudConfig = {
   auth: PasswordAuth | AppCredentialAuth;
   region?: string;
   interface: 'public' | 'internal' | 'admin';
+  tls: TlsConfig;
 };
 
 export const CLOUDS_YAML_PATHS = (cwd: string, home: string) => [
@@ -63,7 +75,7 @@ export const CLOUDS_YAML_PATHS = (cwd: string, home: string) => [
 const v3 = (url: string) => (/\/v3\/?$/.test(url) ? url.replace(/\/$/, '') : `${url.replace(/\/$/, '')}/v3`);
 
 /** Turns one parsed clouds.yaml entry into a CloudConfig, or says what is missing. */
-export function cloudConfigFromEntry(name: string, entry: unknown): CloudConfig {
+export function cloudConfigFromEntry(name: string, entry: unknown, readFile?: ReadFile): CloudConfig {
   const parsed = CloudEntrySchema.safeParse(entry);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -103,13 +115,21 @@ export function cloudConfigFromEntry(name: string, entry: unknown): CloudConfig 
       },
     };
   }
-  return { name, authUrl: v3(a.auth_url), auth, region: e.region_name, interface: e.interface ?? 'public' };
+  return {
+    name,
+    authUrl: v3(a.auth_url),
+    auth,
+    region: e.region_name,
+    interface: e.interface ?? 'public',
+    tls: tlsFromEntry(name, e, readFile),
+  };
 }
 
 /** OS_* environment variables → the equivalent clouds.yaml entry. */
 export function entryFromEnv(env: Record<string, string | undefined>): CloudEntry | undefined {
   if (!env.OS_AUTH_URL) return undefined;
   const pick = (k: string) => env[`OS_${k.toUpperCase()}`] || undefined;
+  const insecure = pick('insecure');
   return {
     auth: {
       auth_url: env.OS_AUTH_URL,
@@ -122,6 +142,8 @@ export function entryFromEnv(env: Record<string, string | undefined>): CloudEntr
     auth_type: (pick('auth_type') as CloudEntry['auth_type']) ?? undefined,
     region_name: pick('region_name'),
     interface: (pick('interface') as CloudEntry['interface']) ?? undefined,
+    cacert: pick('cacert'),
+    insecure: insecure === undefined ? undefined : insecure.toLowerCase() === 'true', // openstacksdk: only "true" is true
   };
 }
 
@@ -129,15 +151,17 @@ export type ConfigSources = {
   env: Record<string, string | undefined>;
   files: { path: string; text: string }[];
   cloud?: string;
+  /** Reads a cacert bundle (default: the file system). */
+  readFile?: ReadFile;
 };
 
 /** Pure resolution: explicit cloud name > OS_CLOUD > OS_* variables. */
-export function resolveCloudConfig({ env, files, cloud }: ConfigSources): CloudConfig {
+export function resolveCloudConfig({ env, files, cloud, readFile }: ConfigSources): CloudConfig {
   const wanted = cloud ?? env.OS_CLOUD;
   if (wanted) {
     for (const f of files) {
       const doc = (parseYaml(f.text) ?? {}) as { clouds?: Record<string, unknown> };
-      if (doc.clouds && wanted in doc.clouds) return cloudConfigFromEntry(wanted, doc.clouds[wanted]);
+      if (doc.clouds && wanted in doc.clouds) return cloudConfigFromEntry(wanted, doc.clouds[wanted], readFile);
     }
     throw new ConfigError(
       `cloud "${wanted}" is not in any clouds.yaml (looked in: ${files.map((f) => f.path).join(', ') || 'none found'}). ` +
@@ -145,7 +169,7 @@ export function resolveCloudConfig({ env, files, cloud }: ConfigSources): CloudC
     );
   }
   const fromEnv = entryFromEnv(env);
-  if (fromEnv) return cloudConfigFromEntry('env', fromEnv);
+  if (fromEnv) return cloudConfigFromEntry('env', fromEnv, readFile);
   throw new ConfigError(
     'no cloud selected: set OS_CLOUD (a clouds.yaml entry) or the OS_AUTH_URL/OS_USERNAME/... variables',
   );

@@ -85,6 +85,17 @@ export class OpenStackUnreachableError extends StackmendError {
   }
 }
 
+/** The TLS handshake failed: the certificate is not trusted, names another host, or TLS is not spoken there. */
+export class OpenStackTlsError extends OpenStackUnreachableError {
+  constructor(service: string, url: string, code: string, reason: string, options?: { cause?: unknown }) {
+    super(service, url, code, options);
+    this.message =
+      `${service} at ${url}: TLS handshake failed (${code}: ${reason}). If the cloud's certificates come from a ` +
+      'private CA, give its PEM bundle: cacert in clouds.yaml, OS_CACERT, or os_auth.cacert_pem for deployed ' +
+      'actions; nothing was changed.';
+  }
+}
+
 /** The service accepted the connection (or never completed it) and did not answer in time. */
 export class OpenStackTimeoutError extends OpenStackUnreachableError {
   constructor(

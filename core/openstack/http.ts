@@ -3,9 +3,17 @@
  * request-id capture, typed errors, re-auth on 401, and jittered retries of
  * connection failures and 5xx — for idempotent calls only.
  */
+import type { Agent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { silentLogger, type Logger } from '../domain/log';
-import { apiErrorFor, DryRunWriteBlockedError, OpenStackTimeoutError, OpenStackUnreachableError } from './errors';
+import {
+  apiErrorFor,
+  DryRunWriteBlockedError,
+  OpenStackTimeoutError,
+  OpenStackTlsError,
+  OpenStackUnreachableError,
+} from './errors';
+import { isTlsFailure } from './tls';
 
 export interface TokenSource {
   token(): Promise<string>;
@@ -37,6 +45,8 @@ export type ServiceHttpOptions = {
   client?: AxiosInstance;
   /** Dry-run guard: refuse every call that could change the cloud (anything but GET/HEAD). */
   readOnly?: boolean;
+  /** The cloud's CA / verify setting for https URLs (core/openstack/tls.ts httpsAgentFor). */
+  httpsAgent?: Agent;
 };
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -74,12 +84,13 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
 export class ServiceHttp {
   readonly service: string;
   private readonly client: AxiosInstance;
-  private readonly o: Required<Omit<ServiceHttpOptions, 'auth' | 'client' | 'headers' | 'readOnly'>> &
+  private readonly o: Required<Omit<ServiceHttpOptions, 'auth' | 'client' | 'headers' | 'readOnly' | 'httpsAgent'>> &
     Pick<ServiceHttpOptions, 'auth' | 'headers' | 'readOnly'>;
 
   constructor(opts: ServiceHttpOptions) {
     this.service = opts.service;
-    this.client = opts.client ?? axios.create({ validateStatus: () => true, maxRedirects: 5 });
+    this.client =
+      opts.client ?? axios.create({ validateStatus: () => true, maxRedirects: 5, httpsAgent: opts.httpsAgent });
     this.o = {
       timeoutMs: DEFAULT_TIMEOUT_MS,
       retry: DEFAULT_RETRY,
@@ -134,6 +145,11 @@ export class ServiceHttp {
           // not retried: a hung service stays hung, and a retry would spend the invocation's time limit
           this.o.log.warn('openstack call timed out', { service: this.service, method, url, ms: this.o.timeoutMs });
           throw new OpenStackTimeoutError(this.service, method, url, this.o.timeoutMs, idempotent, { cause: err });
+        }
+        if (isTlsFailure(code)) {
+          const reason = (err as Error).message;
+          this.o.log.warn('openstack call failed the TLS handshake', { service: this.service, url, code, reason });
+          throw new OpenStackTlsError(this.service, url, code, reason, { cause: err });
         }
         const retry = idempotent && CONNECTION_CODES.has(code) && attempt < this.o.retry.attempts;
         this.o.log.warn('openstack call failed to connect', {

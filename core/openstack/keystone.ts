@@ -2,11 +2,13 @@
  * Keystone v3: token issue (password or application credential), a token cache
  * that re-authenticates before expiry and after a 401, and catalog lookup.
  */
+import type { Agent } from 'node:https';
 import * as z from 'zod';
 import { ConfigError } from '../domain/errors';
 import { silentLogger, type Logger } from '../domain/log';
 import type { CloudConfig } from './config';
 import { definedOnly, ServiceHttp, type TokenSource } from './http';
+import { httpsAgentFor } from './tls';
 
 const EndpointSchema = z.object({
   interface: z.string(),
@@ -86,6 +88,8 @@ export class KeystoneSession implements TokenSource {
   private pending?: Promise<Token>;
   private readonly http: ServiceHttp;
   private readonly o: Required<KeystoneOptions>;
+  /** The cloud's CA / verify setting; cloud.ts hands it to every service client. */
+  readonly httpsAgent: Agent | undefined;
 
   constructor(
     readonly config: CloudConfig,
@@ -98,11 +102,13 @@ export class KeystoneSession implements TokenSource {
       timeoutMs: KEYSTONE_TIMEOUT_MS,
       ...definedOnly(opts),
     };
+    this.httpsAgent = httpsAgentFor(config.name, config.tls, this.o.log);
     this.http = new ServiceHttp({
       service: 'keystone',
       baseUrl: async () => config.authUrl,
       log: this.o.log,
       timeoutMs: this.o.timeoutMs,
+      httpsAgent: this.httpsAgent,
     });
   }
 
@@ -155,6 +161,7 @@ export class KeystoneSession implements TokenSource {
       auth: this,
       log: this.o.log,
       timeoutMs: this.o.timeoutMs,
+      httpsAgent: this.httpsAgent,
     });
     return this.identityHttp;
   }
