@@ -28,9 +28,6 @@ export type ServerSubject = { type: 'server'; serverId: string; host?: string; p
 export type HostSubject = { type: 'host'; host: string };
 export type Subject = ServerSubject | HostSubject;
 
-/** The claim shape under its former name (functions/evacuate/index.ts, functions/_shared/facts.ts use it). */
-export type FenceEvidence = FenceClaim;
-
 export type Incident = {
   /** Stable de-duplication key: the same alarm delivered N times yields the same key. */
   key: string;

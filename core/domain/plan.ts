@@ -2,7 +2,9 @@
  * Decisions, plans and the incident record: what classify decides and the other
  * steps carry out. Pure data.
  */
-import type { FenceEvidence, Incident } from './incident';
+import type { Approval } from './approval';
+import type { AcceptedFence, Principal } from './fence';
+import type { Incident } from './incident';
 import type { Plan, StepName } from './pipeline';
 
 export type { EvacuateTarget, Plan, ReplaceTarget, StepName } from './pipeline';
@@ -16,6 +18,8 @@ export const OUTCOMES = [
   'DUPLICATE', // the same alarm was already handled
   'GROUPED', // folded into an open incident of the same host or server
   'NOT_MANAGED', // nothing stackmend manages failed: the operator is told
+  'HOST_ALIVE', // the host said to have failed is alive by Nova's record: nothing written, the operator is told
+  'APPROVED', // an operator approved the held action (stackmend approve)
   'HELD_FOR_APPROVAL', // automation must not decide alone: a human is asked
   'RESCHEDULED', // busy now (stack in progress, resource busy): checked again later
   'IGNORED', // not an incident (alarm back to ok, resolved alert, maintenance)
@@ -55,8 +59,14 @@ export type IncidentRecord = {
   status: IncidentStatus;
   decision?: Decision;
   plan?: Plan;
-  /** Fence evidence accepted for this incident (from the alarm, Nova, or an operator's approval). */
-  fence?: FenceEvidence;
+  /** Fence evidence stackmend accepted for this incident: its source, who fenced and who vouched. */
+  fence?: AcceptedFence;
+  /** Who sent the alarm, as the runtime authenticated it (a monitor's fence claim is believed by it). */
+  reportedBy?: Principal;
+  /** An operator's approval (stackmend approve), bound to this incident and its host, expiring. */
+  approval?: Approval;
+  /** Rechecks of a late host made so far (classify-alarm decides again after each). */
+  rechecks?: number;
   /** Per-server progress so a retry resumes where it stopped. */
   progress: Record<string, ServerProgress>;
   /**

@@ -1,13 +1,19 @@
 /**
- * detect → decide: gathers the facts the policy needs from Nova, Heat and the state
- * store. Reads only — nothing here writes to the cloud.
+ * detect → decide: gathers the facts the policy needs from Nova, Heat and the state store. Reads
+ * only — nothing here writes to the cloud. For a host: its compute service as Nova reports it now,
+ * checked by core/policy/host-check.ts (liveness, fence evidence). The repeat counter moves only for
+ * a subject stackmend manages, and only when the incident is new and not a dry run.
  */
-import type { FenceEvidence, Incident } from '../../core/domain/incident';
+import type { Approval } from '../../core/domain/approval';
+import type { Principal } from '../../core/domain/fence';
+import type { Incident } from '../../core/domain/incident';
 import type { Cloud } from '../../core/openstack/cloud';
 import { NotFoundError } from '../../core/openstack/errors';
 import { refOf } from '../../core/openstack/heat';
-import { hostOf, type Server } from '../../core/openstack/nova';
+import { hostOf, type ComputeService, type Server } from '../../core/openstack/nova';
 import type { Facts, HostFacts, ServerFacts } from '../../core/policy/facts';
+import { checkHost } from '../../core/policy/host-check';
+import { isCattle, isPet } from '../../core/policy/managed';
 import type { Policy } from '../../core/policy/policy';
 import type { ArmedServers, Owner } from '../../core/runtime/arm/armed';
 import type { StateStore } from '../../core/state/store';
@@ -75,7 +81,11 @@ async function heatView(cloud: Cloud, owner: Owner): Promise<ServerFacts['heat']
   return { rootStatus: root.stack_status, currentServerId: res?.physical_resource_id ?? undefined };
 }
 
-async function hostFactsFor(cloud: Cloud, armed: ArmedServers, host: string): Promise<HostFacts> {
+async function hostFactsFor(
+  cloud: Cloud,
+  armed: ArmedServers,
+  host: string,
+): Promise<{ facts: HostFacts; svc?: ComputeService }> {
   const [services, servers, hypervisors] = await Promise.all([
     cloud.nova.listComputeServices(),
     cloud.nova.listServers({ host, allTenants: true }),
@@ -88,7 +98,7 @@ async function hostFactsFor(cloud: Cloud, armed: ArmedServers, host: string): Pr
   );
   const svc = services.find((s) => s.host === host);
   const spare = services.filter((s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down);
-  return {
+  const facts: HostFacts = {
     host,
     service: svc && { id: svc.id, state: svc.state, status: svc.status, forcedDown: svc.forced_down },
     servers: servers.map((s) => serverFacts(s, owners.get(s.id))),
@@ -101,27 +111,34 @@ async function hostFactsFor(cloud: Cloud, armed: ArmedServers, host: string): Pr
       };
     }),
   };
+  return { facts, svc };
 }
 
-/** Evidence that the host is fenced: an operator's, the alarm's own, or Nova's forced_down flag. */
-export function fenceEvidence(
-  i: Incident,
-  forcedDown: boolean | undefined,
-  approved?: FenceEvidence,
-  now = new Date(),
-): FenceEvidence | undefined {
-  if (approved) return approved;
-  if (i.fence) return i.fence;
-  if (forcedDown)
-    return { by: 'nova (service forced_down by an operator)', method: 'forced-down', at: now.toISOString() };
-  return undefined;
-}
+export type FactsDeps = {
+  cloud: Cloud;
+  store: StateStore;
+  armed: ArmedServers;
+  incidents: Incidents;
+  policy: Policy;
+  now: () => number;
+  /** A dry run reads the repeat counter and writes nothing. */
+  dryRun: boolean;
+};
 
-export async function gatherFacts(
-  i: Incident,
-  d: { cloud: Cloud; store: StateStore; armed: ArmedServers; incidents: Incidents; policy: Policy; now: () => number },
-): Promise<Facts> {
-  const host = i.subject.type === 'host' ? await hostFactsFor(d.cloud, d.armed, i.subject.host) : undefined;
+/**
+ * Who sent the alarm, and, when an existing incident is decided again (a recheck), what its record
+ * holds: the rechecks made, an operator's approval. A recheck is already counted and open.
+ */
+export type FactsContext = { reportedBy?: Principal; again?: { rechecks: number; approval?: Approval } };
+
+/** A subject stackmend manages: a server it knows, a host running servers it evacuates or replaces. */
+const managed = (server: ServerFacts | undefined, host: HostFacts | undefined, p: Policy) =>
+  !!server || !!host?.servers.some((s) => isPet(s, p) || isCattle(s, p));
+
+export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {}): Promise<Facts> {
+  const now = d.now();
+  const read = i.subject.type === 'host' ? await hostFactsFor(d.cloud, d.armed, i.subject.host) : undefined;
+  const host = read?.facts;
   const server = i.subject.type === 'server' ? await serverFactsFor(d.cloud, d.armed, i.subject.serverId) : undefined;
   const serverHost = server?.host ?? (i.subject.type === 'server' ? i.subject.host : undefined);
   const subjects = [
@@ -131,13 +148,35 @@ export async function gatherFacts(
     server?.owner ? `stack:${server.owner.root.id}` : '',
   ];
   const maintenance = await Promise.all(subjects.filter(Boolean).map((s) => d.store.get(maintenanceKey(s))));
+  const check =
+    read?.svc &&
+    checkHost(
+      {
+        incident: i.key,
+        service: read.svc,
+        claim: i.fence,
+        reportedBy: x.reportedBy,
+        approval: x.again?.approval,
+        rechecks: x.again?.rechecks,
+        now,
+      },
+      d.policy,
+    );
+  const window = d.policy.repeatWindowSec;
+  const count = !managed(server, host, d.policy)
+    ? 0
+    : d.dryRun || x.again
+      ? (await d.incidents.repeatCount(i)) + (x.again ? 0 : 1)
+      : await d.incidents.countRepeat(i, window);
   return {
     incident: i,
     server,
     host,
-    fence: fenceEvidence(i, host?.service?.forcedDown, undefined, new Date(d.now())),
-    openIncidents: (await d.incidents.openCount()) + 1,
-    repeats: await d.incidents.countRepeat(i, d.policy.repeatWindowSec),
+    fence: i.fence,
+    liveness: check?.liveness,
+    fenceCheck: check?.fenceCheck,
+    openIncidents: (await d.incidents.openCount()) + (x.again ? 0 : 1),
+    repeats: count,
     coveringHostIncident:
       serverHost && i.subject.type === 'server' ? await d.incidents.openHostIncident(serverHost) : undefined,
     inMaintenance: maintenance.some(Boolean),

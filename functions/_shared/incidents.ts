@@ -55,6 +55,11 @@ export class Incidents {
     return this.store.update<number>(K.repeats(subjectId(i)), (n) => (n ?? 0) + 1, { ttlSeconds: windowSec });
   }
 
+  /** The count within the window so far, without counting (dry runs, rechecks). */
+  async repeatCount(i: Incident): Promise<number> {
+    return (await this.store.get<number>(K.repeats(subjectId(i)))) ?? 0;
+  }
+
   get(key: string): Promise<IncidentRecord | undefined> {
     return this.store.get<IncidentRecord>(K.incident(key));
   }

@@ -3,6 +3,7 @@
  * Duplicate deliveries stop here; per-server alarms fold into an open host incident;
  * a dry run decides and reports without writing anything.
  */
+import type { Principal } from '../../core/domain/fence';
 import type { Incident } from '../../core/domain/incident';
 import { verdictSpec } from '../../core/domain/pipeline';
 import type { IncidentRecord } from '../../core/domain/plan';
@@ -10,13 +11,14 @@ import { decide } from '../../core/policy/decide';
 import { gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
 
-export async function classifyOne(i: Incident, ctx: StepContext): Promise<StepResult> {
+/** `reportedBy`: the alarm's sender as authenticated (a monitor's fence claim is believed by it). */
+export async function classifyOne(i: Incident, ctx: StepContext, reportedBy?: Principal): Promise<StepResult> {
   const d = ctx.deps;
   if (!d.dryRun && !(await d.incidents.firstSighting(i.key))) {
     return { outcome: 'DUPLICATE', incident: i.key, reason: `alarm ${i.key} was already handled: not acting twice` };
   }
   try {
-    return await classifyNew(i, ctx);
+    return await classifyNew(i, ctx, reportedBy);
   } catch (e) {
     // nothing was decided: let a redelivery of the same alarm try again
     if (!d.dryRun && !(await d.incidents.get(i.key))) await d.incidents.forget(i.key);
@@ -24,16 +26,21 @@ export async function classifyOne(i: Incident, ctx: StepContext): Promise<StepRe
   }
 }
 
-async function classifyNew(i: Incident, ctx: StepContext): Promise<StepResult> {
+async function classifyNew(i: Incident, ctx: StepContext, reportedBy?: Principal): Promise<StepResult> {
   const d = ctx.deps;
-  const facts = await gatherFacts(i, {
-    cloud: d.cloud(),
-    store: d.store,
-    armed: d.armed,
-    incidents: d.incidents,
-    policy: d.policy,
-    now: d.now,
-  });
+  const facts = await gatherFacts(
+    i,
+    {
+      cloud: d.cloud(),
+      store: d.store,
+      armed: d.armed,
+      incidents: d.incidents,
+      policy: d.policy,
+      now: d.now,
+      dryRun: d.dryRun,
+    },
+    { reportedBy },
+  );
   const { decision, plan } = decide(facts, d.policy);
   const details = { decision, plan, subject: i.subject };
   if (d.dryRun)
@@ -55,7 +62,8 @@ async function classifyNew(i: Incident, ctx: StepContext): Promise<StepResult> {
     status: spec.status,
     decision,
     plan,
-    fence: facts.fence,
+    fence: facts.fenceCheck?.accepted,
+    reportedBy,
     progress: {},
     updates: {},
     timeline: [

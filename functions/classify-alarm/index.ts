@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { parseAlarms } from '../../core/domain/intake';
 import { StackmendError } from '../../core/domain/errors';
+import type { Principal } from '../../core/domain/fence';
 import { defineStep, type StepContext, type StepResult } from '../_shared/step';
 import { classifyOne } from './classify';
 
@@ -18,26 +19,29 @@ export class WebhookAuthError extends StackmendError {
   }
 }
 
-function checkToken(ctx: StepContext): void {
+/** The sender, when a webhook token is configured and matched; undefined when none is configured. */
+function checkToken(ctx: StepContext): Principal | undefined {
   const want = ctx.deps.config.webhook_token;
-  if (!want) return;
+  if (!want) return undefined;
+  const inQuery = ctx.req.query.token !== undefined;
   const got = ctx.req.query.token ?? ctx.req.headers['x-stackmend-token'] ?? '';
   const a = Buffer.from(got);
   const b = Buffer.from(want);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new WebhookAuthError();
+  return { via: inQuery ? 'query-token' : 'bearer', name: 'webhook' };
 }
 
 export const step = defineStep({
   name: 'classify-alarm',
   input: z.unknown(),
   async run(_input, ctx): Promise<StepResult[]> {
-    checkToken(ctx);
+    const sender = checkToken(ctx);
     const { incidents, ignored, unresolved } = parseAlarms(ctx.req.body, {
       receivedAt: new Date(ctx.deps.now()),
       transport: ctx.transport,
     });
     const results: StepResult[] = [];
-    for (const i of incidents) results.push(await classifyOne(i, ctx));
+    for (const i of incidents) results.push(await classifyOne(i, ctx, sender));
     for (const g of ignored) results.push({ outcome: 'IGNORED', incident: g.key, reason: g.reason });
     for (const u of unresolved)
       results.push({

@@ -3,35 +3,22 @@
  * steps: fence evidence → a healthy host with room → force down + disable the compute
  * service → evacuate each server (bounded parallelism) → confirm ACTIVE elsewhere on a later
  * invocation. Per-server progress lives in the incident record, so a retry resumes.
- * Nothing is evacuated without evidence that the host is fenced.
+ * Immediately before any of these writes it reads the host's compute service from Nova and checks
+ * it again (./verify.ts): nothing is written unless the host is down and fenced by evidence
+ * stackmend believes. An operator's approval is no input here: `stackmend approve` stores it on
+ * the incident record.
  */
 import * as z from 'zod';
-import type { FenceEvidence } from '../../core/domain/incident';
 import type { IncidentRecord } from '../../core/domain/plan';
 import { NotFoundError } from '../../core/openstack/errors';
 import { hostOf, type ComputeService } from '../../core/openstack/nova';
+import { describeEvidence } from '../../core/policy/host-check';
 import type { Deps } from '../_shared/deps';
-import { fenceEvidence } from '../_shared/facts';
 import { alreadyOver, evacuateTargets, replaceTargets, reschedule, resolveIfFinished } from '../_shared/progress';
 import { defineStep, type StepResult } from '../_shared/step';
+import { hold, verifyHost } from './verify';
 
-const FenceSchema = z.object({
-  by: z.string().min(1),
-  method: z.enum(['power-off', 'isolated', 'stonith', 'forced-down', 'operator']),
-  at: z.string(),
-});
 const PARALLEL = 3;
-
-async function hold(d: Deps, r: IncidentRecord, reason: string): Promise<StepResult[]> {
-  const first = r.status !== 'held' || r.timeline[r.timeline.length - 1]?.reason !== reason;
-  if (first) {
-    await d.incidents.record(r.key, { step: 'evacuate', outcome: 'HELD_FOR_APPROVAL', reason }, () => ({
-      status: 'held',
-    }));
-    await d.dispatcher.send('notify', r.key);
-  }
-  return [{ outcome: 'HELD_FOR_APPROVAL', incident: r.key, status: 'held', reason }];
-}
 
 /** Force the compute service down (Nova's fence flag) and disable it, each only if not already so. */
 async function isolateHost(d: Deps, r: IncidentRecord, svc: ComputeService): Promise<string[]> {
@@ -109,10 +96,26 @@ async function confirm(d: Deps, r: IncidentRecord, host: string): Promise<number
   return waiting.length;
 }
 
+/** Nova's compute service of the host, read now. */
+async function computeService(d: Deps, host: string): Promise<{ svc: ComputeService; spare: ComputeService[] }> {
+  const services = await d.cloud().nova.listComputeServices();
+  const svc = services.find((s) => s.host === host);
+  if (!svc)
+    throw new NotFoundError(
+      { service: 'nova', status: 404, method: 'GET', url: 'os-services' },
+      `no nova-compute service on host ${host}`,
+    );
+  const spare = services.filter((s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down);
+  return { svc, spare };
+}
+
+const approveHint = (r: IncidentRecord) =>
+  `. Fence it, then approve: \`stackmend approve ${r.key} --fenced-by <who> --method power-off\``;
+
 export const step = defineStep({
   name: 'evacuate',
-  input: z.object({ incident: z.string().min(1), fence: FenceSchema.optional() }),
-  async run({ incident, fence: approved }, { deps: d }): Promise<StepResult[]> {
+  input: z.object({ incident: z.string().min(1) }),
+  async run({ incident }, { deps: d }): Promise<StepResult[]> {
     let r = await d.incidents.require(incident);
     const over = alreadyOver(r, 'evacuate');
     if (over) return over;
@@ -121,54 +124,45 @@ export const step = defineStep({
         { outcome: 'IGNORED', incident, reason: `incident plan is ${r.plan?.action ?? 'none'}, not an evacuation` },
       ];
     const host = r.plan.host;
-    if (r.progress[`host:${host}`] !== 'confirmed') {
-      const services = await d.cloud().nova.listComputeServices();
-      const svc = services.find((s) => s.host === host);
-      if (!svc)
-        throw new NotFoundError(
-          { service: 'nova', status: 404, method: 'GET', url: 'os-services' },
-          `no nova-compute service on host ${host}`,
-        );
-      const fence: FenceEvidence | undefined =
-        approved ?? r.fence ?? fenceEvidence(r.incident, svc.forced_down, undefined, new Date(d.now()));
-      if (!fence)
-        return hold(
-          d,
-          r,
-          `no evidence that ${host} is powered off or isolated: nothing evacuated. Fence it, then approve with \`stackmend approve ${incident} --fenced-by <who> --method power-off\``,
-        );
-      const spare = services.filter(
-        (s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down,
-      );
-      if (spare.length === 0)
-        return hold(
-          d,
-          r,
-          `no healthy enabled compute host can receive the servers of ${host}: evacuating would only turn them into ERROR`,
-        );
-      if (d.dryRun)
-        return [
+    const isolated = r.progress[`host:${host}`] === 'confirmed';
+    if (!isolated || evacuateTargets(r).some((s) => !r.progress[s.serverId])) {
+      const { svc, spare } = await computeService(d, host);
+      const ok = await verifyHost(d, r, svc, approveHint(r));
+      if (Array.isArray(ok)) return ok;
+      if (!isolated) {
+        if (spare.length === 0)
+          return hold(
+            d,
+            r,
+            `no healthy enabled compute host can receive the servers of ${host}: evacuating would only turn them into ERROR`,
+          );
+        if (d.dryRun)
+          return [
+            {
+              outcome: 'DRY_RUN',
+              incident,
+              reason: `would force down and disable ${host}, evacuate ${evacuateTargets(r).length} server(s) to ${spare.map((s) => s.host).join('/')}`,
+            },
+          ];
+        const did = await isolateHost(d, r, svc);
+        r = await d.incidents.record(
+          incident,
           {
-            outcome: 'DRY_RUN',
-            incident,
-            reason: `would force down and disable ${host}, evacuate ${evacuateTargets(r).length} server(s) to ${spare.map((s) => s.host).join('/')}`,
+            step: 'evacuate',
+            outcome: 'DONE',
+            reason:
+              `host check: ${ok.liveness.reason}; fence evidence: ${describeEvidence(ok.evidence)}; ` +
+              `${did.join(', ') || `${host} already forced down and disabled`}`,
+            details: { liveness: ok.liveness, evidence: ok.evidence },
           },
-        ];
-      const did = await isolateHost(d, r, svc);
-      r = await d.incidents.record(
-        incident,
-        {
-          step: 'evacuate',
-          outcome: 'DONE',
-          reason: `fence evidence: ${fence.method} by ${fence.by}; ${did.join(', ') || `${host} already forced down and disabled`}`,
-        },
-        (cur) => ({
-          status: 'acting',
-          fence,
-          progress: { ...cur.progress, [`host:${host}`]: 'confirmed' },
-        }),
-      );
-      if (replaceTargets(r).length) await d.dispatcher.send('mark-unhealthy', incident);
+          (cur) => ({
+            status: 'acting',
+            fence: ok.evidence,
+            progress: { ...cur.progress, [`host:${host}`]: 'confirmed' },
+          }),
+        );
+        if (replaceTargets(r).length) await d.dispatcher.send('mark-unhealthy', incident);
+      }
     }
     if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: 'evacuation already under way' }];
     const started = await startEvacuations(d, r, host);

@@ -4,6 +4,7 @@
  * for compute1, whose compute service an operator has forced down in Nova, planned as an
  * evacuation of its three pets (HA_Enabled=True) with that fence evidence.
  */
+import { newApproval } from '../../../core/domain/approval';
 import { parseAlarms } from '../../../core/domain/intake';
 import type { IncidentRecord } from '../../../core/domain/plan';
 import { ServiceUnavailableError } from '../../../core/openstack/errors';
@@ -36,7 +37,7 @@ async function failedHost(): Promise<{ w: World; incident: string }> {
       replace: [],
       untouched: [],
     },
-    fence: { by: 'nova (service forced_down by an operator)', method: 'forced-down', at },
+    fence: { source: 'nova-forced-down', method: 'forced-down', at, by: 'nova', vouchedBy: 'nova' },
     progress: {},
     updates: {},
     timeline: [{ at, step: 'classify-alarm', outcome: 'DISPATCHED', reason: incident.summary }],
@@ -90,7 +91,7 @@ describe('evacuate', () => {
     await w.cloud.nova.evacuate('pet-1');
     await w.incidents.patch(incident, (r) => ({
       status: 'acting',
-      fence: r.incident.fence,
+      fence: r.fence,
       progress: { 'host:compute1': 'confirmed', 'pet-1': 'requested' },
     }));
 
@@ -145,5 +146,116 @@ describe('evacuate', () => {
       serviceMessage: 'Compute service of compute1 is still in use.',
     });
     expect(w.cloud.nova.server('pet-1')).toMatchObject({ status: 'ACTIVE', 'OS-EXT-SRV-ATTR:host': 'compute1' });
+  });
+});
+
+describe('evacuate checks the host in Nova again before it writes', () => {
+  const approve = (w: World, incident: string, ttlSec = 900) =>
+    w.incidents.record(
+      incident,
+      { step: 'evacuate', outcome: 'APPROVED', reason: 'approved by the operator alice' },
+      () => ({
+        approval: newApproval(
+          {
+            incident,
+            host: 'compute1',
+            approvedBy: { via: 'keystone', name: 'alice' },
+            fencedBy: 'alice',
+            method: 'power-off',
+          },
+          w.now(),
+          ttlSec,
+        ),
+      }),
+    );
+  /** The incident held for a human (no fence evidence), as classify-alarm leaves it. */
+  const held = async (w: World, incident: string) =>
+    w.incidents.patch(incident, () => ({
+      status: 'held',
+      fence: undefined,
+      decision: { verdict: 'hold', rule: 'no-fence-evidence', reason: 'nothing asserts compute1 is fenced' },
+    }));
+
+  it('writes nothing to Nova and tells the operator host-alive while compute1 is up and heartbeating', async () => {
+    const { w, incident } = await failedHost();
+    w.cloud.nova.setService('compute1', { forced_down: false, state: 'up', updated_at: novaTime(w, 3) });
+    const res = await invoke(w, evacuate, { incident });
+    expect(res.body.results).toEqual([expect.objectContaining({ outcome: 'HOST_ALIVE', incident })]);
+    expect(res.body.reason).toMatch(/compute1 up.*alive, nothing written to Nova/);
+    expect(w.cloud.writes()).toEqual([]);
+    expect(await due(w, 'notify')).toEqual([incident]);
+    expect((await record(w, incident)).timeline.map((e) => e.outcome)).toEqual(['DISPATCHED', 'HOST_ALIVE']);
+  });
+
+  it('holds a silent host that nobody has fenced: nothing forced down, disabled or evacuated', async () => {
+    const { w, incident } = await failedHost();
+    w.cloud.nova.setService('compute1', { forced_down: false, state: 'up', updated_at: novaTime(w, 60) });
+    const res = await invoke(w, evacuate, { incident });
+    expect(res.body.results).toEqual([expect.objectContaining({ outcome: 'HELD_FOR_APPROVAL' })]);
+    expect(res.body.reason).toMatch(/nothing asserts it is powered off or isolated.*stackmend approve/);
+    expect(w.cloud.writes()).toEqual([]);
+    expect((await record(w, incident)).status).toBe('held');
+  });
+
+  it('evacuates a held incident on a valid approval, and records who vouched for the evidence', async () => {
+    const { w, incident } = await failedHost();
+    w.cloud.nova.setService('compute1', { forced_down: false, state: 'up', updated_at: novaTime(w, 60) });
+    await held(w, incident);
+    await approve(w, incident);
+    await invoke(w, evacuate, { incident });
+    expect(w.cloud.writes().map((c) => c.method)).toEqual([
+      'nova.forceDown',
+      'nova.disableService',
+      'nova.evacuate',
+      'nova.evacuate',
+      'nova.evacuate',
+    ]);
+    const r = await record(w, incident);
+    expect(r.fence).toMatchObject({ source: 'operator-approval', by: 'alice', vouchedBy: 'operator alice' });
+    expect(r.timeline.find((e) => e.reason.startsWith('host check'))?.reason).toMatch(
+      /source operator-approval, vouched for by operator alice/,
+    );
+    expect((await w.incidents.auditLog()).some((e) => /vouched for by operator alice/.test(e.reason))).toBe(true);
+  });
+
+  it('does not evacuate a held incident on Nova forced_down alone: a human was asked', async () => {
+    const { w, incident } = await failedHost();
+    await held(w, incident);
+    const res = await invoke(w, evacuate, { incident });
+    expect(res.body.reason).toMatch(/held for a human \(rule no-fence-evidence\): no operator has approved it/);
+    expect(w.cloud.writes()).toEqual([]);
+  });
+
+  it('refuses an expired approval: held, nothing written', async () => {
+    const { w, incident } = await failedHost();
+    w.cloud.nova.setService('compute1', { forced_down: false, state: 'up', updated_at: novaTime(w, 60) });
+    await held(w, incident);
+    await approve(w, incident, 60);
+    w.advance(61_000);
+    const res = await invoke(w, evacuate, { incident });
+    expect(res.body.results).toEqual([expect.objectContaining({ outcome: 'HELD_FOR_APPROVAL' })]);
+    expect(res.body.reason).toMatch(/approval by alice expired/);
+    expect(w.cloud.writes()).toEqual([]);
+  });
+
+  it('refuses an approval for a host that came back up: host-alive, nothing written', async () => {
+    const { w, incident } = await failedHost();
+    w.cloud.nova.setService('compute1', { forced_down: false, state: 'up', updated_at: novaTime(w, 60) });
+    await held(w, incident);
+    await approve(w, incident);
+    w.cloud.nova.setService('compute1', { updated_at: novaTime(w, 1) }); // nova-compute reports again
+    const res = await invoke(w, evacuate, { incident });
+    expect(res.body.results).toEqual([expect.objectContaining({ outcome: 'HOST_ALIVE' })]);
+    expect(w.cloud.writes()).toEqual([]);
+  });
+
+  it('answers a dry run without writing the cloud or the incident record', async () => {
+    const { w, incident } = await failedHost();
+    w.cloud.nova.setService('compute1', { forced_down: false, state: 'up', updated_at: novaTime(w, 3) });
+    const before = await record(w, incident);
+    const res = await invoke(w, evacuate, { incident, dry_run: true });
+    expect(res.body.results).toEqual([expect.objectContaining({ outcome: 'DRY_RUN' })]);
+    expect(w.cloud.writes()).toEqual([]);
+    expect(await record(w, incident)).toEqual(before);
   });
 });
