@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LabCloud as Cloud } from '../bench/openstack/cloud';
+import type { CLAIMED_FENCE_METHODS } from '../core/domain/fence';
 import type { StackRef } from '../core/openstack/heat';
 import { waitFor } from './wait';
 
@@ -55,7 +56,8 @@ export async function bootServer(
 export const bootPet = (cloud: Cloud, name: string, host: string) =>
   bootServer(cloud, name, host, { HA_Enabled: 'True' });
 
-export type Fenced = { by: string; method: 'power-off' | 'isolated'; at: string };
+/** The Masakari `payload.fenced` extension (core/domain/alarms/masakari.ts). */
+export type Fenced = { by: string; method: (typeof CLAIMED_FENCE_METHODS)[number]; at: string };
 
 /** The recorded host monitor notification (test/events/masakari/run1-compute-host.json) for `host`, now. */
 export function hostDownNotification(

@@ -1,4 +1,5 @@
 /** Flags shared by the commands, and the runtime parameters they build. */
+import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
 export const COMMON = {
@@ -7,6 +8,7 @@ export const COMMON = {
   token: { type: 'string' }, // webhook token classify-alarm requires (default: STACKMEND_WEBHOOK_TOKEN)
   'notify-webhook': { type: 'string' },
   'notify-queue': { type: 'string' },
+  policy: { type: 'string' }, // the policy (core/policy/policy.ts) as JSON or @file.json
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -27,6 +29,15 @@ export function parse<O extends Record<string, { type: 'string' | 'boolean'; sho
   }
 }
 
+/** JSON inline or from `@file`; a UsageError naming the flag when it is neither. */
+export function readJsonArg(flag: string, arg: string): unknown {
+  try {
+    return JSON.parse(arg.startsWith('@') ? fs.readFileSync(arg.slice(1), 'utf8') : arg);
+  } catch (e) {
+    throw new UsageError(`--${flag} is not JSON: ${(e as Error).message}`);
+  }
+}
+
 /** Runtime parameters (the same keys a deployed action gets as defaults). */
 export function parametersFrom(v: Record<string, unknown>, env = process.env): Record<string, unknown> {
   const notify: Record<string, string> = {};
@@ -38,6 +49,7 @@ export function parametersFrom(v: Record<string, unknown>, env = process.env): R
     ...(cloud ? { cloud } : {}),
     state_url: (v.state as string | undefined) ?? env.STACKMEND_STATE_URL ?? 'file:.stackmend/state',
     ...(token ? { webhook_token: token } : {}),
+    ...(v.policy ? { policy: readJsonArg('policy', String(v.policy)) } : {}),
     notify,
     dry_run: !!v['dry-run'],
   };

@@ -1,25 +1,16 @@
-/**
- * `stackmend invoke <function>`: one function, once, JSON result on stdout.
- * `approve`: the operator's fence assertion.
- */
-import * as fs from 'node:fs';
+/** `stackmend invoke <function>`: one function, once, JSON result on stdout. */
 import { isStepName, STEP_NAMES, type StepName } from '../core/domain/pipeline';
 import type { Response } from '../core/runtime/adapters';
 import { jsonLogger } from '../core/runtime/log';
 import { openStore } from '../core/state';
 import { depsFactory } from '../functions/_shared/deps';
 import { InProcessTransport, QueuedTransport } from '../core/runtime/dispatch';
-import { parametersFrom, parse, UsageError } from './args';
+import { parametersFrom, parse, readJsonArg, UsageError } from './args';
 import { RECONCILING, STEP_MODULES } from './steps';
 
 function readData(arg: string | undefined): unknown {
   if (!arg) throw new UsageError('--data is required: @payload.json or inline JSON');
-  const text = arg.startsWith('@') ? fs.readFileSync(arg.slice(1), 'utf8') : arg;
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`--data is not JSON: ${(e as Error).message}`);
-  }
+  return readJsonArg('data', arg);
 }
 
 export function exitCodeOf(res: Response): number {
@@ -74,23 +65,5 @@ export async function invoke(argv: string[]): Promise<number> {
     log: values.chain ? print : undefined,
   });
   print(res);
-  return exitCodeOf(res);
-}
-
-export async function approve(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    'fenced-by': { type: 'string' },
-    method: { type: 'string' },
-    chain: { type: 'boolean' },
-  });
-  const incident = positionals[0];
-  if (!incident || !values['fenced-by'])
-    throw new UsageError('approve needs <incident> and --fenced-by WHO (the person or system that fenced the host)');
-  const method = values.method ?? 'power-off';
-  if (!['power-off', 'isolated', 'stonith', 'operator'].includes(method))
-    throw new UsageError('--method is power-off, isolated, stonith or operator');
-  const fence = { by: values['fenced-by'], method, at: new Date().toISOString() };
-  const res = await invokeStep('evacuate', { incident, fence }, parametersFrom(values), { chain: !!values.chain });
-  process.stdout.write(`${JSON.stringify(res.body, null, 2)}\n`);
   return exitCodeOf(res);
 }

@@ -14,8 +14,11 @@ Usage: stackmend <command> [options]
   arm <stack> [--via http|zaqar] [--url URL] [--queue Q]
                              create the Aodh event alarms for every server of a Heat stack
   disarm <stack>             delete them
-  approve <incident> --fenced-by WHO [--method power-off|isolated]
-                             assert a host is fenced and let a held evacuation proceed
+  approve <incident> --fenced-by WHO [--method power-off|isolated|stonith|forced-down|operator]
+          [--no-evacuate] [--chain]
+                             approve a held evacuation as the Keystone user of --cloud: stored on the
+                             incident, bound to its host, expiring (policy approvalTtlSec); evacuate
+                             then checks the host in Nova again (exit 3 if it is up or still unproven)
   incidents [--json]         incidents and their timelines; audit [--json]: the audit log
   dismiss <incident> --reason "…"
                              close an incident held open (it counts toward the circuit breaker)
@@ -24,7 +27,7 @@ Usage: stackmend <command> [options]
   bench                      benchmarks (stackmend vs the Mistral chain and Masakari)
 
 Common options: --cloud NAME (clouds.yaml; default OS_CLOUD) --state URL (file:.stackmend/state | redis://…)
-  --token T (webhook token) --notify-webhook URL --notify-queue Q --dry-run --json
+  --token T (webhook token) --notify-webhook URL --notify-queue Q --policy JSON|@file --dry-run --json
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -33,7 +36,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   invoke: async () => (require('./invoke') as typeof import('./invoke')).invoke,
   arm: async () => (require('./arm') as typeof import('./arm')).armCommand,
   disarm: async () => (require('./arm') as typeof import('./arm')).disarmCommand,
-  approve: async () => (require('./invoke') as typeof import('./invoke')).approve,
+  approve: async () => (require('./approve') as typeof import('./approve')).approve,
   incidents: async () => (require('./incidents') as typeof import('./incidents')).incidents,
   audit: async () => (require('./incidents') as typeof import('./incidents')).audit,
   maintenance: async () => (require('./incidents') as typeof import('./incidents')).maintenance,

@@ -12,6 +12,7 @@ import { fromAlertmanager } from './alarms/from-alertmanager';
 import { fromAodh } from './alarms/from-aodh';
 import { fromMasakari } from './alarms/from-masakari';
 import { fromNova } from './alarms/from-nova';
+import { checkIdentifiers } from './alarms/identifiers';
 import { parseStrict, toSchemaIssues } from './alarms/issues';
 import { looksLikeMasakari, masakariNotificationSchema } from './alarms/masakari';
 import { looksLikeNova, looksLikeOsloWire, novaEnvelopeSchema, osloWireSchema } from './alarms/nova';
@@ -42,7 +43,7 @@ const source = <S extends z.ZodType>(
   what,
   looksLike,
   schema,
-  handle: (payload, delivery) => map(parseStrict(schema, payload, what), delivery),
+  handle: (payload, delivery) => checkIdentifiers(map(parseStrict(schema, payload, what), delivery), what),
 });
 
 const NOVA = 'Nova notification';

@@ -22,8 +22,8 @@ export type StepSpec = {
 export const STEPS = {
   'classify-alarm': {
     handler: 'functions/classify-alarm/index.ts',
-    reconciles: false,
-    handsOnTo: ['mark-unhealthy', 'evacuate', 'notify'],
+    reconciles: true, // a late host is decided again (functions/classify-alarm/recheck.ts)
+    handsOnTo: ['classify-alarm', 'mark-unhealthy', 'evacuate', 'notify'],
   },
   'mark-unhealthy': {
     handler: 'functions/mark-unhealthy/index.ts',
@@ -162,9 +162,10 @@ export function verdictSpec(v: Verdict): VerdictSpec {
       return fromAction(ACTIONS.evacuate);
     case 'notify':
       return fromAction(ACTIONS.notify);
-    case 'hold':
-    case 'recheck': // too early to act: held, and the operator is told
+    case 'hold': // a human is asked
       return { status: 'held', outcome: 'HELD_FOR_APPROVAL', next: 'notify' };
+    case 'recheck': // too early to tell: classify-alarm decides again after the decision's recheckAfterSec
+      return { status: 'acting', outcome: 'RESCHEDULED', next: 'classify-alarm' };
     case 'ignore':
       return { status: 'ignored', outcome: 'IGNORED' };
     case 'group':

@@ -37,6 +37,8 @@ export type Token = {
   value: string;
   expiresAt: number; // epoch ms
   userId: string;
+  /** The Keystone user's name, when Keystone gave it (it does on a password token). */
+  userName?: string;
   projectId?: string;
   roles: string[];
   catalog: CatalogEntry[];
@@ -179,6 +181,7 @@ export class KeystoneSession implements TokenSource {
       value,
       expiresAt: Date.parse(t.expires_at),
       userId: t.user.id,
+      userName: t.user.name,
       projectId: t.project?.id,
       roles: (t.roles ?? []).map((r) => r.name),
       catalog: t.catalog ?? [],

@@ -7,7 +7,7 @@ import type { EvacuateTarget, Plan } from '../domain/plan';
 import type { Facts, HostFacts } from './facts';
 import { isCattle, isPet, replaceTarget } from './managed';
 import type { Policy } from './policy';
-import { act, hold, recheck, type Ruling, tellOperator } from './rulings';
+import { act, hold, hostAlive, recheck, type Ruling, tellOperator } from './rulings';
 
 /** A host alarm that is not a host failure, or a host that runs nothing stackmend manages. */
 export function unmanagedHost(f: Facts, h: HostFacts, p: Policy): Ruling | undefined {
@@ -48,7 +48,7 @@ export function decideHost(f: Facts, h: HostFacts, p: Policy): Ruling {
     );
   switch (live.verdict) {
     case 'alive':
-      return tellOperator('host-alive', `${live.reason}: the host is alive, nothing done`);
+      return hostAlive(`${live.reason}: the host is alive, nothing done`);
     case 'late':
       if (live.then === 'recheck')
         return recheck('host-heartbeat-late', `${live.reason}: checking again`, live.recheckAfterSec, plan);

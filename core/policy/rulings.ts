@@ -1,13 +1,14 @@
 /**
  * What decide() returns, and one builder per kind of ruling it makes (core/policy/decide.ts).
  */
-import type { Decision, Plan } from '../domain/plan';
+import type { Decision, Outcome, Plan } from '../domain/plan';
 
 /**
  * The decision and the plan it carries out. `quiet`: the answer is recorded nowhere and pages
- * nobody (an alarm about a server stackmend does not know).
+ * nobody (an alarm about a server stackmend does not know). `outcome`: what classify-alarm reports
+ * instead of the verdict's usual outcome (core/domain/pipeline.ts verdictSpec).
  */
-export type Ruling = { decision: Decision; plan: Plan; quiet?: true };
+export type Ruling = { decision: Decision; plan: Plan; quiet?: true; outcome?: Outcome };
 
 const NOTHING: Plan = { action: 'notify' };
 
@@ -28,6 +29,9 @@ export const tellOperator = (rule: string, reason: string): Ruling => ({
   decision: { verdict: 'notify', rule, reason },
   plan: NOTHING,
 });
+
+/** The host said to have failed is alive by Nova's record: nothing to repair, the operator is told. */
+export const hostAlive = (reason: string): Ruling => ({ ...tellOperator('host-alive', reason), outcome: 'HOST_ALIVE' });
 
 /** Nothing for stackmend to repair and nobody to tell: answered, not recorded. */
 export const answerOnly = (rule: string, reason: string): Ruling => ({ ...tellOperator(rule, reason), quiet: true });

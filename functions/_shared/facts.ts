@@ -17,6 +17,7 @@ import { isCattle, isPet } from '../../core/policy/managed';
 import type { Policy } from '../../core/policy/policy';
 import type { ArmedServers, Owner } from '../../core/runtime/arm/armed';
 import type { StateStore } from '../../core/state/store';
+import type { Deps } from './deps';
 import { type Incidents, subjectId } from './incidents';
 
 export type { Owner };
@@ -124,6 +125,17 @@ export type FactsDeps = {
   /** A dry run reads the repeat counter and writes nothing. */
   dryRun: boolean;
 };
+
+/** The ports gatherFacts reads, from a step's deps. */
+export const factsDeps = (d: Deps): FactsDeps => ({
+  cloud: d.cloud(),
+  store: d.store,
+  armed: d.armed,
+  incidents: d.incidents,
+  policy: d.policy,
+  now: d.now,
+  dryRun: d.dryRun,
+});
 
 /**
  * Who sent the alarm, and, when an existing incident is decided again (a recheck), what its record

@@ -27,8 +27,11 @@ export type StepResult = {
   details?: Record<string, unknown>;
 };
 
-/** `req.body` is the step input with any Zaqar envelope removed; `transport` says whether there was one. */
-export type StepContext = { deps: Deps; req: Request; transport: AlarmTransport };
+/**
+ * `req.body` is the step input with any Zaqar envelope removed; `transport` says whether there was one.
+ * `due`: the input is work the step scheduled for itself, taken from its due queue by a reconcile.
+ */
+export type StepContext = { deps: Deps; req: Request; transport: AlarmTransport; due?: true };
 
 export type StepDef<I> = {
   name: StepName;
@@ -106,7 +109,7 @@ async function reconcile<I>(def: StepDef<I>, ctx: StepContext): Promise<StepResu
   const out: StepResult[] = [];
   for (const incident of due) {
     try {
-      out.push(...(await def.run(parseInput(def, { incident }), ctx)));
+      out.push(...(await def.run(parseInput(def, { incident }), { ...ctx, due: true })));
     } catch (e) {
       // keep the work: put it back for the next reconcile, and say why
       await ctx.deps.store.schedule(def.name, incident, ctx.deps.now() + 5000);

@@ -1,14 +1,15 @@
 /**
  * classify-alarm: any supported alarm → Incident → facts → decision → the next step.
  * Duplicate deliveries stop here; per-server alarms fold into an open host incident;
- * a dry run decides and reports without writing anything.
+ * a dry run decides and reports without writing anything; a quiet answer (an unknown server)
+ * is stored nowhere and pages nobody; a late host is decided again later (./recheck.ts).
  */
 import type { Principal } from '../../core/domain/fence';
 import type { Incident } from '../../core/domain/incident';
-import { verdictSpec } from '../../core/domain/pipeline';
-import type { IncidentRecord } from '../../core/domain/plan';
+import { verdictSpec, type StepName } from '../../core/domain/pipeline';
+import type { Decision, IncidentRecord } from '../../core/domain/plan';
 import { decide } from '../../core/policy/decide';
-import { gatherFacts } from '../_shared/facts';
+import { factsDeps, gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
 
 /** `reportedBy`: the alarm's sender as authenticated (a monitor's fence claim is believed by it). */
@@ -28,23 +29,16 @@ export async function classifyOne(i: Incident, ctx: StepContext, reportedBy?: Pr
 
 async function classifyNew(i: Incident, ctx: StepContext, reportedBy?: Principal): Promise<StepResult> {
   const d = ctx.deps;
-  const facts = await gatherFacts(
-    i,
-    {
-      cloud: d.cloud(),
-      store: d.store,
-      armed: d.armed,
-      incidents: d.incidents,
-      policy: d.policy,
-      now: d.now,
-      dryRun: d.dryRun,
-    },
-    { reportedBy },
-  );
-  const { decision, plan } = decide(facts, d.policy);
+  const facts = await gatherFacts(i, factsDeps(d), { reportedBy });
+  const ruling = decide(facts, d.policy);
+  const { decision, plan } = ruling;
   const details = { decision, plan, subject: i.subject };
   if (d.dryRun)
     return { outcome: 'DRY_RUN', incident: i.key, reason: `would ${decision.verdict}: ${decision.reason}`, details };
+  if (ruling.quiet) {
+    await d.incidents.forget(i.key); // nothing stored: the same alarm is answered the same way next time
+    return { outcome: 'NOT_MANAGED', incident: i.key, reason: decision.reason, details };
+  }
 
   if (decision.verdict === 'group' && facts.coveringHostIncident) {
     await d.incidents.record(facts.coveringHostIncident, {
@@ -56,6 +50,7 @@ async function classifyNew(i: Incident, ctx: StepContext, reportedBy?: Principal
   }
   const at = new Date(d.now()).toISOString();
   const spec = verdictSpec(decision.verdict);
+  const outcome = ruling.outcome ?? spec.outcome;
   const record: IncidentRecord = {
     key: i.key,
     incident: i,
@@ -64,13 +59,14 @@ async function classifyNew(i: Incident, ctx: StepContext, reportedBy?: Principal
     plan,
     fence: facts.fenceCheck?.accepted,
     reportedBy,
+    rechecks: decision.verdict === 'recheck' ? 1 : undefined,
     progress: {},
     updates: {},
     timeline: [
       {
         at,
         step: 'classify-alarm',
-        outcome: spec.outcome,
+        outcome,
         reason: `${i.summary} → ${decision.verdict} (rule ${decision.rule}): ${decision.reason}`,
       },
     ],
@@ -95,14 +91,21 @@ async function classifyNew(i: Incident, ctx: StepContext, reportedBy?: Principal
     }
   }
   await d.incidents.create(record);
-  if (!spec.next) return { outcome: spec.outcome, incident: i.key, reason: decision.reason, details };
-  const next = await d.dispatcher.send(spec.next, i.key);
+  if (!spec.next) return { outcome, incident: i.key, reason: decision.reason, details };
+  const next = await handOn(ctx, spec.next, i.key, decision);
   return {
-    outcome: spec.outcome,
+    outcome,
     incident: i.key,
     status: record.status,
     reason: decision.reason,
     next: [next],
     details,
   };
+}
+
+/** To the verdict's next step; a recheck through the due queue, after the decision's recheckAfterSec. */
+export function handOn(ctx: StepContext, step: StepName, key: string, decision: Decision) {
+  const d = ctx.deps;
+  const after = decision.recheckAfterSec;
+  return d.dispatcher.send(step, key, after === undefined ? undefined : { notBefore: d.now() + after * 1000 });
 }

@@ -9,6 +9,9 @@ import { StackmendError } from '../../core/domain/errors';
 import type { Principal } from '../../core/domain/fence';
 import { defineStep, type StepContext, type StepResult } from '../_shared/step';
 import { classifyOne } from './classify';
+import { recheckOne } from './recheck';
+
+const DueInput = z.object({ incident: z.string().min(1) });
 
 export class WebhookAuthError extends StackmendError {
   override readonly status = 401;
@@ -34,7 +37,9 @@ function checkToken(ctx: StepContext): Principal | undefined {
 export const step = defineStep({
   name: 'classify-alarm',
   input: z.unknown(),
-  async run(_input, ctx): Promise<StepResult[]> {
+  async run(input, ctx): Promise<StepResult[]> {
+    // its own due work (a late host to decide again): scheduled by classify-alarm, not sent by a monitor
+    if (ctx.due) return [await recheckOne(DueInput.parse(input).incident, ctx)];
     const sender = checkToken(ctx);
     const { incidents, ignored, unresolved } = parseAlarms(ctx.req.body, {
       receivedAt: new Date(ctx.deps.now()),

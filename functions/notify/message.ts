@@ -39,8 +39,11 @@ export function messageFor(r: IncidentRecord): Message {
           `Host ${r.plan.host} is left forced down and disabled. Once it is repaired, restart its nova-compute, then un-force and enable the service.`,
         ]
       : [];
+  const alive = r.timeline.some((e) => e.outcome === 'HOST_ALIVE');
   return {
-    title: `${ICON[r.status]} stackmend ${headline[r.status]}`,
+    title: alive
+      ? `${ICON['notify-only']} stackmend ${subject}: host-alive, Nova shows it up; nothing was changed`
+      : `${ICON[r.status]} stackmend ${headline[r.status]}`,
     text: [
       `Seen: ${r.incident.summary} (${r.incident.source}${r.incident.transport === 'zaqar' ? ' via Zaqar' : ''}, ${r.incident.observedAt})`,
       r.decision ? `Decided: ${r.decision.verdict} by rule "${r.decision.rule}": ${r.decision.reason}` : '',

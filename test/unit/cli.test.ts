@@ -30,6 +30,14 @@ describe('stackmend CLI', () => {
       status: 2,
       stderr: expect.stringContaining('--fenced-by'),
     });
+    expect(run('approve', 'some-incident', '--fenced-by', 'me', '--method', 'hope')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--method is one of power-off, isolated, stonith, forced-down, operator'),
+    });
+    expect(run('approve', 'nope', '--fenced-by', 'me', '--state', 'memory:')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('not in the state store'),
+    });
     expect(run('dismiss', 'some-incident')).toMatchObject({ status: 2, stderr: expect.stringContaining('--reason') });
   });
 

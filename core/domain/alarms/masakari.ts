@@ -20,16 +20,12 @@
  */
 import * as z from 'zod';
 import { CLAIMED_FENCE_METHODS } from '../fence';
+import { hostNameSchema } from './identifiers';
 import { timestampSchema } from './time';
 
 export const MASAKARI_EVENTS = ['STARTED', 'STOPPED'] as const;
 
-/** masakari/api/validation/parameter_types.py `hostname` */
-const hostname = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[a-zA-Z0-9-._]*$/, 'Expected a host name (letters, digits, - . _)');
+const hostname = hostNameSchema;
 
 /** The stackmend extension: explicit fence evidence carried by a COMPUTE_HOST notification. */
 export const masakariFencedSchema = z.object({

@@ -44,6 +44,9 @@ const firstAlertWith = (labels: Record<string, string>) => {
   return hook;
 };
 
+/** A Nova server id (test/events/aodh/event-webhook-2.json): label values here must be real shapes. */
+const SERVER = 'd1756b9c-562c-43b0-be4c-665c388acc03';
+
 describe('Alertmanager webhook intake', () => {
   it('has an expectation for every fixture in test/events/alertmanager', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(fixtureNames('alertmanager'));
@@ -60,10 +63,10 @@ describe('Alertmanager webhook intake', () => {
   });
 
   it.each([
-    [{ server_id: 'abc' }, { type: 'server', serverId: 'abc' }],
+    [{ server_id: SERVER }, { type: 'server', serverId: SERVER }],
     [
-      { openstack_instance_id: 'abc', hypervisor: 'compute2' },
-      { type: 'server', serverId: 'abc', host: 'compute2' },
+      { openstack_instance_id: SERVER, hypervisor: 'compute2' },
+      { type: 'server', serverId: SERVER, host: 'compute2' },
     ],
     [{ hypervisor: 'compute2' }, { type: 'host', host: 'compute2' }],
     [{ nodename: 'compute3' }, { type: 'host', host: 'compute3' }],
@@ -82,7 +85,7 @@ describe('Alertmanager webhook intake', () => {
     ],
     [
       'stackmend_kind: host-down with a server label too (the host is the subject)',
-      { nodename: 'compute3', instance_id: 'abc', stackmend_kind: 'host-down' },
+      { nodename: 'compute3', instance_id: SERVER, stackmend_kind: 'host-down' },
       { kind: 'host-down', subject: { type: 'host', host: 'compute3' } },
     ],
     [
@@ -92,8 +95,8 @@ describe('Alertmanager webhook intake', () => {
     ],
     [
       'a server label alone',
-      { instance_id: 'abc', host: 'compute1' },
-      { kind: 'server-unhealthy', subject: { type: 'server', serverId: 'abc', host: 'compute1' } },
+      { instance_id: SERVER, host: 'compute1' },
+      { kind: 'server-unhealthy', subject: { type: 'server', serverId: SERVER, host: 'compute1' } },
     ],
   ])('classifies an alert with %s', (_case, labels, expected) => {
     const [incident] = parseAlarms(firstAlertWith(labels)).incidents;
@@ -109,7 +112,7 @@ describe('Alertmanager webhook intake', () => {
   });
 
   it('ignores an alert that says a host failed but names no host', () => {
-    expectOutcome(parseAlarms(firstAlertWith({ instance_id: 'abc', stackmend_kind: 'host-down' })), {
+    expectOutcome(parseAlarms(firstAlertWith({ instance_id: SERVER, stackmend_kind: 'host-down' })), {
       ignored: [/Probe says a host failed but names no host \(labels host, hypervisor, nodename\)/],
     });
   });

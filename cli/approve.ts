@@ -1,0 +1,93 @@
+/**
+ * `stackmend approve <incident> --fenced-by WHO --method M`: an operator's approval of a held
+ * evacuation, as its own command. The operator is the Keystone user of the CLI's cloud credentials
+ * (clouds.yaml / OS_*), checked against Keystone: wrong credentials approve nothing. The approval
+ * (core/domain/approval.ts) is stored on the incident record, bound to the incident and its host,
+ * expiring after the policy's approvalTtlSec; then evacuate runs, and checks the host in Nova again
+ * before it writes anything (functions/evacuate/verify.ts): a host that came back up, or an expired
+ * approval, is refused there. Exit codes: 0 handled, 2 bad usage or refused credentials, 3 refused
+ * or held (a human is needed), 1 an error.
+ */
+import { newApproval } from '../core/domain/approval';
+import { FENCE_METHODS, type FenceMethod, type Principal } from '../core/domain/fence';
+import { isTerminal } from '../core/domain/plan';
+import { cloudConfigFromEntry, loadCloudConfig } from '../core/openstack/config';
+import { OpenStackApiError } from '../core/openstack/errors';
+import { KeystoneSession } from '../core/openstack/keystone';
+import { RuntimeConfigSchema, type RuntimeConfig } from '../core/runtime/config';
+import { openStore } from '../core/state';
+import { Incidents } from '../functions/_shared/incidents';
+import { parametersFrom, parse, UsageError } from './args';
+import { exitCodeOf, invokeStep } from './invoke';
+
+const isMethod = (m: string): m is FenceMethod => (FENCE_METHODS as readonly string[]).includes(m);
+const say = (s: string) => process.stderr.write(`stackmend approve: ${s}\n`);
+
+/** The operator, as Keystone knows the CLI's credentials; undefined (and said why) when Keystone refuses them. */
+async function operator(config: RuntimeConfig): Promise<Principal | undefined> {
+  const cloud = config.os_auth
+    ? cloudConfigFromEntry('os_auth', config.os_auth)
+    : loadCloudConfig({ cloud: config.cloud });
+  try {
+    const t = await new KeystoneSession(cloud).session();
+    return { via: 'keystone', name: t.userName ?? t.userId };
+  } catch (e) {
+    if (e instanceof OpenStackApiError && (e.status === 401 || e.status === 403)) {
+      say(`Keystone refused the credentials of cloud "${cloud.name}" (${e.status}): nothing approved`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+export async function approve(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    'fenced-by': { type: 'string' },
+    method: { type: 'string' },
+    'no-evacuate': { type: 'boolean' },
+    chain: { type: 'boolean' },
+  });
+  const key = positionals[0];
+  if (!key || !values['fenced-by'])
+    throw new UsageError('approve needs <incident> and --fenced-by WHO (the person or system that fenced the host)');
+  const method = values.method ?? 'power-off';
+  if (!isMethod(method)) throw new UsageError(`--method is one of ${FENCE_METHODS.join(', ')}`);
+  const params = parametersFrom(values);
+  const config = RuntimeConfigSchema.parse(params);
+  const store = openStore(config.state_url);
+  try {
+    const incidents = new Incidents(store, Date.now);
+    const r = await incidents.get(key);
+    if (!r) throw new UsageError(`incident "${key}" is not in the state store ${config.state_url}`);
+    if (r.plan?.action !== 'evacuate' || isTerminal(r.status))
+      throw new UsageError(`incident ${key} is ${r.status} with no evacuation to approve`);
+    const approvedBy = await operator(config);
+    if (!approvedBy) return 2;
+    const host = r.plan.host;
+    const fencedBy = values['fenced-by'];
+    const a = newApproval(
+      { incident: key, host, approvedBy, fencedBy, method },
+      Date.now(),
+      config.policy.approvalTtlSec,
+    );
+    if (config.dry_run) return (say(`dry run: would store ${JSON.stringify(a)}; nothing written`), 0);
+    await incidents.record(
+      key,
+      {
+        step: 'evacuate',
+        outcome: 'APPROVED',
+        reason: `approved by ${approvedBy.name} (${approvedBy.via}): ${host} fenced by ${fencedBy} (${method}); valid until ${a.expiresAt}`,
+        details: { approval: a },
+      },
+      () => ({ approval: a }),
+    );
+    say(`approval stored for ${key} (${host}), valid until ${a.expiresAt}`);
+  } finally {
+    await store.close();
+  }
+  if (values['no-evacuate']) return 0;
+  const res = await invokeStep('evacuate', { incident: key }, params, { chain: !!values.chain });
+  process.stdout.write(`${JSON.stringify(res.body, null, 2)}\n`);
+  const outcomes = ((res.body as { results?: { outcome: string }[] }).results ?? []).map((x) => x.outcome);
+  return outcomes.includes('HOST_ALIVE') ? 3 : exitCodeOf(res);
+}
