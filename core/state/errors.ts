@@ -27,17 +27,22 @@ const REDIS_HINT =
   'and that no firewall is in the way.';
 const FILE_HINT = 'Check that the directory exists or can be created, and that this process may write to it.';
 
-/** The backing store could not be reached: Redis is down or refused us, or the state directory is unusable. */
+/**
+ * The backing store could not be reached or cannot keep anything: Redis is down, refused us or
+ * timed out; the state directory is unusable, full or read-only. Nothing was acknowledged:
+ * answer 503 and let the sender retry. hint replaces the default advice.
+ */
 export class StateStoreUnavailableError extends StateError {
   override readonly status = 503;
   constructor(
     readonly url: string,
     detail: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hint?: string },
   ) {
+    const hint = options?.hint ?? (url.startsWith('file:') ? FILE_HINT : REDIS_HINT);
     super(
-      `State store ${redactUrl(url)} is unreachable (${detail}). ${url.startsWith('file:') ? FILE_HINT : REDIS_HINT}`,
-      options,
+      `State store ${redactUrl(url)} is unreachable (${detail}). ${hint}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
     );
   }
 }

@@ -2,48 +2,48 @@
  * The embedded store of the local runtime: a directory, correct across processes and across
  * separately bundled copies of this code in one process, because it keeps no state in memory.
  *
- *   kv/<key>.json      { key, value, expiresAt? }   one file per key; expired = absent
- *   locks/<key>.lock   per-key lock for put/update/delete and replacing an expired key
- *   lists/<key>.jsonl  append-only JSON lines
- *   queues/<q>/<id>.json  delayed work (see file/queue.ts)
- *   tmp/               temp files, renamed or linked into place
+ *   kv/, sets/, receipts/   see file/kv.ts
+ *   lists/<key>.jsonl       append-only JSON lines
+ *   queues/<q>/<id>.json    delayed work (see file/queue.ts)
+ *   locks/                  one lock per key, queue, set and commit token (file/lock.ts)
+ *   journal/                commits being applied (file/commit.ts)
+ *   tmp/                    temp files, renamed or linked into place
+ * Every change happens under the locks of what it touches, after finishing any commit a dead
+ * holder left behind; reads take no lock and see each file whole.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
-import { StateConflictError, StateStoreUnavailableError } from './errors';
-import { createFile, namesIn, readJson, readJsonLines, removeFile, replaceFile } from './file/io';
-import { DEFAULT_LOCK_TIMING, withLock, type LockTiming } from './file/lock';
+import { checkCommit, conflictsOf, type Commit, type CommitResult } from './commit';
+import { StateStoreUnavailableError } from './errors';
+import { applyCommit, locksOf, recoverJournals } from './file/commit';
+import { guarded } from './file/fail-closed';
+import { namesIn, readJsonLines, removeFile, replaceFile } from './file/io';
+import { envelope, hasReceipt, liveIn, membersIn, readStored, receiptExpired } from './file/kv';
+import { DEFAULT_LOCK_TIMING, withLocks, type LockTiming } from './file/lock';
 import { encodeName, keyFile, layoutOf, listFile, lockFile, mayHoldPrefix, type Layout } from './file/names';
-import { pendingIn, scheduleIn, takeDueIn } from './file/queue';
-import type { Entry, ListPage, Scheduled, StateStore, StoreOptions, TtlOptions } from './store';
-import { byKey, checkEpochMs, checkName, encodeValue, expiryFrom, isLive, page, takeLimit } from './values';
-
-const KeyFile = z.object({
-  key: z.string(),
-  value: z.unknown(),
-  expiresAt: z
-    .number()
-    .nullish()
-    .transform((v) => v ?? undefined),
-});
-type Stored = z.infer<typeof KeyFile>;
-const MAX_CREATE_RACES = 20;
+import { FileQueues } from './file/queues';
+import { newToken } from './leases';
+import type { CreateOptions, Entry, LeaseOptions, Leased, ListPage, Scheduled, StateStore } from './store';
+import type { StoreOptions, TtlOptions } from './store';
+import { byKey, checkName, encodeValue, expiryFrom, isLive, page } from './values';
 
 export type FileStoreOptions = StoreOptions & { lock?: Partial<LockTiming> };
+const PURGE_EVERY = 256; // commits between two sweeps of expired receipts
 
 export class FileStore implements StateStore {
   private readonly l: Layout;
   private readonly now: () => number;
   private readonly timing: LockTiming;
+  private readonly queues: FileQueues;
+  private commits = 0;
 
   constructor(dir: string, opts: FileStoreOptions = {}) {
     this.l = layoutOf(dir);
     this.now = opts.now ?? Date.now;
     this.timing = { ...DEFAULT_LOCK_TIMING, ...opts.lock };
     try {
-      for (const d of [this.l.kv, this.l.locks, this.l.lists, this.l.queues, this.l.tmp])
-        mkdirSync(d, { recursive: true });
+      const { kv, locks, lists, queues, sets, receipts, journal, tmp } = this.l;
+      for (const d of [kv, locks, lists, queues, sets, receipts, journal, tmp]) mkdirSync(d, { recursive: true });
     } catch (e) {
       throw new StateStoreUnavailableError(
         `file://${dir}`,
@@ -51,63 +51,55 @@ export class FileStore implements StateStore {
         { cause: e },
       );
     }
+    this.queues = new FileQueues(this.l, (locks, fn) => this.locked(locks, fn));
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    return this.live(checkName('key', key))?.value as T | undefined;
+    return this.guard(() => liveIn(this.l, checkName('key', key), this.now())?.value as T | undefined);
   }
 
   async put<T>(key: string, value: T, opts?: TtlOptions): Promise<void> {
-    const text = this.envelope(checkName('key', key), value, expiryFrom(this.now(), opts));
-    await this.locked(key, () => replaceFile(keyFile(this.l, key), text, this.l.tmp));
+    const text = envelope(checkName('key', key), value, expiryFrom(this.now(), opts));
+    await this.locked([key], () => replaceFile(keyFile(this.l, key), text, this.l.tmp));
   }
 
-  async putIfAbsent<T>(key: string, value: T, opts?: TtlOptions): Promise<boolean> {
-    const path = keyFile(this.l, checkName('key', key));
-    const text = this.envelope(key, value, expiryFrom(this.now(), opts));
-    if (createFile(path, text, this.l.tmp)) return true;
-    if (this.live(key)) return false;
-    // An expired entry is in the way: replace it under the lock so only one caller wins.
-    return this.locked(key, () => {
-      const current = this.stored(key);
-      if (current && isLive(current.expiresAt, this.now())) return false;
-      if (!current) return createFile(path, text, this.l.tmp);
-      replaceFile(path, text, this.l.tmp);
+  async putIfAbsent<T>(key: string, value: T, opts?: CreateOptions): Promise<boolean> {
+    const owner = opts?.owner ?? newToken();
+    const text = envelope(checkName('key', key), value, expiryFrom(this.now(), opts), owner);
+    return this.locked([key], () => {
+      const live = liveIn(this.l, key, this.now());
+      if (live) return opts?.owner !== undefined && live.owner === opts.owner;
+      replaceFile(keyFile(this.l, key), text, this.l.tmp);
       return true;
     });
   }
 
   async update<T>(key: string, fn: (current: T | undefined) => T, opts?: TtlOptions): Promise<T> {
-    const path = keyFile(this.l, checkName('key', key));
-    return this.locked(key, () => {
-      for (let attempt = 1; attempt <= MAX_CREATE_RACES; attempt++) {
-        const current = this.stored(key);
-        const live = current && isLive(current.expiresAt, this.now()) ? current : undefined;
-        const expiresAt = opts?.ttlSeconds === undefined ? live?.expiresAt : expiryFrom(this.now(), opts);
-        const text = this.envelope(key, fn(live?.value as T | undefined), expiresAt);
-        // A putIfAbsent creates without the lock, so a missing file is created, never replaced.
-        if (current) replaceFile(path, text, this.l.tmp);
-        else if (!createFile(path, text, this.l.tmp)) continue;
-        return (JSON.parse(text) as Stored).value as T;
-      }
-      throw new StateConflictError(key, MAX_CREATE_RACES);
+    return this.locked([checkName('key', key)], () => {
+      const live = liveIn(this.l, key, this.now());
+      const expiresAt = opts?.ttlSeconds === undefined ? live?.expiresAt : expiryFrom(this.now(), opts);
+      const text = envelope(key, fn(live?.value as T | undefined), expiresAt, live?.owner);
+      replaceFile(keyFile(this.l, key), text, this.l.tmp);
+      return (JSON.parse(text) as { value: T }).value;
     });
   }
 
   async delete(key: string): Promise<void> {
-    await this.locked(checkName('key', key), () => removeFile(keyFile(this.l, key)));
+    await this.locked([checkName('key', key)], () => removeFile(keyFile(this.l, key)));
   }
 
   async list<T>(prefix: string): Promise<Entry<T>[]> {
-    const encoded = encodeName(prefix);
-    const found: Entry<T>[] = [];
-    for (const name of namesIn(this.l.kv)) {
-      if (!name.endsWith('.json') || !mayHoldPrefix(name.slice(0, -5), encoded)) continue;
-      const s = readJson(join(this.l.kv, name), KeyFile);
-      if (s && s.key.startsWith(prefix) && isLive(s.expiresAt, this.now()))
-        found.push({ key: s.key, value: s.value as T });
-    }
-    return found.sort(byKey);
+    return this.guard(() => {
+      const encoded = encodeName(prefix);
+      const found: Entry<T>[] = [];
+      for (const name of namesIn(this.l.kv)) {
+        if (!name.endsWith('.json') || !mayHoldPrefix(name.slice(0, -5), encoded)) continue;
+        const s = readStored(join(this.l.kv, name));
+        if (s && s.key.startsWith(prefix) && isLive(s.expiresAt, this.now()))
+          found.push({ key: s.key, value: s.value as T });
+      }
+      return found.sort(byKey);
+    });
   }
 
   /**
@@ -115,41 +107,76 @@ export class FileStore implements StateStore {
    * newline goes first: an entry after a line torn by a crash still starts on a line of its own.
    */
   async append<T>(listKey: string, value: T): Promise<void> {
-    appendFileSync(listFile(this.l, checkName('list key', listKey)), `\n${encodeValue(listKey, value)}`);
+    const line = `\n${encodeValue(checkName('list key', listKey), value)}`;
+    await this.guard(() => appendFileSync(listFile(this.l, listKey), line));
   }
 
   async readList<T>(listKey: string, opts?: ListPage): Promise<T[]> {
-    return page(readJsonLines<T>(listFile(this.l, checkName('list key', listKey))), opts);
+    return this.guard(() => page(readJsonLines<T>(listFile(this.l, checkName('list key', listKey))), opts));
   }
 
-  async schedule(queue: string, id: string, dueAt: number): Promise<void> {
-    scheduleIn(this.l, checkName('queue', queue), checkName('id', id), checkEpochMs('dueAt', dueAt));
+  async commit(c: Commit): Promise<CommitResult> {
+    checkCommit(c);
+    const token = c.token ?? newToken();
+    const locks = locksOf(this.l, c, token);
+    const result = await this.guard(async () => {
+      await recoverJournals(this.l, this.timing);
+      return withLocks(
+        locks,
+        (): CommitResult => {
+          const now = this.now();
+          if (hasReceipt(this.l, token, now)) return { committed: true, replayed: true };
+          const read = (k: string) => {
+            const s = liveIn(this.l, k, now);
+            return s && { json: JSON.stringify(s.value), owner: s.owner };
+          };
+          const conflicts = conflictsOf(c, token, { read, members: (s) => membersIn(this.l, s) });
+          if (conflicts.length) return { committed: false, conflicts };
+          applyCommit(this.l, c, token, locks, now);
+          return { committed: true, replayed: false };
+        },
+        this.timing,
+      );
+    });
+    if (result.committed && ++this.commits % PURGE_EVERY === 0) await this.guard(() => this.purgeReceipts());
+    return result;
   }
 
-  async takeDue(queue: string, now: number, limit?: number): Promise<string[]> {
-    return takeDueIn(this.l, checkName('queue', queue), checkEpochMs('now', now), takeLimit(limit));
+  async members(set: string): Promise<string[]> {
+    return this.guard(() => membersIn(this.l, checkName('set', set)));
   }
 
-  async pending(queue: string): Promise<Scheduled[]> {
-    return pendingIn(this.l, checkName('queue', queue));
-  }
+  schedule = (queue: string, id: string, dueAt: number): Promise<void> => this.queues.schedule(queue, id, dueAt);
+  lease = (queue: string, now: number, opts: LeaseOptions): Promise<Leased[]> => this.queues.lease(queue, now, opts);
+  ack = (queue: string, id: string, token: string): Promise<boolean> => this.queues.ack(queue, id, token);
+  retry = (queue: string, id: string, token: string, dueAt: number): Promise<boolean> =>
+    this.queues.retry(queue, id, token, dueAt);
+  takeDue = (queue: string, now: number, limit?: number): Promise<string[]> => this.queues.takeDue(queue, now, limit);
+  pending = (queue: string): Promise<Scheduled[]> => this.guard(() => this.queues.pending(queue));
 
   async close(): Promise<void> {}
 
-  private envelope(key: string, value: unknown, expiresAt: number | undefined): string {
-    return `{"key":${JSON.stringify(key)},"expiresAt":${expiresAt ?? null},"value":${encodeValue(key, value)}}`;
+  private purgeReceipts(): void {
+    for (const name of namesIn(this.l.receipts)) {
+      const path = join(this.l.receipts, name);
+      if (receiptExpired(path, this.now())) removeFile(path);
+    }
   }
 
-  private stored(key: string): Stored | undefined {
-    return readJson(keyFile(this.l, key), KeyFile);
+  private guard<T>(fn: () => T | Promise<T>): Promise<T> {
+    return guarded(this.l.root, fn);
   }
 
-  private live(key: string): Stored | undefined {
-    const s = this.stored(key);
-    return s && isLive(s.expiresAt, this.now()) ? s : undefined;
-  }
-
-  private locked<R>(key: string, fn: () => R): Promise<R> {
-    return withLock(lockFile(this.l, key), key, fn, this.timing);
+  /** Run fn under the locks of these names (keys unless given as [name, kind]) after recovery. */
+  private locked<R>(names: (string | [string, 'queue'])[], fn: () => R): Promise<R> {
+    const locks = names.map((n) =>
+      typeof n === 'string'
+        ? { path: lockFile(this.l, n), name: n }
+        : { path: lockFile(this.l, n[0], n[1]), name: n[0] },
+    );
+    return this.guard(async () => {
+      await recoverJournals(this.l, this.timing);
+      return withLocks(locks, fn, this.timing);
+    });
   }
 }

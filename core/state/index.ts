@@ -1,6 +1,9 @@
 /** The state store: one port, three implementations, one factory. */
-export type { Entry, ListPage, Scheduled, StateStore, StoreOptions, TtlOptions } from './store';
+export type { CreateOptions, Entry, LeaseOptions, Leased, ListPage, Scheduled, StateStore } from './store';
+export type { StoreOptions, TtlOptions } from './store';
 export { DEFAULT_TAKE_LIMIT } from './store';
+export type { Commit, CommitResult, Conflict, Requirement, Write } from './commit';
+export { RECEIPT_TTL_SECONDS } from './commit';
 export { MemoryStore } from './memory-store';
 export { FileStore, type FileStoreOptions } from './file-store';
 export { RedisStore, type RedisStoreOptions } from './redis-store';

@@ -1,28 +1,24 @@
 /**
  * In-process store for tests and single-process runs. Values are kept as JSON text so a caller
  * can never mutate what is stored, and so it behaves like the file and Redis stores.
- * Expiry is judged lazily against the injected clock.
+ * Expiry is judged lazily against the injected clock. Every method does its work synchronously
+ * before its first await, so each one (commit included) is atomic.
  */
-import type { Entry, ListPage, Scheduled, StateStore, StoreOptions, TtlOptions } from './store';
-import {
-  byKey,
-  checkEpochMs,
-  checkName,
-  dueFirst,
-  dueNow,
-  encodeValue,
-  expiryFrom,
-  isLive,
-  page,
-  takeLimit,
-} from './values';
+import { RECEIPT_TTL_SECONDS, checkCommit, conflictsOf, type Commit, type CommitResult, type Write } from './commit';
+import { newToken } from './leases';
+import { MemoryQueues } from './memory/queues';
+import type { CreateOptions, Entry, LeaseOptions, Leased, ListPage, Scheduled, StateStore } from './store';
+import type { StoreOptions, TtlOptions } from './store';
+import { byKey, checkName, encodeValue, expiryFrom, isLive, page } from './values';
 
-type Cell = { json: string; expiresAt?: number };
+type Cell = { json: string; expiresAt?: number; owner?: string };
 
 export class MemoryStore implements StateStore {
   private readonly cells = new Map<string, Cell>();
   private readonly lists = new Map<string, string[]>();
-  private readonly queues = new Map<string, Map<string, number>>();
+  private readonly sets = new Map<string, Set<string>>();
+  private readonly receipts = new Map<string, number>();
+  private readonly queues = new MemoryQueues();
   private readonly now: () => number;
 
   constructor(opts: StoreOptions = {}) {
@@ -38,9 +34,11 @@ export class MemoryStore implements StateStore {
     this.cells.set(checkName('key', key), { json: encodeValue(key, value), expiresAt: expiryFrom(this.now(), opts) });
   }
 
-  async putIfAbsent<T>(key: string, value: T, opts?: TtlOptions): Promise<boolean> {
-    if (this.live(checkName('key', key))) return false;
-    await this.put(key, value, opts);
+  async putIfAbsent<T>(key: string, value: T, opts?: CreateOptions): Promise<boolean> {
+    const cell = this.live(checkName('key', key));
+    if (cell) return opts?.owner !== undefined && cell.owner === opts.owner;
+    const owner = opts?.owner ?? newToken();
+    this.cells.set(key, { json: encodeValue(key, value), expiresAt: expiryFrom(this.now(), opts), owner });
     return true;
   }
 
@@ -48,7 +46,7 @@ export class MemoryStore implements StateStore {
     const cell = this.live(checkName('key', key));
     const json = encodeValue(key, fn(cell ? (JSON.parse(cell.json) as T) : undefined));
     const expiresAt = opts?.ttlSeconds === undefined ? cell?.expiresAt : expiryFrom(this.now(), opts);
-    this.cells.set(key, { json, expiresAt });
+    this.cells.set(key, { json, expiresAt, owner: cell?.owner });
     return JSON.parse(json) as T;
   }
 
@@ -66,35 +64,103 @@ export class MemoryStore implements StateStore {
   }
 
   async append<T>(listKey: string, value: T): Promise<void> {
-    const json = encodeValue(checkName('list key', listKey), value);
-    const list = this.lists.get(listKey) ?? [];
-    list.push(json);
-    this.lists.set(listKey, list);
+    this.push(checkName('list key', listKey), value);
   }
 
   async readList<T>(listKey: string, opts?: ListPage): Promise<T[]> {
     return page(this.lists.get(checkName('list key', listKey)) ?? [], opts).map((j) => JSON.parse(j) as T);
   }
 
+  async commit(c: Commit): Promise<CommitResult> {
+    checkCommit(c);
+    const token = c.token ?? newToken();
+    const receipt = this.receipts.get(token);
+    if (receipt !== undefined && isLive(receipt, this.now())) return { committed: true, replayed: true };
+    const conflicts = conflictsOf(c, token, { read: (k) => this.live(k), members: (s) => this.memberList(s) });
+    if (conflicts.length) return { committed: false, conflicts };
+    for (const w of c.writes) this.apply(w, token);
+    this.remember(token);
+    return { committed: true, replayed: false };
+  }
+
+  async members(set: string): Promise<string[]> {
+    return this.memberList(checkName('set', set));
+  }
+
   async schedule(queue: string, id: string, dueAt: number): Promise<void> {
-    const q = this.queues.get(checkName('queue', queue)) ?? new Map<string, number>();
-    q.set(checkName('id', id), checkEpochMs('dueAt', dueAt));
-    this.queues.set(queue, q);
+    this.queues.schedule(queue, id, dueAt);
+  }
+
+  async lease(queue: string, now: number, opts: LeaseOptions): Promise<Leased[]> {
+    return this.queues.lease(queue, now, opts);
+  }
+
+  async ack(queue: string, id: string, token: string): Promise<boolean> {
+    return this.queues.ack(queue, id, token);
+  }
+
+  async retry(queue: string, id: string, token: string, dueAt: number): Promise<boolean> {
+    return this.queues.retry(queue, id, token, dueAt);
   }
 
   async takeDue(queue: string, now: number, limit?: number): Promise<string[]> {
-    const q = this.queues.get(checkName('queue', queue));
-    if (!q) return [];
-    const due = dueNow(entriesOf(q), checkEpochMs('now', now), takeLimit(limit));
-    for (const { id } of due) q.delete(id);
-    return due.map((e) => e.id);
+    return this.queues.takeDue(queue, now, limit);
   }
 
   async pending(queue: string): Promise<Scheduled[]> {
-    return entriesOf(this.queues.get(checkName('queue', queue))).sort(dueFirst);
+    return this.queues.pending(queue);
   }
 
   async close(): Promise<void> {}
+
+  private apply(w: Write, token: string): void {
+    switch (w.kind) {
+      case 'put':
+        this.cells.set(w.key, {
+          json: encodeValue(w.key, w.value),
+          expiresAt: expiryFrom(this.now(), w),
+          owner: token,
+        });
+        return;
+      case 'delete':
+        this.cells.delete(w.key);
+        return;
+      case 'schedule':
+        return this.queues.schedule(w.queue, w.id, w.dueAt);
+      case 'append':
+        return this.push(w.list, w.value);
+      case 'reserve':
+        this.sets.set(w.set, new Set([...(this.sets.get(w.set) ?? []), w.member]));
+        return;
+      case 'release':
+        this.sets.get(w.set)?.delete(w.member);
+        return;
+      default: {
+        const unreachable: never = w;
+        return unreachable;
+      }
+    }
+  }
+
+  private push(listKey: string, value: unknown): void {
+    const list = this.lists.get(listKey) ?? [];
+    list.push(encodeValue(listKey, value));
+    this.lists.set(listKey, list);
+  }
+
+  /** Receipts are kept in expiry order (one TTL for all), so expired ones are dropped from the front. */
+  private remember(token: string): void {
+    const now = this.now();
+    this.receipts.set(token, now + RECEIPT_TTL_SECONDS * 1000);
+    for (const [t, at] of this.receipts) {
+      if (isLive(at, now)) break;
+      this.receipts.delete(t);
+    }
+  }
+
+  private memberList(set: string): string[] {
+    return [...(this.sets.get(set) ?? [])].sort();
+  }
 
   /** The cell if it exists and has not expired; an expired cell is dropped on the way. */
   private live(key: string): Cell | undefined {
@@ -106,6 +172,3 @@ export class MemoryStore implements StateStore {
     return cell;
   }
 }
-
-const entriesOf = (q: Map<string, number> | undefined): Scheduled[] =>
-  [...(q ?? [])].map(([id, dueAt]) => ({ id, dueAt }));

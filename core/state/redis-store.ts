@@ -1,13 +1,20 @@
 /**
  * Redis-backed store for deployed functions (ioredis). Everything lives under one key prefix
- * (default "stackmend:"): <prefix>kv:<key> JSON strings, <prefix>list:<key> lists,
- * <prefix>queue:<queue> sorted sets scored by due time. Expiry is Redis's own (PX), judged by
- * the server clock: the `now` option is accepted for symmetry and not used.
+ * (default "stackmend:"): <prefix>kv:<key> JSON strings (and <prefix>owner:<key> who created
+ * them), <prefix>list:<key> lists, <prefix>set:<set> sets, <prefix>queue:<queue> sorted sets
+ * with <prefix>lease:<queue> hashes (redis/queue-scripts.ts), <prefix>receipt:<token> applied
+ * commits. Expiry of values is Redis's own (PX), judged by the server clock: the `now` option
+ * is accepted for symmetry and not used. Leases are judged by the `now` their callers pass.
  */
+import { checkCommit, type Commit, type CommitResult } from './commit';
 import { StateConflictError } from './errors';
+import { newToken } from './leases';
+import { commitArgs, commitResult, type RedisNames } from './redis/commit';
 import { RedisConnection, DEFAULT_CONNECTION_TIMING, type ConnectionTiming } from './redis/connection';
-import type { Entry, ListPage, Scheduled, StateStore, StoreOptions, TtlOptions } from './store';
-import { byKey, checkEpochMs, checkName, decodeValue, encodeValue, pageBounds, takeLimit, ttlMs } from './values';
+import { RedisQueues } from './redis/queues';
+import type { CreateOptions, Entry, LeaseOptions, Leased, ListPage, Scheduled, StateStore } from './store';
+import type { StoreOptions, TtlOptions } from './store';
+import { byKey, checkName, decodeValue, encodeValue, pageBounds, ttlMs } from './values';
 
 export type RedisStoreOptions = StoreOptions & { keyPrefix?: string; timing?: Partial<ConnectionTiming> };
 
@@ -20,39 +27,53 @@ export const escapeGlob = (s: string): string => s.replace(/[*?[\]\\]/g, '\\$&')
 export class RedisStore implements StateStore {
   private readonly conn: RedisConnection;
   private readonly prefix: string;
+  private readonly n: RedisNames;
+  private readonly queues: RedisQueues;
 
   constructor(url: string, opts: RedisStoreOptions = {}) {
     this.conn = new RedisConnection(url, { ...DEFAULT_CONNECTION_TIMING, ...opts.timing });
-    this.prefix = opts.keyPrefix ?? 'stackmend:';
+    const p = (this.prefix = opts.keyPrefix ?? 'stackmend:');
+    this.n = {
+      kv: (k) => `${p}kv:${checkName('key', k)}`,
+      owner: (k) => `${p}owner:${checkName('key', k)}`,
+      queue: (q) => `${p}queue:${checkName('queue', q)}`,
+      leases: (q) => `${p}lease:${checkName('queue', q)}`,
+      list: (l) => `${p}list:${checkName('list key', l)}`,
+      set: (s) => `${p}set:${checkName('set', s)}`,
+      receipt: (t) => `${p}receipt:${checkName('commit token', t)}`,
+    };
+    this.queues = new RedisQueues(this.conn, this.n);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const k = this.kv(key);
+    const k = this.n.kv(key);
     const json = await this.conn.run((r) => r.get(k));
     return json === null ? undefined : decodeValue<T>(k, json);
   }
 
   async put<T>(key: string, value: T, opts?: TtlOptions): Promise<void> {
-    const [k, json, ms] = [this.kv(key), encodeValue(key, value), ttlMs(opts)];
-    await this.conn.run((r) => (ms === undefined ? r.set(k, json) : r.set(k, json, 'PX', ms)));
+    const [k, o, json, ms] = [this.n.kv(key), this.n.owner(key), encodeValue(key, value), ttlMs(opts)];
+    await this.conn.run((r) =>
+      (ms === undefined ? r.multi().set(k, json) : r.multi().set(k, json, 'PX', ms)).del(o).exec(),
+    );
   }
 
-  async putIfAbsent<T>(key: string, value: T, opts?: TtlOptions): Promise<boolean> {
-    const [k, json, ms] = [this.kv(key), encodeValue(key, value), ttlMs(opts)];
-    const ok = await this.conn.run((r) => (ms === undefined ? r.set(k, json, 'NX') : r.set(k, json, 'PX', ms, 'NX')));
-    return ok === 'OK';
+  async putIfAbsent<T>(key: string, value: T, opts?: CreateOptions): Promise<boolean> {
+    const [k, o, json, ms] = [this.n.kv(key), this.n.owner(key), encodeValue(key, value), ttlMs(opts)];
+    const owner = opts?.owner ?? newToken();
+    const ok = await this.conn.run((r) => r.stackmendPutIfAbsent(k, o, json, owner, String(ms ?? '')));
+    return ok === 1;
   }
 
   /** Optimistic: read, compute, compare-and-set in Lua; retry when another writer got there first. */
   async update<T>(key: string, fn: (current: T | undefined) => T, opts?: TtlOptions): Promise<T> {
-    const k = this.kv(key);
-    const ms = ttlMs(opts);
+    const [k, o, ms] = [this.n.kv(key), this.n.owner(key), ttlMs(opts)];
     for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
       const current = await this.conn.run((r) => r.get(k));
       const next = encodeValue(key, fn(current === null ? undefined : decodeValue<T>(k, current)));
       const had = current === null ? '0' : '1';
       const written = await this.conn.run((r) =>
-        r.stackmendCompareAndSet(k, had, current ?? '', next, ms === undefined ? '' : String(ms)),
+        r.stackmendCompareAndSet(k, o, had, current ?? '', next, ms === undefined ? '' : String(ms)),
       );
       if (written === 1) return JSON.parse(next) as T;
     }
@@ -60,8 +81,8 @@ export class RedisStore implements StateStore {
   }
 
   async delete(key: string): Promise<void> {
-    const k = this.kv(key);
-    await this.conn.run((r) => r.del(k));
+    const [k, o] = [this.n.kv(key), this.n.owner(key)];
+    await this.conn.run((r) => r.del(k, o));
   }
 
   async list<T>(prefix: string): Promise<Entry<T>[]> {
@@ -81,35 +102,37 @@ export class RedisStore implements StateStore {
   }
 
   async append<T>(listKey: string, value: T): Promise<void> {
-    const [k, json] = [this.listKey(listKey), encodeValue(listKey, value)];
+    const [k, json] = [this.n.list(listKey), encodeValue(listKey, value)];
     await this.conn.run((r) => r.rpush(k, json));
   }
 
   async readList<T>(listKey: string, opts?: ListPage): Promise<T[]> {
     const { offset, limit } = pageBounds(opts);
     if (limit === 0) return [];
-    const k = this.listKey(listKey);
+    const k = this.n.list(listKey);
     const items = await this.conn.run((r) => r.lrange(k, offset, limit === undefined ? -1 : offset + limit - 1));
     return items.map((j) => decodeValue<T>(k, j));
   }
 
-  async schedule(queue: string, id: string, dueAt: number): Promise<void> {
-    const [k, at, member] = [this.queueKey(queue), checkEpochMs('dueAt', dueAt), checkName('id', id)];
-    await this.conn.run((r) => r.zadd(k, at, member));
+  async commit(c: Commit): Promise<CommitResult> {
+    checkCommit(c);
+    const args = commitArgs(c, c.token ?? newToken(), this.n);
+    const json = await this.conn.run((r) => r.stackmendCommit(Number(args[0]), ...args.slice(1)));
+    return commitResult(c, json, (key, text) => decodeValue(this.n.kv(key), text));
   }
 
-  async takeDue(queue: string, now: number, limit?: number): Promise<string[]> {
-    const [k, at, n] = [this.queueKey(queue), checkEpochMs('now', now), takeLimit(limit)];
-    return this.conn.run((r) => r.stackmendTakeDue(k, at, n));
+  async members(set: string): Promise<string[]> {
+    const k = this.n.set(set);
+    return (await this.conn.run((r) => r.smembers(k))).sort();
   }
 
-  async pending(queue: string): Promise<Scheduled[]> {
-    const k = this.queueKey(queue);
-    const flat = await this.conn.run((r) => r.zrange(k, 0, -1, 'WITHSCORES'));
-    const out: Scheduled[] = [];
-    for (let i = 0; i < flat.length; i += 2) out.push({ id: flat[i], dueAt: Number(flat[i + 1]) });
-    return out;
-  }
+  schedule = (queue: string, id: string, dueAt: number): Promise<void> => this.queues.schedule(queue, id, dueAt);
+  lease = (queue: string, now: number, opts: LeaseOptions): Promise<Leased[]> => this.queues.lease(queue, now, opts);
+  ack = (queue: string, id: string, token: string): Promise<boolean> => this.queues.ack(queue, id, token);
+  retry = (queue: string, id: string, token: string, dueAt: number): Promise<boolean> =>
+    this.queues.retry(queue, id, token, dueAt);
+  takeDue = (queue: string, now: number, limit?: number): Promise<string[]> => this.queues.takeDue(queue, now, limit);
+  pending = (queue: string): Promise<Scheduled[]> => this.queues.pending(queue);
 
   async close(): Promise<void> {
     await this.conn.close();
@@ -125,8 +148,4 @@ export class RedisStore implements StateStore {
     } while (cursor !== '0');
     return [...seen];
   }
-
-  private kv = (key: string) => `${this.prefix}kv:${checkName('key', key)}`;
-  private listKey = (key: string) => `${this.prefix}list:${checkName('list key', key)}`;
-  private queueKey = (queue: string) => `${this.prefix}queue:${checkName('queue', queue)}`;
 }

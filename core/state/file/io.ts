@@ -15,9 +15,15 @@ export const isErrno = (e: unknown, code: string): boolean => (e as NodeJS.Errno
 export const tempName = (tmpDir: string, tag = 'w'): string =>
   join(tmpDir, `${tag}-${process.pid}-${randomBytes(8).toString('hex')}`);
 
-function writeTemp(tmpDir: string, text: string): string {
+/** Write text to a new temp file; on failure (a full disk) nothing is left behind. */
+export function writeTemp(tmpDir: string, text: string): string {
   const tmp = tempName(tmpDir);
-  writeFileSync(tmp, text);
+  try {
+    writeFileSync(tmp, text, { flag: 'wx' });
+  } catch (e) {
+    discard(tmp);
+    throw e;
+  }
   return tmp;
 }
 
@@ -27,7 +33,7 @@ export function replaceFile(path: string, text: string, tmpDir: string): void {
   try {
     renameSync(tmp, path);
   } catch (e) {
-    removeFile(tmp);
+    discard(tmp);
     throw e;
   }
 }
@@ -42,7 +48,7 @@ export function createFile(path: string, text: string, tmpDir: string): boolean 
     if (isErrno(e, 'EEXIST')) return false;
     throw e;
   } finally {
-    removeFile(tmp);
+    discard(tmp);
   }
 }
 
@@ -54,6 +60,15 @@ export function removeFile(path: string): boolean {
   } catch (e) {
     if (isErrno(e, 'ENOENT')) return false;
     throw e;
+  }
+}
+
+/** Clean up after a failure: remove a file if possible, never mask the failure that got us here. */
+export function discard(path: string): void {
+  try {
+    removeFile(path);
+  } catch {
+    /* the original error is what the caller must see */
   }
 }
 

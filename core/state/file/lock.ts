@@ -1,56 +1,61 @@
 /**
- * Per-key lock files for the FileStore: created with O_EXCL ('wx'), so exactly one process
+ * Lock files for the FileStore: created with link(2) from a temp file, so exactly one process
  * (or one bundled copy of this code) holds a key at a time. The work done under the lock is
  * synchronous, so a lock is held for microseconds. A lock older than staleMs belongs to a
  * crashed holder and is taken over. Waiting is a short, bounded retry; then StateLockTimeoutError.
  */
-import { closeSync, linkSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { linkSync, renameSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { StateLockTimeoutError } from '../errors';
-import { isErrno, readText, removeFile } from './io';
+import { createFile, isErrno, readText, removeFile } from './io';
 
 export type LockTiming = { staleMs: number; waitMs: number };
 export const DEFAULT_LOCK_TIMING: LockTiming = { staleMs: 10_000, waitMs: 2_000 };
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A lock file and the name it guards (for the timeout message). */
+export type LockSpec = { path: string; name: string };
+
 /** Run fn while holding the lock file. fn must be synchronous: nothing else may interleave. */
-export async function withLock<T>(
-  lockPath: string,
-  key: string,
-  fn: () => T,
-  timing: LockTiming = DEFAULT_LOCK_TIMING,
-): Promise<T> {
+export function withLock<T>(lockPath: string, key: string, fn: () => T, timing = DEFAULT_LOCK_TIMING): Promise<T> {
+  return withLocks([{ path: lockPath, name: key }], fn, timing);
+}
+
+/**
+ * Run fn while holding every lock. They are taken one by one in path order, so two callers that
+ * need overlapping sets never wait for each other in a circle; a timeout releases what was taken.
+ */
+export async function withLocks<T>(locks: LockSpec[], fn: () => T, timing = DEFAULT_LOCK_TIMING): Promise<T> {
+  const sorted = [...new Map(locks.map((l) => [l.path, l])).values()].sort((a, b) => (a.path < b.path ? -1 : 1));
   const token = `${process.pid}-${randomBytes(8).toString('hex')}`;
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    if (tryAcquire(lockPath, token)) break;
-    breakIfStale(lockPath, timing.staleMs);
-    const waited = Date.now() - started;
-    if (waited >= timing.waitMs) throw new StateLockTimeoutError(key, lockPath, waited);
-    await pause(Math.min(1 + attempt, 8) * (0.5 + Math.random())); // holders keep a lock for well under 1 ms
-  }
+  const held: string[] = [];
   try {
+    for (const lock of sorted) {
+      await acquire(lock, token, timing);
+      held.push(lock.path);
+    }
     return fn();
   } finally {
-    release(lockPath, token);
+    for (const path of held.reverse()) release(path, token);
   }
 }
 
+async function acquire(lock: LockSpec, token: string, timing: LockTiming): Promise<void> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    if (tryAcquire(lock.path, token)) return;
+    breakIfStale(lock.path, timing.staleMs);
+    const waited = Date.now() - started;
+    if (waited >= timing.waitMs) throw new StateLockTimeoutError(lock.name, lock.path, waited);
+    await pause(Math.min(1 + attempt, 8) * (0.5 + Math.random())); // holders keep a lock for well under 1 ms
+  }
+}
+
+/** The lock file appears whole with our token in it, or not at all (a full disk leaves no empty lock). */
 function tryAcquire(lockPath: string, token: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(lockPath, 'wx');
-  } catch (e) {
-    if (isErrno(e, 'EEXIST')) return false;
-    throw e;
-  }
-  try {
-    writeSync(fd, token);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
+  return createFile(lockPath, token, dirname(lockPath));
 }
 
 /** Release only our own lock: after a takeover the file may belong to someone else. */

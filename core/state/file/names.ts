@@ -13,7 +13,17 @@ const MAX_NAME = 200;
 const HEAD = 150;
 const HASH_MARK = '~';
 
-export type Layout = { root: string; kv: string; locks: string; lists: string; queues: string; tmp: string };
+export type Layout = {
+  root: string;
+  kv: string;
+  locks: string;
+  lists: string;
+  queues: string;
+  sets: string;
+  receipts: string;
+  journal: string;
+  tmp: string;
+};
 
 export function layoutOf(root: string): Layout {
   return {
@@ -22,6 +32,9 @@ export function layoutOf(root: string): Layout {
     locks: join(root, 'locks'),
     lists: join(root, 'lists'),
     queues: join(root, 'queues'),
+    sets: join(root, 'sets'),
+    receipts: join(root, 'receipts'),
+    journal: join(root, 'journal'),
     tmp: join(root, 'tmp'),
   };
 }
@@ -45,8 +58,14 @@ export function mayHoldPrefix(name: string, encodedPrefix: string): boolean {
 }
 
 export const keyFile = (l: Layout, key: string): string => join(l.kv, `${encodeName(key)}.json`);
-export const lockFile = (l: Layout, key: string): string => join(l.locks, `${encodeName(key)}.lock`);
+/** A lock per key, queue, set and commit token; encoded names never hold a '.', so kinds never collide. */
+export type Lockable = 'key' | 'queue' | 'set' | 'receipt';
+export const lockFile = (l: Layout, name: string, kind: Lockable = 'key'): string =>
+  join(l.locks, kind === 'key' ? `${encodeName(name)}.lock` : `${encodeName(name)}.${kind}.lock`);
 export const listFile = (l: Layout, listKey: string): string => join(l.lists, `${encodeName(listKey)}.jsonl`);
 export const queueDir = (l: Layout, queue: string): string => join(l.queues, encodeName(queue));
 export const queueFile = (l: Layout, queue: string, id: string): string =>
   join(queueDir(l, queue), `${encodeName(id)}.json`);
+export const setFile = (l: Layout, set: string): string => join(l.sets, `${encodeName(set)}.json`);
+export const receiptFile = (l: Layout, token: string): string => join(l.receipts, `${encodeName(token)}.json`);
+export const journalFile = (l: Layout, token: string): string => join(l.journal, `${encodeName(token)}.json`);

@@ -1,6 +1,7 @@
 /**
- * One lazily opened ioredis connection that fails fast and speaks our errors: an unreachable
- * server becomes StateStoreUnavailableError naming the URL (never an unhandled 'error' event),
+ * One lazily opened ioredis connection that fails fast and speaks our errors: an unreachable,
+ * dropped or silent server (connectTimeout, commandTimeout, a few quick reconnects) becomes
+ * StateStoreUnavailableError naming the URL (never an unhandled 'error' event),
  * a refused command becomes StateError. A client whose connect failed, or that gave up
  * reconnecting, is dropped, and the next call starts a fresh one.
  */
@@ -60,6 +61,10 @@ export class RedisConnection {
       connectTimeout: this.timing.connectTimeoutMs,
       commandTimeout: this.timing.commandTimeoutMs,
       maxRetriesPerRequest: 1,
+      // A command whose reply was lost is failed (after commandTimeout), never sent again blindly:
+      // a second SET NX would answer "exists", a second RPUSH would double an audit entry. Callers
+      // that retry say who they are (putIfAbsent's owner, commit's token) and learn that they had won.
+      autoResendUnfulfilledCommands: false,
       // After a drop: a few quick reconnects, then give up so queued calls fail instead of hanging.
       retryStrategy: (times) => (times > 3 ? null : times * 100),
     });

@@ -1,6 +1,6 @@
 /**
  * The StateStore contract: every implementation must pass the same behaviour.
- * Redis runs against the real 127.0.0.1:6379 (db 7, keys under a per-run prefix).
+ * Redis runs against the real 127.0.0.1:6379 (db 11, keys under a per-run prefix).
  */
 import { StateArgumentError, type StateStore } from '../../../core/state';
 import { deleteRunKeys, fileHarness, memoryHarness, redisHarness, requireRedis, type Harness } from './support/harness';

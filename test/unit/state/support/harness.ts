@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { FileStore, MemoryStore, RedisStore, type StateStore } from '../../../../core/state';
 
-export const REDIS_URL = 'redis://127.0.0.1:6379/7';
+export const REDIS_URL = 'redis://127.0.0.1:6379/11';
 export const RUN_PREFIX = `stackmend:test-${process.pid}-${Date.now().toString(36)}:`;
 
 export type Harness = {

@@ -1,0 +1,44 @@
+/** The FileStore's due queues: argument checks, then core/state/file/queue.ts under the queue's lock. */
+import { leaseLimits } from '../leases';
+import type { LeaseOptions, Leased, Scheduled } from '../store';
+import { checkEpochMs, checkName, takeLimit } from '../values';
+import type { Layout } from './names';
+import { ackIn, leaseIn, pendingIn, retryIn, scheduleIn, takeDueIn } from './queue';
+
+type Locked = <R>(names: [string, 'queue'][], fn: () => R) => Promise<R>;
+
+export class FileQueues {
+  constructor(
+    private readonly l: Layout,
+    private readonly locked: Locked,
+  ) {}
+
+  async schedule(queue: string, id: string, dueAt: number): Promise<void> {
+    const [q, i, at] = [checkName('queue', queue), checkName('id', id), checkEpochMs('dueAt', dueAt)];
+    await this.locked([[q, 'queue']], () => scheduleIn(this.l, q, i, at));
+  }
+
+  async lease(queue: string, now: number, opts: LeaseOptions): Promise<Leased[]> {
+    const [q, at, { limit, leaseMs }] = [checkName('queue', queue), checkEpochMs('now', now), leaseLimits(opts)];
+    return this.locked([[q, 'queue']], () => leaseIn(this.l, q, at, limit, leaseMs));
+  }
+
+  async ack(queue: string, id: string, token: string): Promise<boolean> {
+    const [q, i] = [checkName('queue', queue), checkName('id', id)];
+    return this.locked([[q, 'queue']], () => ackIn(this.l, q, i, token));
+  }
+
+  async retry(queue: string, id: string, token: string, dueAt: number): Promise<boolean> {
+    const [q, i, at] = [checkName('queue', queue), checkName('id', id), checkEpochMs('dueAt', dueAt)];
+    return this.locked([[q, 'queue']], () => retryIn(this.l, q, i, token, at));
+  }
+
+  async takeDue(queue: string, now: number, limit?: number): Promise<string[]> {
+    const [q, at, n] = [checkName('queue', queue), checkEpochMs('now', now), takeLimit(limit)];
+    return this.locked([[q, 'queue']], () => takeDueIn(this.l, q, at, n));
+  }
+
+  pending(queue: string): Scheduled[] {
+    return pendingIn(this.l, checkName('queue', queue));
+  }
+}
