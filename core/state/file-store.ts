@@ -12,32 +12,33 @@
  * holder left behind; reads take no lock and see each file whole.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { checkCommit, conflictsOf, type Commit, type CommitResult } from './commit';
+import { checkCommit, type Commit, type CommitResult } from './commit';
 import { StateStoreUnavailableError } from './errors';
-import { applyCommit, locksOf, recoverJournals } from './file/commit';
+import { commitIn, locksOf, recoverJournals } from './file/commit';
 import { guarded } from './file/fail-closed';
-import { namesIn, readJsonLines, removeFile, replaceFile } from './file/io';
-import { envelope, hasReceipt, liveIn, membersIn, readStored, receiptExpired } from './file/kv';
-import { DEFAULT_LOCK_TIMING, withLocks, type LockTiming } from './file/lock';
-import { encodeName, keyFile, layoutOf, listFile, lockFile, mayHoldPrefix, type Layout } from './file/names';
+import { readJsonLines, removeFile, replaceFile } from './file/io';
+import { envelope, listIn, liveIn, membersIn, purgeReceipts } from './file/kv';
+import { DEFAULT_LOCK_TIMING, withLocks, type LockSpec, type LockTiming } from './file/lock';
+import { keyFile, layoutOf, listFile, lockFile, type Layout } from './file/names';
 import { FileQueues } from './file/queues';
 import { newToken } from './leases';
-import type { CreateOptions, Entry, LeaseOptions, Leased, ListPage, Scheduled, StateStore } from './store';
+import { WithQueues } from './queues';
+import type { CreateOptions, Entry, ListPage, StateStore } from './store';
 import type { StoreOptions, TtlOptions } from './store';
-import { byKey, checkName, encodeValue, expiryFrom, isLive, page } from './values';
+import { checkName, encodeValue, expiryFrom, page } from './values';
 
 export type FileStoreOptions = StoreOptions & { lock?: Partial<LockTiming> };
 const PURGE_EVERY = 256; // commits between two sweeps of expired receipts
 
-export class FileStore implements StateStore {
+export class FileStore extends WithQueues implements StateStore {
   private readonly l: Layout;
   private readonly now: () => number;
   private readonly timing: LockTiming;
-  private readonly queues: FileQueues;
+  protected readonly queues: FileQueues;
   private commits = 0;
 
   constructor(dir: string, opts: FileStoreOptions = {}) {
+    super();
     this.l = layoutOf(dir);
     this.now = opts.now ?? Date.now;
     this.timing = { ...DEFAULT_LOCK_TIMING, ...opts.lock };
@@ -51,7 +52,11 @@ export class FileStore implements StateStore {
         { cause: e },
       );
     }
-    this.queues = new FileQueues(this.l, (locks, fn) => this.locked(locks, fn));
+    this.queues = new FileQueues(
+      this.l,
+      (locks, fn) => this.locked(locks, fn),
+      (fn) => this.guard(fn),
+    );
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -60,13 +65,13 @@ export class FileStore implements StateStore {
 
   async put<T>(key: string, value: T, opts?: TtlOptions): Promise<void> {
     const text = envelope(checkName('key', key), value, expiryFrom(this.now(), opts));
-    await this.locked([key], () => replaceFile(keyFile(this.l, key), text, this.l.tmp));
+    await this.locked(this.keyLock(key), () => replaceFile(keyFile(this.l, key), text, this.l.tmp));
   }
 
   async putIfAbsent<T>(key: string, value: T, opts?: CreateOptions): Promise<boolean> {
     const owner = opts?.owner ?? newToken();
     const text = envelope(checkName('key', key), value, expiryFrom(this.now(), opts), owner);
-    return this.locked([key], () => {
+    return this.locked(this.keyLock(key), () => {
       const live = liveIn(this.l, key, this.now());
       if (live) return opts?.owner !== undefined && live.owner === opts.owner;
       replaceFile(keyFile(this.l, key), text, this.l.tmp);
@@ -75,7 +80,7 @@ export class FileStore implements StateStore {
   }
 
   async update<T>(key: string, fn: (current: T | undefined) => T, opts?: TtlOptions): Promise<T> {
-    return this.locked([checkName('key', key)], () => {
+    return this.locked(this.keyLock(key), () => {
       const live = liveIn(this.l, key, this.now());
       const expiresAt = opts?.ttlSeconds === undefined ? live?.expiresAt : expiryFrom(this.now(), opts);
       const text = envelope(key, fn(live?.value as T | undefined), expiresAt, live?.owner);
@@ -85,21 +90,11 @@ export class FileStore implements StateStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.locked([checkName('key', key)], () => removeFile(keyFile(this.l, key)));
+    await this.locked(this.keyLock(key), () => removeFile(keyFile(this.l, key)));
   }
 
   async list<T>(prefix: string): Promise<Entry<T>[]> {
-    return this.guard(() => {
-      const encoded = encodeName(prefix);
-      const found: Entry<T>[] = [];
-      for (const name of namesIn(this.l.kv)) {
-        if (!name.endsWith('.json') || !mayHoldPrefix(name.slice(0, -5), encoded)) continue;
-        const s = readStored(join(this.l.kv, name));
-        if (s && s.key.startsWith(prefix) && isLive(s.expiresAt, this.now()))
-          found.push({ key: s.key, value: s.value as T });
-      }
-      return found.sort(byKey);
-    });
+    return this.guard(() => listIn<T>(this.l, prefix, this.now()));
   }
 
   /**
@@ -119,26 +114,9 @@ export class FileStore implements StateStore {
     checkCommit(c);
     const token = c.token ?? newToken();
     const locks = locksOf(this.l, c, token);
-    const result = await this.guard(async () => {
-      await recoverJournals(this.l, this.timing);
-      return withLocks(
-        locks,
-        (): CommitResult => {
-          const now = this.now();
-          if (hasReceipt(this.l, token, now)) return { committed: true, replayed: true };
-          const read = (k: string) => {
-            const s = liveIn(this.l, k, now);
-            return s && { json: JSON.stringify(s.value), owner: s.owner };
-          };
-          const conflicts = conflictsOf(c, token, { read, members: (s) => membersIn(this.l, s) });
-          if (conflicts.length) return { committed: false, conflicts };
-          applyCommit(this.l, c, token, locks, now);
-          return { committed: true, replayed: false };
-        },
-        this.timing,
-      );
-    });
-    if (result.committed && ++this.commits % PURGE_EVERY === 0) await this.guard(() => this.purgeReceipts());
+    const result = await this.locked(locks, () => commitIn(this.l, c, token, locks, this.now()));
+    if (result.committed && ++this.commits % PURGE_EVERY === 0)
+      await this.guard(() => purgeReceipts(this.l, this.now()));
     return result;
   }
 
@@ -146,37 +124,19 @@ export class FileStore implements StateStore {
     return this.guard(() => membersIn(this.l, checkName('set', set)));
   }
 
-  schedule = (queue: string, id: string, dueAt: number): Promise<void> => this.queues.schedule(queue, id, dueAt);
-  lease = (queue: string, now: number, opts: LeaseOptions): Promise<Leased[]> => this.queues.lease(queue, now, opts);
-  ack = (queue: string, id: string, token: string): Promise<boolean> => this.queues.ack(queue, id, token);
-  retry = (queue: string, id: string, token: string, dueAt: number): Promise<boolean> =>
-    this.queues.retry(queue, id, token, dueAt);
-  takeDue = (queue: string, now: number, limit?: number): Promise<string[]> => this.queues.takeDue(queue, now, limit);
-  pending = (queue: string): Promise<Scheduled[]> => this.guard(() => this.queues.pending(queue));
-
   async close(): Promise<void> {}
-
-  private purgeReceipts(): void {
-    for (const name of namesIn(this.l.receipts)) {
-      const path = join(this.l.receipts, name);
-      if (receiptExpired(path, this.now())) removeFile(path);
-    }
-  }
 
   private guard<T>(fn: () => T | Promise<T>): Promise<T> {
     return guarded(this.l.root, fn);
   }
 
-  /** Run fn under the locks of these names (keys unless given as [name, kind]) after recovery. */
-  private locked<R>(names: (string | [string, 'queue'])[], fn: () => R): Promise<R> {
-    const locks = names.map((n) =>
-      typeof n === 'string'
-        ? { path: lockFile(this.l, n), name: n }
-        : { path: lockFile(this.l, n[0], n[1]), name: n[0] },
-    );
+  /** Run fn under these locks, after finishing any commit a dead or failed holder left behind. */
+  private locked<R>(locks: LockSpec[], fn: () => R): Promise<R> {
     return this.guard(async () => {
       await recoverJournals(this.l, this.timing);
       return withLocks(locks, fn, this.timing);
     });
   }
+
+  private keyLock = (key: string): LockSpec[] => [{ path: lockFile(this.l, checkName('key', key)), name: key }];
 }

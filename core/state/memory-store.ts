@@ -4,24 +4,27 @@
  * Expiry is judged lazily against the injected clock. Every method does its work synchronously
  * before its first await, so each one (commit included) is atomic.
  */
-import { RECEIPT_TTL_SECONDS, checkCommit, conflictsOf, type Commit, type CommitResult, type Write } from './commit';
+import { checkCommit, conflictsOf, type Commit, type CommitResult, type Write } from './commit';
 import { newToken } from './leases';
+import { WithQueues } from './queues';
 import { MemoryQueues } from './memory/queues';
-import type { CreateOptions, Entry, LeaseOptions, Leased, ListPage, Scheduled, StateStore } from './store';
+import { MemoryReceipts, MemorySets } from './memory/sets';
+import type { CreateOptions, Entry, ListPage, StateStore } from './store';
 import type { StoreOptions, TtlOptions } from './store';
 import { byKey, checkName, encodeValue, expiryFrom, isLive, page } from './values';
 
 type Cell = { json: string; expiresAt?: number; owner?: string };
 
-export class MemoryStore implements StateStore {
+export class MemoryStore extends WithQueues implements StateStore {
   private readonly cells = new Map<string, Cell>();
   private readonly lists = new Map<string, string[]>();
-  private readonly sets = new Map<string, Set<string>>();
-  private readonly receipts = new Map<string, number>();
-  private readonly queues = new MemoryQueues();
+  private readonly sets = new MemorySets();
+  private readonly receipts = new MemoryReceipts();
+  protected readonly queues = new MemoryQueues();
   private readonly now: () => number;
 
   constructor(opts: StoreOptions = {}) {
+    super();
     this.now = opts.now ?? Date.now;
   }
 
@@ -74,41 +77,16 @@ export class MemoryStore implements StateStore {
   async commit(c: Commit): Promise<CommitResult> {
     checkCommit(c);
     const token = c.token ?? newToken();
-    const receipt = this.receipts.get(token);
-    if (receipt !== undefined && isLive(receipt, this.now())) return { committed: true, replayed: true };
-    const conflicts = conflictsOf(c, token, { read: (k) => this.live(k), members: (s) => this.memberList(s) });
+    if (this.receipts.has(token, this.now())) return { committed: true, replayed: true };
+    const conflicts = conflictsOf(c, token, { read: (k) => this.live(k), members: this.sets.members });
     if (conflicts.length) return { committed: false, conflicts };
     for (const w of c.writes) this.apply(w, token);
-    this.remember(token);
+    this.receipts.remember(token, this.now());
     return { committed: true, replayed: false };
   }
 
   async members(set: string): Promise<string[]> {
-    return this.memberList(checkName('set', set));
-  }
-
-  async schedule(queue: string, id: string, dueAt: number): Promise<void> {
-    this.queues.schedule(queue, id, dueAt);
-  }
-
-  async lease(queue: string, now: number, opts: LeaseOptions): Promise<Leased[]> {
-    return this.queues.lease(queue, now, opts);
-  }
-
-  async ack(queue: string, id: string, token: string): Promise<boolean> {
-    return this.queues.ack(queue, id, token);
-  }
-
-  async retry(queue: string, id: string, token: string, dueAt: number): Promise<boolean> {
-    return this.queues.retry(queue, id, token, dueAt);
-  }
-
-  async takeDue(queue: string, now: number, limit?: number): Promise<string[]> {
-    return this.queues.takeDue(queue, now, limit);
-  }
-
-  async pending(queue: string): Promise<Scheduled[]> {
-    return this.queues.pending(queue);
+    return this.sets.members(checkName('set', set));
   }
 
   async close(): Promise<void> {}
@@ -130,11 +108,9 @@ export class MemoryStore implements StateStore {
       case 'append':
         return this.push(w.list, w.value);
       case 'reserve':
-        this.sets.set(w.set, new Set([...(this.sets.get(w.set) ?? []), w.member]));
-        return;
+        return this.sets.add(w.set, w.member);
       case 'release':
-        this.sets.get(w.set)?.delete(w.member);
-        return;
+        return this.sets.remove(w.set, w.member);
       default: {
         const unreachable: never = w;
         return unreachable;
@@ -146,20 +122,6 @@ export class MemoryStore implements StateStore {
     const list = this.lists.get(listKey) ?? [];
     list.push(encodeValue(listKey, value));
     this.lists.set(listKey, list);
-  }
-
-  /** Receipts are kept in expiry order (one TTL for all), so expired ones are dropped from the front. */
-  private remember(token: string): void {
-    const now = this.now();
-    this.receipts.set(token, now + RECEIPT_TTL_SECONDS * 1000);
-    for (const [t, at] of this.receipts) {
-      if (isLive(at, now)) break;
-      this.receipts.delete(t);
-    }
-  }
-
-  private memberList(set: string): string[] {
-    return [...(this.sets.get(set) ?? [])].sort();
   }
 
   /** The cell if it exists and has not expired; an expired cell is dropped on the way. */

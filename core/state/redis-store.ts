@@ -9,10 +9,11 @@
 import { checkCommit, type Commit, type CommitResult } from './commit';
 import { StateConflictError } from './errors';
 import { newToken } from './leases';
+import { WithQueues } from './queues';
 import { commitArgs, commitResult, type RedisNames } from './redis/commit';
 import { RedisConnection, DEFAULT_CONNECTION_TIMING, type ConnectionTiming } from './redis/connection';
 import { RedisQueues } from './redis/queues';
-import type { CreateOptions, Entry, LeaseOptions, Leased, ListPage, Scheduled, StateStore } from './store';
+import type { CreateOptions, Entry, ListPage, StateStore } from './store';
 import type { StoreOptions, TtlOptions } from './store';
 import { byKey, checkName, decodeValue, encodeValue, pageBounds, ttlMs } from './values';
 
@@ -24,13 +25,14 @@ const SCAN_BATCH = 500;
 /** Escape the glob characters of a SCAN MATCH pattern so a prefix matches only itself. */
 export const escapeGlob = (s: string): string => s.replace(/[*?[\]\\]/g, '\\$&');
 
-export class RedisStore implements StateStore {
+export class RedisStore extends WithQueues implements StateStore {
   private readonly conn: RedisConnection;
   private readonly prefix: string;
   private readonly n: RedisNames;
-  private readonly queues: RedisQueues;
+  protected readonly queues: RedisQueues;
 
   constructor(url: string, opts: RedisStoreOptions = {}) {
+    super();
     this.conn = new RedisConnection(url, { ...DEFAULT_CONNECTION_TIMING, ...opts.timing });
     const p = (this.prefix = opts.keyPrefix ?? 'stackmend:');
     this.n = {
@@ -125,14 +127,6 @@ export class RedisStore implements StateStore {
     const k = this.n.set(set);
     return (await this.conn.run((r) => r.smembers(k))).sort();
   }
-
-  schedule = (queue: string, id: string, dueAt: number): Promise<void> => this.queues.schedule(queue, id, dueAt);
-  lease = (queue: string, now: number, opts: LeaseOptions): Promise<Leased[]> => this.queues.lease(queue, now, opts);
-  ack = (queue: string, id: string, token: string): Promise<boolean> => this.queues.ack(queue, id, token);
-  retry = (queue: string, id: string, token: string, dueAt: number): Promise<boolean> =>
-    this.queues.retry(queue, id, token, dueAt);
-  takeDue = (queue: string, now: number, limit?: number): Promise<string[]> => this.queues.takeDue(queue, now, limit);
-  pending = (queue: string): Promise<Scheduled[]> => this.queues.pending(queue);
 
   async close(): Promise<void> {
     await this.conn.close();

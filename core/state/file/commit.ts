@@ -10,10 +10,10 @@
 import { appendFileSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { RECEIPT_TTL_SECONDS, type Commit, type Write } from '../commit';
+import { RECEIPT_TTL_SECONDS, conflictsOf, type Commit, type CommitResult, type Write } from '../commit';
 import { encodeValue, expiryFrom } from '../values';
 import { discard, isErrno, namesIn, readJson, removeFile, replaceFile, writeTemp } from './io';
-import { envelope, membersIn, membersText, receiptText } from './kv';
+import { envelope, hasReceipt, liveIn, membersIn, membersText, receiptText } from './kv';
 import { withLocks, type LockSpec, type LockTiming } from './lock';
 import { journalFile, keyFile, listFile, lockFile, queueDir, queueFile, receiptFile, setFile } from './names';
 import type { Layout } from './names';
@@ -38,8 +38,21 @@ export function locksOf(l: Layout, c: Commit, token: string): LockSpec[] {
   return locks;
 }
 
-/** Prepare (temp files) and run a commit whose requirements hold. Call with locksOf held. */
-export function applyCommit(l: Layout, c: Commit, token: string, locks: LockSpec[], now: number): void {
+/** The whole commit, with locksOf(c) held: replayed, refused with its conflicts, or applied. */
+export function commitIn(l: Layout, c: Commit, token: string, locks: LockSpec[], now: number): CommitResult {
+  if (hasReceipt(l, token, now)) return { committed: true, replayed: true };
+  const read = (k: string) => {
+    const s = liveIn(l, k, now);
+    return s && { json: JSON.stringify(s.value), owner: s.owner };
+  };
+  const conflicts = conflictsOf(c, token, { read, members: (s) => membersIn(l, s) });
+  if (conflicts.length) return { committed: false, conflicts };
+  applyCommit(l, c, token, locks, now);
+  return { committed: true, replayed: false };
+}
+
+/** Prepare (temp files) and run a commit whose requirements hold. */
+function applyCommit(l: Layout, c: Commit, token: string, locks: LockSpec[], now: number): void {
   const temps: string[] = [];
   const temp = (text: string) => {
     const t = writeTemp(l.tmp, text);

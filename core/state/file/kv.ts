@@ -4,10 +4,12 @@
  *   sets/<set>.json        [member, …] sorted
  *   receipts/<token>.json  { expiresAt }   a commit with this token was applied
  */
+import { join } from 'node:path';
 import * as z from 'zod';
-import { encodeValue, isLive } from '../values';
-import { readJson } from './io';
-import { keyFile, receiptFile, setFile, type Layout } from './names';
+import type { Entry } from '../store';
+import { byKey, encodeValue, isLive } from '../values';
+import { namesIn, readJson, removeFile } from './io';
+import { encodeName, keyFile, mayHoldPrefix, receiptFile, setFile, type Layout } from './names';
 
 const KeyFile = z.object({
   key: z.string(),
@@ -47,7 +49,22 @@ export function hasReceipt(l: Layout, token: string, now: number): boolean {
   return r !== undefined && isLive(r.expiresAt, now);
 }
 
-export function receiptExpired(path: string, now: number): boolean {
-  const r = readJson(path, Receipt);
-  return r !== undefined && !isLive(r.expiresAt, now);
+/** All live entries whose key starts with prefix, sorted by key. */
+export function listIn<T>(l: Layout, prefix: string, now: number): Entry<T>[] {
+  const encoded = encodeName(prefix);
+  const found: Entry<T>[] = [];
+  for (const name of namesIn(l.kv)) {
+    if (!name.endsWith('.json') || !mayHoldPrefix(name.slice(0, -5), encoded)) continue;
+    const s = readStored(join(l.kv, name));
+    if (s && s.key.startsWith(prefix) && isLive(s.expiresAt, now)) found.push({ key: s.key, value: s.value as T });
+  }
+  return found.sort(byKey);
+}
+
+export function purgeReceipts(l: Layout, now: number): void {
+  for (const name of namesIn(l.receipts)) {
+    const path = join(l.receipts, name);
+    const r = readJson(path, Receipt);
+    if (r && !isLive(r.expiresAt, now)) removeFile(path);
+  }
 }

@@ -20,7 +20,7 @@ return 1`;
 
 /** ARGV: now, limit, leaseMs, token prefix. Returns flat [id, dueAt, attempts, token, until, ...]. */
 const LEASE = `${META}
-local until = tonumber(ARGV[1]) + tonumber(ARGV[3])
+local ends = tonumber(ARGV[1]) + tonumber(ARGV[3])
 local got = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
 local out = {}
 for i = 1, #got, 2 do
@@ -29,9 +29,9 @@ for i = 1, #got, 2 do
   local attempts = (m and m.attempts or 0) + 1
   local due = m and m.due or got[i + 1]
   local token = ARGV[4] .. '.' .. ((i + 1) / 2)
-  redis.call('ZADD', KEYS[1], until, id)
+  redis.call('ZADD', KEYS[1], ends, id)
   redis.call('HSET', KEYS[2], id, attempts .. '|' .. due .. '|' .. token)
-  for _, v in ipairs({ id, due, tostring(attempts), token, tostring(until) }) do table.insert(out, v) end
+  for _, v in ipairs({ id, due, tostring(attempts), token, tostring(ends) }) do table.insert(out, v) end
 end
 return out`;
 

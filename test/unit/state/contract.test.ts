@@ -1,28 +1,16 @@
 /**
  * The StateStore contract: every implementation must pass the same behaviour.
- * Redis runs against the real 127.0.0.1:6379 (db 11, keys under a per-run prefix).
+ * Every suite runs against memory, file and Redis (support/each-store.ts).
  */
 import { StateArgumentError, type StateStore } from '../../../core/state';
-import { deleteRunKeys, fileHarness, memoryHarness, redisHarness, requireRedis, type Harness } from './support/harness';
+import type { Harness } from './support/harness';
+import { describeEachStore } from './support/each-store';
 
-const harnesses = { memory: memoryHarness, file: fileHarness, redis: redisHarness } as const;
-
-afterAll(deleteRunKeys);
-
-describe.each(Object.keys(harnesses) as (keyof typeof harnesses)[])('%s store', (name) => {
+describeEachStore((current) => {
   let h: Harness;
   let store: StateStore;
-
-  beforeAll(async () => {
-    if (name === 'redis') await requireRedis();
-  });
   beforeEach(() => {
-    h = harnesses[name]();
-    store = h.open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await h.cleanup();
+    ({ h, store } = current());
   });
 
   it('returns what was put, a copy each time, and nothing after delete', async () => {
