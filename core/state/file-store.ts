@@ -14,7 +14,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { checkCommit, type Commit, type CommitResult } from './commit';
 import { StateStoreUnavailableError } from './errors';
-import { commitIn, locksOf, recoverJournals } from './file/commit';
+import { commitIn, locksOf } from './file/commit';
+import { recoverJournals } from './file/journal';
 import { guarded } from './file/fail-closed';
 import { readJsonLines, removeFile, replaceFile } from './file/io';
 import { envelope, listIn, liveIn, membersIn, purgeReceipts } from './file/kv';
@@ -71,9 +72,12 @@ export class FileStore extends WithQueues implements StateStore {
   async putIfAbsent<T>(key: string, value: T, opts?: CreateOptions): Promise<boolean> {
     const owner = opts?.owner ?? newToken();
     const text = envelope(checkName('key', key), value, expiryFrom(this.now(), opts), owner);
+    const mine = (live: { owner?: string }) => opts?.owner !== undefined && live.owner === opts.owner;
+    const seen = await this.guard(() => liveIn(this.l, key, this.now()));
+    if (seen) return mine(seen); // values change only under the lock: one that exists now existed first
     return this.locked(this.keyLock(key), () => {
       const live = liveIn(this.l, key, this.now());
-      if (live) return opts?.owner !== undefined && live.owner === opts.owner;
+      if (live) return mine(live);
       replaceFile(keyFile(this.l, key), text, this.l.tmp);
       return true;
     });

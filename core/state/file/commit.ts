@@ -1,31 +1,25 @@
 /**
  * A FileStore commit on disk. Under the locks of everything it touches (locksOf), the store checks
- * the requirements, then: every new file is written to a temp file first (a full disk fails here,
- * with nothing changed); the list of renames, unlinks and appends is written as a journal
- * (journal/<token>.json, by rename: the commit point); the steps run; the journal is removed.
- * A journal still there was left by a holder that died or failed mid-way: the next mutating call
- * takes its locks and runs it again (recoverJournals). Renames and unlinks are idempotent; an
- * append may be repeated when the holder died right after it.
+ * the requirements, then:
+ *   1. every new file is written to a temp file (a full disk fails here, with nothing changed);
+ *   2. the appends and the renames and unlinks are written as a journal (journal/<token>.json);
+ *   3. the appends run, one write per list; if one fails (a full disk) the commit is abandoned:
+ *      journal and temp files removed, nothing else changed (a torn line is skipped by readers);
+ *   4. the renames and unlinks run (they need no new space), then the journal is removed.
+ * A journal still there was left by a holder that died after step 2: the next mutating call takes
+ * its locks and runs it again (recoverJournals). Renames and unlinks are idempotent; an append
+ * already in its list is not written again.
  */
-import { appendFileSync, mkdirSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
-import * as z from 'zod';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { RECEIPT_TTL_SECONDS, conflictsOf, type Commit, type CommitResult, type Write } from '../commit';
 import { encodeValue, expiryFrom } from '../values';
-import { discard, isErrno, namesIn, readJson, removeFile, replaceFile, writeTemp } from './io';
+import { discard, replaceFile, writeTemp } from './io';
+import { finish, type Step } from './journal';
 import { envelope, hasReceipt, liveIn, membersIn, membersText, receiptText } from './kv';
-import { withLocks, type LockSpec, type LockTiming } from './lock';
+import type { LockSpec } from './lock';
 import { journalFile, keyFile, listFile, lockFile, queueDir, queueFile, receiptFile, setFile } from './names';
 import type { Layout } from './names';
 import { scheduledText } from './queue';
-
-const Step = z.union([
-  z.object({ op: z.literal('rename'), from: z.string(), to: z.string() }),
-  z.object({ op: z.literal('unlink'), path: z.string() }),
-  z.object({ op: z.literal('append'), path: z.string(), line: z.string() }),
-]);
-type Step = z.infer<typeof Step>;
-const Journal = z.object({ locks: z.array(z.object({ path: z.string(), name: z.string() })), steps: z.array(Step) });
 
 export function locksOf(l: Layout, c: Commit, token: string): LockSpec[] {
   const spec = (name: string, kind: Parameters<typeof lockFile>[2]) => ({ path: lockFile(l, name, kind), name });
@@ -59,18 +53,32 @@ function applyCommit(l: Layout, c: Commit, token: string, locks: LockSpec[], now
     temps.push(t);
     return t;
   };
+  const journal = journalFile(l, token);
   try {
     const steps = c.writes.flatMap((w) => stepsOf(l, w, token, now, temp));
     for (const [set, members] of setsAfter(l, c.writes))
       steps.push({ op: 'rename', from: temp(membersText(members)), to: setFile(l, set) });
     const expires = now + RECEIPT_TTL_SECONDS * 1000;
     steps.push({ op: 'rename', from: temp(receiptText(expires)), to: receiptFile(l, token) });
-    replaceFile(journalFile(l, token), JSON.stringify({ locks, steps }), l.tmp);
+    const appends = appendsOf(l, c.writes);
+    replaceFile(journal, JSON.stringify({ locks, appends, steps }), l.tmp);
+    for (const a of appends) appendFileSync(a.path, a.text);
   } catch (e) {
-    for (const t of temps) discard(t);
+    for (const t of [...temps, journal]) discard(t);
     throw e;
   }
-  run(l, journalFile(l, token));
+  finish(journal);
+}
+
+/** The lines a commit appends, one write per list, in order. */
+function appendsOf(l: Layout, writes: Write[]): { path: string; text: string }[] {
+  const texts = new Map<string, string>();
+  for (const w of writes) {
+    if (w.kind !== 'append') continue;
+    const path = listFile(l, w.list);
+    texts.set(path, `${texts.get(path) ?? ''}\n${encodeValue(w.list, w.value)}`);
+  }
+  return [...texts].map(([path, text]) => ({ path, text }));
 }
 
 function stepsOf(l: Layout, w: Write, token: string, now: number, temp: (text: string) => string): Step[] {
@@ -82,11 +90,10 @@ function stepsOf(l: Layout, w: Write, token: string, now: number, temp: (text: s
     case 'schedule':
       mkdirSync(queueDir(l, w.queue), { recursive: true });
       return [{ op: 'rename', from: temp(scheduledText(w.id, w.dueAt)), to: queueFile(l, w.queue, w.id) }];
-    case 'append':
-      return [{ op: 'append', path: listFile(l, w.list), line: `\n${encodeValue(w.list, w.value)}` }];
+    case 'append': // appendsOf
     case 'reserve':
     case 'release':
-      return []; // one write per set, after the others (setsAfter)
+      return []; // one write per list and per set (appendsOf, setsAfter)
     default: {
       const unreachable: never = w;
       return unreachable;
@@ -104,33 +111,4 @@ function setsAfter(l: Layout, writes: Write[]): Map<string, Set<string>> {
     sets.set(w.set, members);
   }
   return sets;
-}
-
-/** Run a journal's steps, then remove it. Safe to run again after a crash part-way. */
-function run(l: Layout, path: string): void {
-  const journal = readJson(path, Journal);
-  if (!journal) return;
-  for (const s of journal.steps) {
-    if (s.op === 'rename') renameIfThere(s.from, s.to);
-    else if (s.op === 'unlink') removeFile(s.path);
-    else appendFileSync(s.path, s.line);
-  }
-  removeFile(path);
-}
-
-function renameIfThere(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch (e) {
-    if (!isErrno(e, 'ENOENT')) throw e; // already renamed by an earlier run
-  }
-}
-
-/** Finish every commit a dead or failed holder left behind, under that commit's own locks. */
-export async function recoverJournals(l: Layout, timing: LockTiming): Promise<void> {
-  for (const name of namesIn(l.journal)) {
-    const path = join(l.journal, name);
-    const journal = name.endsWith('.json') ? readJson(path, Journal) : undefined;
-    if (journal) await withLocks(journal.locks, () => run(l, path), timing);
-  }
 }

@@ -24,32 +24,44 @@ export function withLock<T>(lockPath: string, key: string, fn: () => T, timing =
 }
 
 /**
- * Run fn while holding every lock. They are taken one by one in path order, so two callers that
- * need overlapping sets never wait for each other in a circle; a timeout releases what was taken.
+ * Run fn while holding every lock. All are tried at once; if one is busy, those taken are let go
+ * before waiting, so nobody holds a lock while waiting for another (no convoys, no deadlock).
+ * After waitMs in all, StateLockTimeoutError names the lock that stayed busy.
  */
 export async function withLocks<T>(locks: LockSpec[], fn: () => T, timing = DEFAULT_LOCK_TIMING): Promise<T> {
   const sorted = [...new Map(locks.map((l) => [l.path, l])).values()].sort((a, b) => (a.path < b.path ? -1 : 1));
   const token = `${process.pid}-${randomBytes(8).toString('hex')}`;
-  const held: string[] = [];
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    const busy = takeAll(sorted, token);
+    if (!busy) break;
+    breakIfStale(busy.path, timing.staleMs);
+    const waited = Date.now() - started;
+    if (waited >= timing.waitMs) throw new StateLockTimeoutError(busy.name, busy.path, waited);
+    await pause(Math.min(1 + attempt, 8) * (0.5 + Math.random())); // holders keep a lock for well under 1 ms
+  }
   try {
-    for (const lock of sorted) {
-      await acquire(lock, token, timing);
-      held.push(lock.path);
-    }
     return fn();
   } finally {
-    for (const path of held.reverse()) release(path, token);
+    for (const lock of sorted) release(lock.path, token);
   }
 }
 
-async function acquire(lock: LockSpec, token: string, timing: LockTiming): Promise<void> {
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    if (tryAcquire(lock.path, token)) return;
-    breakIfStale(lock.path, timing.staleMs);
-    const waited = Date.now() - started;
-    if (waited >= timing.waitMs) throw new StateLockTimeoutError(lock.name, lock.path, waited);
-    await pause(Math.min(1 + attempt, 8) * (0.5 + Math.random())); // holders keep a lock for well under 1 ms
+/** Take every lock, or none: the first busy one is returned after letting go of the others. */
+function takeAll(locks: LockSpec[], token: string): LockSpec | undefined {
+  const taken: LockSpec[] = [];
+  try {
+    for (const lock of locks) {
+      if (!tryAcquire(lock.path, token)) {
+        for (const t of taken) release(t.path, token);
+        return lock;
+      }
+      taken.push(lock);
+    }
+    return undefined;
+  } catch (e) {
+    for (const t of taken) release(t.path, token);
+    throw e;
   }
 }
 

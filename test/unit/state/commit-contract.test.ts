@@ -4,27 +4,8 @@
  */
 import { StateArgumentError, type Commit, type StateStore, type Write } from '../../../core/state';
 import type { Harness } from './support/harness';
+import { decision } from './support/decision';
 import { describeEachStore } from './support/each-store';
-
-/** The commit classify-alarm makes for a host alarm (keys as in functions/_shared/incidents.ts). */
-function decision(alarm: string, host: string, incident: string, holder?: string, token?: string): Commit {
-  const subject = `open-host:${host}`;
-  return {
-    token,
-    requires: [
-      { kind: 'absent', key: `seen:${alarm}` },
-      holder === undefined ? { kind: 'absent', key: subject } : { kind: 'equals', key: subject, value: holder },
-    ],
-    writes: [
-      { kind: 'put', key: `seen:${alarm}`, value: { at: 't0' }, ttlSeconds: 7 * 86400 },
-      { kind: 'put', key: subject, value: incident, ttlSeconds: 86400 },
-      { kind: 'reserve', set: 'breaker', member: incident, limit: 5 },
-      { kind: 'put', key: `incident:${incident}`, value: { key: incident, status: 'acting' } },
-      { kind: 'schedule', queue: 'evacuate', id: incident, dueAt: 1_000 },
-      { kind: 'append', list: 'audit', value: { incident, step: 'classified' } },
-    ],
-  };
-}
 
 describeEachStore((current) => {
   let h: Harness;
@@ -46,7 +27,7 @@ describeEachStore((current) => {
   it('writes nothing and names every broken requirement with what it found', async () => {
     await store.put('seen:a2', { at: 'earlier' });
     await store.put('open-host:cmp-2', 'inc-old');
-    const result = await store.commit(decision('a2', 'cmp-2', 'inc-2', 'inc-other'));
+    const result = await store.commit(decision('a2', 'cmp-2', 'inc-2', { holder: 'inc-other' }));
     expect(result).toEqual({
       committed: false,
       conflicts: [
@@ -63,9 +44,9 @@ describeEachStore((current) => {
 
   it('takes a subject over from the holder it read, and reports a missing one as changed', async () => {
     await store.put('open-host:cmp-3', 'inc-done');
-    expect((await store.commit(decision('a3', 'cmp-3', 'inc-3', 'inc-done'))).committed).toBe(true);
+    expect((await store.commit(decision('a3', 'cmp-3', 'inc-3', { holder: 'inc-done' }))).committed).toBe(true);
     expect(await store.get('open-host:cmp-3')).toBe('inc-3');
-    expect(await store.commit(decision('a4', 'cmp-4', 'inc-4', 'inc-gone'))).toEqual({
+    expect(await store.commit(decision('a4', 'cmp-4', 'inc-4', { holder: 'inc-gone' }))).toEqual({
       committed: false,
       conflicts: [{ kind: 'changed', key: 'open-host:cmp-4', found: undefined }],
     });
@@ -107,16 +88,16 @@ describeEachStore((current) => {
   });
 
   it('answers a retried commit as replayed without writing again; another token conflicts', async () => {
-    expect(await store.commit(decision('e1', 'cmp-e', 'inc-e', undefined, 'tok-e'))).toEqual({
+    expect(await store.commit(decision('e1', 'cmp-e', 'inc-e', { token: 'tok-e' }))).toEqual({
       committed: true,
       replayed: false,
     });
-    expect(await store.commit(decision('e1', 'cmp-e', 'inc-e', undefined, 'tok-e'))).toEqual({
+    expect(await store.commit(decision('e1', 'cmp-e', 'inc-e', { token: 'tok-e' }))).toEqual({
       committed: true,
       replayed: true,
     });
     expect(await store.readList('audit')).toHaveLength(1);
-    const other = await store.commit(decision('e1', 'cmp-e', 'inc-e', undefined, 'tok-other'));
+    const other = await store.commit(decision('e1', 'cmp-e', 'inc-e', { token: 'tok-other' }));
     expect(other.committed).toBe(false);
   });
 

@@ -52,8 +52,8 @@ export function redisHarness(): Harness {
 }
 
 /** Fails the suite with a message that says what to do when the project's Redis is not running. */
-export async function requireRedis(): Promise<void> {
-  const r = new Redis(REDIS_URL, {
+export async function requireRedis(url = REDIS_URL): Promise<void> {
+  const r = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 1000,
     maxRetriesPerRequest: 0,
@@ -65,7 +65,7 @@ export async function requireRedis(): Promise<void> {
     await r.ping();
   } catch (e) {
     throw new Error(
-      `Redis is not reachable at ${REDIS_URL} (${(e as Error).message}). The state-store suite needs the project's Redis 7 ` +
+      `Redis is not reachable at ${url} (${(e as Error).message}). The state-store suite needs the project's Redis 7 ` +
         'on 127.0.0.1:6379: start it (e.g. `redis-server --daemonize yes --save ""`) and run the tests again.',
     );
   } finally {
@@ -73,9 +73,9 @@ export async function requireRedis(): Promise<void> {
   }
 }
 
-/** Delete every key this test run created (and nothing else). */
-export async function deleteRunKeys(): Promise<void> {
-  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+/** Delete every key this test run created in that database (and nothing else). */
+export async function deleteRunKeys(url = REDIS_URL): Promise<void> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
   r.on('error', () => undefined);
   try {
     let cursor = '0';
