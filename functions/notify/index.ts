@@ -1,15 +1,44 @@
 /**
  * notify — tells operators what was seen, decided and done (and by which rule, with the
- * OpenStack request ids), once per incident state, and appends the summary audit record.
+ * OpenStack request ids), once per incident state and channel, and appends the summary audit
+ * record. A channel whose send failed is tried again on a later invocation (the due queue),
+ * a bounded number of times; the channels that succeeded are not told twice.
  */
 import * as z from 'zod';
+import type { Deps } from '../_shared/deps';
 import { defineStep, type StepResult } from '../_shared/step';
 import { toWebhook, toZaqar, type ChannelReport } from './channels';
-import { messageFor } from './message';
+import { messageFor, type Message } from './message';
+import { ToldChannels } from './told';
+
+/** Sends of one state, counting the first: after this many failed ones the operator is not retried. */
+export const MAX_ATTEMPTS = 5;
+const MAX_DELAY_SEC = 300;
+
+type Channel = { name: string; send(): Promise<ChannelReport> };
+
+function channelsFor(d: Deps, incident: string, m: Message): Channel[] {
+  const { webhook_url: url, zaqar_queue: queue } = d.config.notify;
+  const log: Channel = {
+    name: 'log',
+    send: async () => {
+      d.log.info('operator notice', { incident, status: m.status, title: m.title, text: m.text });
+      return { channel: 'log', ok: true };
+    },
+  };
+  return [
+    log,
+    ...(url ? [{ name: 'webhook', send: () => toWebhook(url, m) }] : []),
+    ...(queue ? [{ name: `zaqar:${queue}`, send: () => toZaqar(d.cloud().zaqar, queue, m) }] : []),
+  ];
+}
+
+const list = (reports: ChannelReport[]) => reports.map((c) => `${c.channel} ${c.detail}`).join('; ');
 
 export const step = defineStep({
   name: 'notify',
   input: z.object({ incident: z.string().min(1) }),
+  reconciles: true,
   async run({ incident }, { deps: d }): Promise<StepResult[]> {
     let r = await d.incidents.require(incident);
     if (r.status === 'notify-only') {
@@ -20,16 +49,18 @@ export const step = defineStep({
         () => ({ status: 'ignored' }),
       );
     }
-    const once = `notified:${incident}:${r.status}:${r.timeline.length}`;
-    if (!d.dryRun && !(await d.store.putIfAbsent(once, true, { ttlSeconds: 7 * 86400 }))) {
-      return [{ outcome: 'DUPLICATE', incident, reason: `operators were already told about this state (${r.status})` }];
-    }
     const m = messageFor(r);
     if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: `would tell: ${m.title}`, details: { message: m } }];
-    d.log.info('operator notice', { incident, status: r.status, title: m.title, text: m.text });
-    const reports: ChannelReport[] = [{ channel: 'log', ok: true }];
-    if (d.config.notify.webhook_url) reports.push(await toWebhook(d.config.notify.webhook_url, m));
-    if (d.config.notify.zaqar_queue) reports.push(await toZaqar(d.cloud().zaqar, d.config.notify.zaqar_queue, m));
+    const told = new ToldChannels(d.store, d.now, r);
+    const reports: ChannelReport[] = [];
+    for (const c of channelsFor(d, incident, m)) {
+      if ((await told.told(c.name)) || !(await told.lease(c.name))) continue;
+      const report = await c.send();
+      await told.done(c.name, report.ok);
+      reports.push(report);
+    }
+    if (reports.length === 0)
+      return [{ outcome: 'DUPLICATE', incident, reason: `operators were already told about this state (${r.status})` }];
     await d.store.append('audit', {
       at: new Date(d.now()).toISOString(),
       kind: 'summary',
@@ -42,13 +73,30 @@ export const step = defineStep({
       told: reports,
     });
     const failed = reports.filter((c) => !c.ok);
+    const via = `told operators via ${reports.map((c) => c.channel).join(', ')}`;
+    const details = { message: m, channels: reports };
+    if (failed.length === 0) return [{ outcome: 'DONE', incident, status: r.status, reason: via, details }];
+    const attempt = await told.failedAttempt();
+    if (attempt >= MAX_ATTEMPTS)
+      return [
+        {
+          outcome: 'FAILED',
+          incident,
+          status: r.status,
+          reason: `${via}; failed ${attempt} times, not retried: ${list(failed)}`,
+          details,
+        },
+      ];
+    const delaySec = Math.min(MAX_DELAY_SEC, d.policy.recheckAfterSec * 2 ** (attempt - 1));
+    const next = await d.dispatcher.send('notify', incident, { notBefore: d.now() + delaySec * 1000 });
     return [
       {
-        outcome: 'DONE',
+        outcome: 'RESCHEDULED',
         incident,
         status: r.status,
-        reason: `told operators via ${reports.map((c) => c.channel).join(', ')}${failed.length ? ` (failed: ${failed.map((c) => `${c.channel} ${c.detail}`).join('; ')})` : ''}`,
-        details: { message: m, channels: reports },
+        reason: `${via} (failed: ${list(failed)}); trying the failed channels again in ${delaySec} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`,
+        next: [next],
+        details,
       },
     ];
   },

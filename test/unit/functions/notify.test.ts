@@ -1,0 +1,78 @@
+/**
+ * notify on the in-memory cloud: an alarm about a server nobody manages (the recorded Aodh alarm
+ * test/events/aodh/event-webhook.json on an empty cloud) is told to the operator through a Zaqar
+ * queue and a webhook; a failed channel is tried again later, and only that one.
+ */
+import { ServiceUnavailableError } from '../../../core/openstack/errors';
+import { step as classify } from '../../../functions/classify-alarm';
+import { MAX_ATTEMPTS, step as notify } from '../../../functions/notify';
+import { startHookListener, type HookListener } from '../../support/hook-listener';
+import { due, invoke, reconcile, recordedEvent, world, type World } from '../../support/steps';
+
+const QUEUE = 'stackmend-ops';
+const zaqarDown = () =>
+  new ServiceUnavailableError({
+    service: 'zaqar',
+    status: 503,
+    method: 'POST',
+    url: `http://127.0.0.1:8888/v2/queues/${QUEUE}/messages`,
+  });
+
+async function unmanaged(config: Record<string, unknown>): Promise<{ w: World; incident: string }> {
+  const w = world({ config });
+  const res = await invoke(w, classify, recordedEvent('aodh/event-webhook.json'));
+  expect(res.body.results[0]).toMatchObject({ outcome: 'NOT_MANAGED' });
+  const incident = res.body.results[0].incident!;
+  expect(await due(w, 'notify')).toEqual([incident]);
+  await w.store.takeDue('notify', w.now()); // handled by invoking notify directly below
+  return { w, incident };
+}
+
+let hooks: HookListener;
+beforeEach(async () => (hooks = await startHookListener()));
+afterEach(() => hooks.close());
+
+describe('notify', () => {
+  it('tells the operator once per incident state: a second hand-off is a DUPLICATE', async () => {
+    const { w, incident } = await unmanaged({ notify: { zaqar_queue: QUEUE } });
+    const first = await invoke(w, notify, { incident });
+    expect(first.body).toMatchObject({ outcome: 'DONE', status: 'ignored' });
+    expect(w.cloud.zaqar.messages(QUEUE)).toEqual([expect.objectContaining({ incident, status: 'ignored' })]);
+    const again = await invoke(w, notify, { incident });
+    expect(again.body).toMatchObject({ outcome: 'DUPLICATE' });
+    expect(w.cloud.zaqar.messages(QUEUE)).toHaveLength(1);
+  });
+
+  it('retries a failed channel through the due queue, and does not tell the channels that succeeded twice', async () => {
+    const { w, incident } = await unmanaged({ notify: { zaqar_queue: QUEUE, webhook_url: `${hooks.url}/chat` } });
+    w.cloud.failNext('zaqar.post', 1, zaqarDown());
+    const first = await invoke(w, notify, { incident });
+    expect(first.body).toMatchObject({ outcome: 'RESCHEDULED', reason: expect.stringMatching(/zaqar:stackmend-ops/) });
+    expect(w.cloud.zaqar.messages(QUEUE)).toEqual([]);
+    expect(await w.store.pending('notify')).toEqual([{ id: incident, dueAt: w.now() + 2000 }]);
+
+    expect((await reconcile(w, notify)).body.results).toEqual([]); // not due yet: nothing sleeps
+    w.advance(2000);
+    const retry = await reconcile(w, notify);
+    expect(retry.body.results).toEqual([
+      expect.objectContaining({ outcome: 'DONE', incident, reason: `told operators via zaqar:${QUEUE}` }),
+    ]);
+    expect(w.cloud.zaqar.messages(QUEUE)).toEqual([expect.objectContaining({ incident, status: 'ignored' })]);
+    expect(hooks.requests.filter((r) => r.path === '/chat')).toHaveLength(1);
+    expect(await due(w, 'notify')).toEqual([]);
+    expect((await invoke(w, notify, { incident })).body).toMatchObject({ outcome: 'DUPLICATE' });
+  });
+
+  it(`gives up after ${MAX_ATTEMPTS} failed sends, with the reason, and schedules nothing more`, async () => {
+    const { w, incident } = await unmanaged({ notify: { zaqar_queue: QUEUE } });
+    w.cloud.failNext('zaqar.post', MAX_ATTEMPTS + 1, zaqarDown());
+    const outcomes = [(await invoke(w, notify, { incident })).body.outcome];
+    while ((await w.store.pending('notify')).length) {
+      w.advance(300_000);
+      outcomes.push(...(await reconcile(w, notify)).body.results.map((r) => r.outcome));
+    }
+    expect(outcomes).toEqual([...Array(MAX_ATTEMPTS - 1).fill('RESCHEDULED'), 'FAILED']);
+    expect(w.cloud.callsTo('zaqar.post')).toHaveLength(MAX_ATTEMPTS);
+    expect(w.cloud.zaqar.messages(QUEUE)).toEqual([]);
+  });
+});
