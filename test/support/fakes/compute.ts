@@ -1,7 +1,8 @@
 /**
  * Nova in memory: servers, compute services and hypervisors, with the refusals the lab showed.
- * evacuate is refused (SourceHostStillUpError) while Nova sees the source service up; accepted,
- * the server is REBUILD until the next tick(), then ACTIVE on another enabled, up host (ERROR
+ * evacuate is refused (SourceHostStillUpError) while Nova sees the source service up; accepted
+ * (test/fixtures/openstack/nova-evacuate-2.74.json: 200, an empty body, a request id), the server is
+ * REBUILD until the next tick(), then ACTIVE on another enabled, up host (ERROR
  * when there is none). forceDown turns the service's state down at once
  * (test/fixtures/openstack/nova-force-down-2.53.json).
  */

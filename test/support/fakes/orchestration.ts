@@ -2,10 +2,12 @@
  * Heat in memory: stacks with nested stacks (a ResourceGroup's members live in a nested stack),
  * their resources, mark_unhealthy and the existing-template update. As the lab showed
  * (core/openstack/heat.ts): mark_unhealthy answers 409 (ResourceBusyError) while that resource
- * is *_IN_PROGRESS; an update is accepted even while the stack is busy (it cancels the one in
- * flight: counted in `cancelledUpdates`). An update is IN_PROGRESS until tick(), which replaces
- * every CHECK_FAILED server (a new Nova server; the resource CREATE_COMPLETE, as Heat reports a
- * replaced member) and ends UPDATE_COMPLETE — or UPDATE_FAILED when failUpdate() asked for it.
+ * is *_IN_PROGRESS, and otherwise leaves it CHECK_FAILED with the reason given
+ * (test/fixtures/openstack/heat-resource-show-unhealthy.json); an update is accepted even while
+ * the stack is busy (it cancels the one in flight: counted in `cancelledUpdates`). An update is
+ * IN_PROGRESS until tick(), which replaces every CHECK_FAILED server (a new Nova server; the
+ * resource CREATE_COMPLETE, as Heat reports a replaced member) and ends UPDATE_COMPLETE, or
+ * UPDATE_FAILED when failUpdate() asked for it.
  */
 import type { StackRef } from '../../../core/domain/plan';
 import { isBusy, serverOwners, type Resource, type Stack } from '../../../core/openstack/heat';

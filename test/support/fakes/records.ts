@@ -3,7 +3,12 @@
  * (ids, names and states swapped in, every other field as recorded) and parsed by the clients'
  * own zod schemas. Hypervisors have no recording: they carry the HypervisorSchema fields only.
  */
-import { type ApiErrorDetails, BadRequestError, ConflictError, NotFoundError } from '../../../core/openstack/errors';
+import {
+  apiErrorFor,
+  type ApiErrorDetails,
+  type BadRequestError,
+  type ConflictError,
+} from '../../../core/openstack/errors';
 import {
   ResourceSchema,
   ResourceBusyError,
@@ -112,7 +117,6 @@ export type ResourceView = {
   status: string;
   reason?: string | null;
   nested?: StackRef;
-  parentResource?: string;
 };
 
 export function resourceRecord(stack: StackRef, r: ResourceView): Resource {
@@ -131,29 +135,27 @@ export function resourceRecord(stack: StackRef, r: ResourceView): Resource {
     resource_status: r.status,
     resource_status_reason: r.reason ?? 'state changed',
     links,
-    ...(r.parentResource ? { parent_resource: r.parentResource } : {}),
   });
 }
 
-/** The errors the real clients throw, with the recorded service message where there is one. */
+/** The errors the real clients throw (core/openstack/errors.ts `apiErrorFor`, the clients' named refusals). */
 export const errors = {
-  notFound: (d: Omit<ApiErrorDetails, 'status'>) =>
-    new NotFoundError({ ...d, status: 404 }, 'The object does not exist (any more)'),
+  notFound: (d: Omit<ApiErrorDetails, 'status'>) => apiErrorFor({ ...d, status: 404 }),
   /** test/fixtures/openstack/nova-evacuate-while-host-up.json, for `host`. */
-  sourceHostStillUp(host: string, url: string, requestId: string) {
-    const refusal = recordedBody('nova-evacuate-while-host-up');
-    return new SourceHostStillUpError(
-      new BadRequestError({
+  sourceHostStillUp: (host: string, url: string, requestId: string) =>
+    new SourceHostStillUpError(
+      apiErrorFor({
         service: 'nova',
         status: 400,
         method: 'POST',
         url,
         requestId,
-        body: swap(refusal, [['compute1', host]]),
-      }),
-    );
-  },
+        body: swap(recordedBody('nova-evacuate-while-host-up'), [['compute1', host]]),
+      }) as BadRequestError,
+    ),
   /** Heat's 409 to mark_unhealthy on a busy resource (test/lab/client.test.ts shows it; its body is not recorded). */
   resourceBusy: (url: string, requestId: string) =>
-    new ResourceBusyError(new ConflictError({ service: 'heat', status: 409, method: 'PATCH', url, requestId })),
+    new ResourceBusyError(
+      apiErrorFor({ service: 'heat', status: 409, method: 'PATCH', url, requestId }) as ConflictError,
+    ),
 };
