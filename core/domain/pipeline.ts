@@ -40,7 +40,8 @@ export const STEPS = {
     reconciles: true,
     handsOnTo: ['evacuate', 'mark-unhealthy', 'notify'],
   },
-  notify: { handler: 'functions/notify/index.ts', reconciles: false, handsOnTo: [] },
+  // a failed channel send is tried again through notify's own due queue (functions/notify/index.ts)
+  notify: { handler: 'functions/notify/index.ts', reconciles: true, handsOnTo: ['notify'] },
 } as const satisfies Record<StepName, StepSpec>;
 
 /** Steps a periodic reconcile visits (due rechecks). */

@@ -38,7 +38,6 @@ const list = (reports: ChannelReport[]) => reports.map((c) => `${c.channel} ${c.
 export const step = defineStep({
   name: 'notify',
   input: z.object({ incident: z.string().min(1) }),
-  reconciles: true,
   async run({ incident }, { deps: d }): Promise<StepResult[]> {
     let r = await d.incidents.require(incident);
     if (r.status === 'notify-only') {

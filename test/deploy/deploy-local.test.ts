@@ -93,7 +93,9 @@ describe('osls deploy to the local runtime', () => {
     expect(active).toEqual(
       [
         ...chained.map((fn) => `stackmend-${fn} → guest/stackmend/${fn}`),
-        ...['evacuate', 'mark-unhealthy', 'stack-update'].map((fn) => `stackmend-reconcile → guest/stackmend/${fn}`),
+        ...['evacuate', 'mark-unhealthy', 'stack-update', 'notify'].map(
+          (fn) => `stackmend-reconcile → guest/stackmend/${fn}`,
+        ),
       ].sort(),
     );
     const reconcile = await ow.triggers.get({ name: 'stackmend-reconcile' });

@@ -109,7 +109,7 @@ describe('OpenWhisk and Lambda entries of one bundle', () => {
     },
   );
 
-  it.each(['mark-unhealthy', 'stack-update', 'evacuate'])(
+  it.each(['mark-unhealthy', 'stack-update', 'evacuate', 'notify'])(
     '%s answers a reconcile tick alike: alarm trigger and schedule',
     (fn) => {
       const { openwhisk, lambda } = both(fn, { reconcile: true }, { reconcile: true });

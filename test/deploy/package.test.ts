@@ -68,8 +68,9 @@ describe('packaging for AWS Lambda', () => {
       .sort();
     expect(chained).toEqual(['evacuate', 'mark-unhealthy', 'notify', 'stack-update']);
     const scheduled = rules.filter((r) => r.ScheduleExpression);
-    expect(scheduled).toHaveLength(3);
+    expect(scheduled).toHaveLength(4);
     expect(scheduled.map((r) => JSON.parse(r.Targets[0].Input))).toEqual([
+      { reconcile: true },
       { reconcile: true },
       { reconcile: true },
       { reconcile: true },
