@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { silentLogger } from '../../core/domain/log';
+import { parseAlarms } from '../../core/domain/intake';
 import type { IncidentRecord, Outcome, StepName } from '../../core/domain/plan';
 import { MemoryStore } from '../../core/state/memory-store';
 import { depsFactory, type DepsFactory } from '../../functions/_shared/deps';
@@ -70,3 +71,28 @@ export const record = (w: World, key: string): Promise<IncidentRecord> => w.inci
 /** A recorded alarm payload from test/events/. */
 export const recordedEvent = (file: string): Record<string, unknown> =>
   JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'events', file), 'utf8'));
+
+/**
+ * Stores the record classify-alarm writes for a recorded alarm, with the decision and plan given:
+ * a step's input without going through the policy. Returns the incident key.
+ */
+export async function createIncident(
+  w: World,
+  alarm: unknown,
+  o: Pick<IncidentRecord, 'status' | 'decision' | 'plan'> & Partial<Pick<IncidentRecord, 'fence'>>,
+): Promise<string> {
+  const [incident] = parseAlarms(alarm, { receivedAt: new Date(w.now()) }).incidents;
+  const at = new Date(w.now()).toISOString();
+  await w.incidents.create({
+    key: incident.key,
+    incident,
+    ...o,
+    progress: {},
+    updates: {},
+    timeline: [{ at, step: 'classify-alarm', outcome: 'DISPATCHED', reason: incident.summary }],
+    dryRun: false,
+    createdAt: at,
+    updatedAt: at,
+  });
+  return incident.key;
+}

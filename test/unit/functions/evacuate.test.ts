@@ -5,11 +5,9 @@
  * evacuation of its three pets (HA_Enabled=True) with that fence evidence.
  */
 import { newApproval } from '../../../core/domain/approval';
-import { parseAlarms } from '../../../core/domain/intake';
-import type { IncidentRecord } from '../../../core/domain/plan';
 import { ServiceUnavailableError } from '../../../core/openstack/errors';
 import { step as evacuate } from '../../../functions/evacuate';
-import { due, invoke, reconcile, record, recordedEvent, world, type World } from '../../support/steps';
+import { createIncident, due, invoke, reconcile, record, recordedEvent, world, type World } from '../../support/steps';
 
 const PETS = ['pet-1', 'pet-2', 'pet-3'];
 const RECHECK_MS = 2000; // the default policy's recheckAfterSec
@@ -23,11 +21,7 @@ async function failedHost(): Promise<{ w: World; incident: string }> {
   for (const name of PETS)
     w.cloud.nova.addServer({ id: name, name, host: 'compute1', metadata: { HA_Enabled: 'True' } });
   w.cloud.nova.setService('compute1', { forced_down: true, state: 'down', updated_at: novaTime(w, 120) });
-  const [incident] = parseAlarms(recordedEvent('masakari/run1-compute-host.json')).incidents;
-  const at = new Date(w.now()).toISOString();
-  const planned: IncidentRecord = {
-    key: incident.key,
-    incident,
+  const incident = await createIncident(w, recordedEvent('masakari/run1-compute-host.json'), {
     status: 'acting',
     decision: { verdict: 'evacuate', rule: 'fenced-host-failure', reason: 'compute1 is down and forced down in Nova' },
     plan: {
@@ -37,18 +31,17 @@ async function failedHost(): Promise<{ w: World; incident: string }> {
       replace: [],
       untouched: [],
     },
-    fence: { source: 'nova-forced-down', method: 'forced-down', at, by: 'nova', vouchedBy: 'nova' },
-    progress: {},
-    updates: {},
-    timeline: [{ at, step: 'classify-alarm', outcome: 'DISPATCHED', reason: incident.summary }],
-    dryRun: false,
-    createdAt: at,
-    updatedAt: at,
-  };
-  await w.incidents.create(planned);
-  await w.store.schedule('evacuate', incident.key, w.now()); // classify-alarm's hand-off
-  expect(await due(w, 'evacuate')).toEqual([incident.key]);
-  return { w, incident: incident.key };
+    fence: {
+      source: 'nova-forced-down',
+      method: 'forced-down',
+      at: new Date(w.now()).toISOString(),
+      by: 'nova',
+      vouchedBy: 'nova',
+    },
+  });
+  await w.store.schedule('evacuate', incident, w.now()); // classify-alarm's hand-off
+  expect(await due(w, 'evacuate')).toEqual([incident]);
+  return { w, incident };
 }
 
 const evacuated = (w: World) => w.cloud.callsTo('nova.evacuate').map((c) => c.args[0]);
