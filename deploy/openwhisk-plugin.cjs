@@ -11,7 +11,7 @@
  * 3. Feeds are never bound on deploy: deployTriggers masks `trigger.feed` (sets it to undefined on
  *    the shared object) before deployFeeds reads it → keep the feed aside and restore it for
  *    deployFeeds.
- * The plugin is archived (last code change 2019); see /work/shared/toolchain-notes.md §5.
+ * The plugin is archived (last code change 2019); deploy/README.md says why osls 4 and this wrapper.
  */
 'use strict';
 

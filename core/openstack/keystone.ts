@@ -21,7 +21,7 @@ const CatalogEntrySchema = z.object({
   name: z.string().optional(),
   endpoints: z.array(EndpointSchema),
 });
-/** Recorded: lab-notes/fixtures/keystone-token-issue.json (201, token in X-Subject-Token). */
+/** Recorded: test/fixtures/openstack/keystone-token-issue.json (201, token in X-Subject-Token). */
 export const TokenBodySchema = z.object({
   token: z.object({
     expires_at: z.string(),

@@ -42,7 +42,10 @@ export async function reschedule(d: Deps, step: StepName, r: IncidentRecord, rea
   return [{ outcome: 'RESCHEDULED', incident: r.key, status: r.status, reason, next: [next] }];
 }
 
-/** When all parts are finished: resolved (or failed), and the operator is told. */
+/**
+ * When all parts are finished: resolved (or failed), and the operator is told. Reads the record
+ * afresh: the other acting step (an evacuation's Heat replacements) may have finished its part meanwhile.
+ */
 export async function resolveIfFinished(d: Deps, step: StepName, key: string): Promise<StepResult | undefined> {
   const r = await d.incidents.require(key);
   if (isTerminal(r.status) || !allFinished(r)) return undefined;

@@ -16,6 +16,7 @@ import { describeEvidence } from '../../core/policy/host-check';
 import type { Deps } from '../_shared/deps';
 import { alreadyOver, evacuateTargets, replaceTargets, reschedule, resolveIfFinished } from '../_shared/progress';
 import { defineStep, type StepResult } from '../_shared/step';
+import { NoComputeServiceError } from './errors';
 import { hold, verifyHost } from './verify';
 
 const PARALLEL = 3;
@@ -39,7 +40,7 @@ async function startEvacuations(
   d: Deps,
   r: IncidentRecord,
   host: string,
-): Promise<{ started: string[]; failed: string[]; requestIds: string[] }> {
+): Promise<{ started: string[]; failed: string[]; requestIds: string[]; record: IncidentRecord }> {
   const todo = evacuateTargets(r).filter((s) => !r.progress[s.serverId]);
   const out = { started: [] as string[], failed: [] as string[], requestIds: [] as string[] };
   for (let i = 0; i < todo.length; i += PARALLEL) {
@@ -56,17 +57,18 @@ async function startEvacuations(
       }),
     );
   }
-  await d.incidents.patch(r.key, (cur) => ({
+  if (todo.length === 0) return { ...out, record: r };
+  const record = await d.incidents.patch(r.key, (cur) => ({
     progress: {
       ...cur.progress,
       ...Object.fromEntries([...out.started.map((id) => [id, 'requested']), ...out.failed.map((id) => [id, 'failed'])]),
     },
   }));
-  return out;
+  return { ...out, record };
 }
 
-/** Requested evacuations that are now ACTIVE on another host (or in ERROR). */
-async function confirm(d: Deps, r: IncidentRecord, host: string): Promise<number> {
+/** Requested evacuations that are now ACTIVE on another host (or in ERROR); how many are still moving. */
+async function confirm(d: Deps, r: IncidentRecord, host: string): Promise<{ waiting: number; record: IncidentRecord }> {
   const waiting: string[] = [];
   const ended: Record<string, 'confirmed' | 'failed'> = {};
   for (const s of evacuateTargets(r).filter((t) => r.progress[t.serverId] === 'requested')) {
@@ -87,24 +89,20 @@ async function confirm(d: Deps, r: IncidentRecord, host: string): Promise<number
     const list = Object.entries(ended).map(
       ([id, p]) => `${id} ${p === 'confirmed' ? 'ACTIVE on another host' : 'ERROR or deleted'}`,
     );
-    await d.incidents.record(
+    r = await d.incidents.record(
       r.key,
       { step: 'evacuate', outcome: 'DONE', reason: `evacuated: ${list.join(', ')}` },
       (cur) => ({ progress: { ...cur.progress, ...ended } }),
     );
   }
-  return waiting.length;
+  return { waiting: waiting.length, record: r };
 }
 
 /** Nova's compute service of the host, read now. */
 async function computeService(d: Deps, host: string): Promise<{ svc: ComputeService; spare: ComputeService[] }> {
   const services = await d.cloud().nova.listComputeServices();
   const svc = services.find((s) => s.host === host);
-  if (!svc)
-    throw new NotFoundError(
-      { service: 'nova', status: 404, method: 'GET', url: 'os-services' },
-      `no nova-compute service on host ${host}`,
-    );
+  if (!svc) throw new NoComputeServiceError(host);
   const spare = services.filter((s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down);
   return { svc, spare };
 }
@@ -166,23 +164,18 @@ export const step = defineStep({
     }
     if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: 'evacuation already under way' }];
     const started = await startEvacuations(d, r, host);
+    r = started.record;
     if (started.started.length || started.failed.length) {
-      await d.incidents.record(incident, {
+      r = await d.incidents.record(incident, {
         step: 'evacuate',
         outcome: 'DISPATCHED',
         reason: `evacuation requested for ${started.started.join(', ') || 'none'}${started.failed.length ? `; refused for ${started.failed.join(', ')}` : ''}`,
         requestIds: started.requestIds,
       });
     }
-    r = await d.incidents.require(incident);
-    const waiting = await confirm(d, r, host);
+    const { waiting, record } = await confirm(d, r, host);
     if (waiting > 0)
-      return reschedule(
-        d,
-        'evacuate',
-        await d.incidents.require(incident),
-        `waiting for ${waiting} server(s) to become ACTIVE on another host`,
-      );
+      return reschedule(d, 'evacuate', record, `waiting for ${waiting} server(s) to become ACTIVE on another host`);
     const resolved = await resolveIfFinished(d, 'evacuate', incident);
     return [resolved ?? { outcome: 'DONE', incident, reason: 'evacuations finished; Heat replacements still running' }];
   },

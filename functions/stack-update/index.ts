@@ -60,17 +60,18 @@ export const step = defineStep({
   name: 'stack-update',
   input: z.object({ incident: z.string().min(1) }),
   async run({ incident }, { deps: d }): Promise<StepResult[]> {
-    const r = await d.incidents.require(incident);
+    let r = await d.incidents.require(incident);
     const over = alreadyOver(r, 'stack-update');
     if (over) return over;
-    const pending = replaceTargets(r).filter((t) => r.progress[t.serverId] === 'requested');
+    const progress = r.progress;
+    const pending = replaceTargets(r).filter((t) => progress[t.serverId] === 'requested');
     const results: StepResult[] = [];
     let waiting: string | undefined;
     for (const [, targets] of byRoot(pending)) {
       const s = await advanceRoot(d, r, targets);
       if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: s.reason }];
       if (s.state === 'started')
-        await d.incidents.record(incident, {
+        r = await d.incidents.record(incident, {
           step: 'stack-update',
           outcome: 'DISPATCHED',
           reason: s.reason,
@@ -80,7 +81,7 @@ export const step = defineStep({
       if (s.state === 'started') waiting ??= `waiting for stack ${targets[0].root.name} to finish its update`;
       if (s.state === 'done' || s.state === 'failed') {
         const end = s.state === 'done' ? 'confirmed' : 'failed';
-        await d.incidents.record(
+        r = await d.incidents.record(
           incident,
           { step: 'stack-update', outcome: s.state === 'done' ? 'DONE' : 'FAILED', reason: s.reason },
           (cur) => ({
@@ -91,7 +92,7 @@ export const step = defineStep({
         results.push({ outcome: s.state === 'done' ? 'DONE' : 'FAILED', incident, reason: s.reason });
       }
     }
-    if (waiting) return reschedule(d, 'stack-update', await d.incidents.require(incident), waiting);
+    if (waiting) return reschedule(d, 'stack-update', r, waiting);
     const resolved = await resolveIfFinished(d, 'stack-update', incident);
     return resolved
       ? [...results, resolved]

@@ -3,13 +3,10 @@
  * with, and its message says what to do next. The REST layer turns them into OpenWhisk's error body
  * `{"error": message, "code": requestId}`.
  */
-export class WhiskError extends Error {
-  readonly status: number = 500;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+import { StackmendError } from '../../core/domain/errors';
+
+/** The base of this runtime's errors: a StackmendError (status, `name` set, `cause` passed through). */
+export class WhiskError extends StackmendError {}
 
 /** The entity (action, package, trigger, rule, activation) does not exist. */
 export class WhiskNotFoundError extends WhiskError {

@@ -1,5 +1,5 @@
 /**
- * Issue 5's proof on the real lab: `osls deploy` the built bundles to the local OpenWhisk
+ * The deployment, proven on the real lab: `osls deploy` the built bundles to the local OpenWhisk
  * runtime, arm a Heat stack so Aodh calls the *deployed* classify-alarm web action, delete a
  * member → healed through the deployed actions, chained by trigger fires and rules (state in
  * Redis), not by in-process calls. Then `osls invoke` and `osls remove`.

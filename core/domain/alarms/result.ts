@@ -1,6 +1,6 @@
 /**
- * What parsing one delivery yields. Expected non-incidents are outcomes with a reason, not errors
- * (STYLE 9); alarms that are incidents but name no server or host are returned for the caller to
+ * What parsing one delivery yields. Expected non-incidents are outcomes with a reason, not errors;
+ * alarms that are incidents but name no server or host are returned for the caller to
  * resolve (it may look the alarm up in Aodh, or the member in Octavia/Heat) instead of being dropped.
  */
 import type { AlarmSource, AlarmTransport, Incident, Subject } from '../incident';

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// Copies the alarm bodies recorded on the real lab (../shared/lab-notes/fixtures) into
+// Copies the alarm bodies recorded on the real lab (the directory its recorders wrote) into
 // test/events/<source>/, byte for byte where the lab kept the raw body.
-// Usage: node test/events/record/copy-lab-fixtures.mjs [LAB_FIXTURES_DIR]
+// Usage: node test/events/record/copy-lab-fixtures.mjs LAB_FIXTURES_DIR
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const lab = process.argv[2] ?? '/work/shared/lab-notes/fixtures';
+const lab = process.argv[2];
+if (!lab) {
+  console.error('usage: node test/events/record/copy-lab-fixtures.mjs LAB_FIXTURES_DIR');
+  process.exit(2);
+}
 const events = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const write = (source, name, text) => {
   fs.mkdirSync(path.join(events, source), { recursive: true });
