@@ -6,7 +6,7 @@ export class NoComputeServiceError extends StackmendError {
   override readonly status = 404;
   constructor(readonly host: string) {
     super(
-      `no nova-compute service is registered on host ${host}: Nova cannot evacuate from it. Check the host name the monitor reported against \`openstack compute service list\`, then report the failure again`,
+      `no nova-compute service on host ${host} is registered with Nova: it cannot evacuate from there. Check the host name the monitor reported against \`openstack compute service list\`, then report the failure again`,
     );
   }
 }
