@@ -75,7 +75,7 @@ export class RedisConnection {
       this.lastError = undefined;
     });
     try {
-      await redis.connect();
+      await withinDeadline(redis.connect(), this.timing.connectTimeoutMs);
     } catch (e) {
       redis.disconnect(); // stop ioredis's own reconnect loop; the next call starts afresh
       throw this.translate(e);
@@ -96,4 +96,16 @@ export class RedisConnection {
     const reason = this.lastError ?? (e instanceof Error ? e : new Error(String(e)));
     return new StateStoreUnavailableError(this.url, reason.message, { cause: reason });
   }
+}
+
+/**
+ * connectTimeout bounds only the TCP connect; a server that accepts and never answers would hold
+ * the ready check (and every call queued behind it) much longer. This bounds the whole handshake.
+ */
+function withinDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer to the handshake within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
