@@ -28,7 +28,7 @@ export const STEPS = {
   'mark-unhealthy': {
     handler: 'functions/mark-unhealthy/index.ts',
     reconciles: true,
-    handsOnTo: ['mark-unhealthy', 'stack-update'],
+    handsOnTo: ['mark-unhealthy', 'stack-update', 'notify'],
   },
   'stack-update': {
     handler: 'functions/stack-update/index.ts',

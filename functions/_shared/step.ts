@@ -17,6 +17,7 @@ import { handingOnFrom, type Receipt } from '../../core/runtime/dispatch';
 import { unwrapTransport, inEnvelope, type Request } from '../../core/runtime/envelope';
 import { errorResponse } from '../../core/runtime/errors';
 import { defaultDeps, type Deps, type DepsFactory } from './deps';
+import { reconcileDue } from './reconcile';
 
 export type StepResult = {
   outcome: Outcome;
@@ -104,21 +105,6 @@ function parseInput<I>(def: StepDef<I>, body: unknown): I {
   return r.data;
 }
 
-async function reconcile<I>(def: StepDef<I>, ctx: StepContext): Promise<StepResult[]> {
-  const due = await ctx.deps.store.takeDue(def.name, ctx.deps.now(), 20);
-  const out: StepResult[] = [];
-  for (const incident of due) {
-    try {
-      out.push(...(await def.run(parseInput(def, { incident }), { ...ctx, due: true })));
-    } catch (e) {
-      // keep the work: put it back for the next reconcile, and say why
-      await ctx.deps.store.schedule(def.name, incident, ctx.deps.now() + 5000);
-      out.push({
-        outcome: 'RESCHEDULED',
-        incident,
-        reason: `failed (${(e as Error).message}); retrying on a later reconcile`,
-      });
-    }
-  }
-  return out; // nothing due: an empty, silent reconcile
+function reconcile<I>(def: StepDef<I>, ctx: StepContext): Promise<StepResult[]> {
+  return reconcileDue(def.name, ctx, (incident) => def.run(parseInput(def, { incident }), { ...ctx, due: true }));
 }

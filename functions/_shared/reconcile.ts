@@ -1,0 +1,68 @@
+/**
+ * Reconcile of a step's due queue on leases (core/state/store.ts lease/ack/retry): each due
+ * item is lent to this invocation for LEASE_MS; done → ack; failed → retry with a bounded
+ * exponential backoff; after MAX_ATTEMPTS leases the incident ends `failed` with the reason and
+ * the operator is told. An invocation killed mid-batch never acks: its leases expire and the
+ * items are handed out again.
+ */
+import type { StepName } from '../../core/domain/pipeline';
+import { isTerminal } from '../../core/domain/plan';
+import type { Leased } from '../../core/state/store';
+import type { StepContext, StepResult } from './step';
+
+/** How long one invocation holds a due item before another may take it (an action's limit is 60 s). */
+export const LEASE_MS = 60_000;
+/** Leases of one item before its incident is given up as failed. */
+export const MAX_ATTEMPTS = 5;
+/** Items one reconcile leases. */
+export const RECONCILE_BATCH = 20;
+const BACKOFF_BASE_MS = 5_000;
+const BACKOFF_CAP_MS = 300_000;
+
+/** Delay before the next try after `attempts` failed ones: 5 s, 10 s, 20 s, … at most 5 min. */
+export const backoffMs = (attempts: number): number =>
+  Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+
+export async function reconcileDue(
+  step: StepName,
+  ctx: StepContext,
+  run: (incident: string) => Promise<StepResult[]>,
+): Promise<StepResult[]> {
+  const { store, now } = ctx.deps;
+  const leased = await store.lease(step, now(), { limit: RECONCILE_BATCH, leaseMs: LEASE_MS });
+  const out: StepResult[] = [];
+  for (const item of leased) {
+    try {
+      out.push(...(await run(item.id)));
+      // false: the step scheduled the item again itself (a reschedule ends the lease and keeps the new due time)
+      await store.ack(step, item.id, item.token);
+    } catch (e) {
+      out.push(await failedTry(step, ctx, item, (e as Error).message));
+    }
+  }
+  return out; // nothing due: an empty, silent reconcile
+}
+
+async function failedTry(step: StepName, ctx: StepContext, item: Leased, why: string): Promise<StepResult> {
+  const { store, now, incidents, dispatcher } = ctx.deps;
+  if (item.attempts < MAX_ATTEMPTS) {
+    const delay = backoffMs(item.attempts);
+    await store.retry(step, item.id, item.token, now() + delay);
+    return {
+      outcome: 'RESCHEDULED',
+      incident: item.id,
+      reason: `failed (${why}); try ${item.attempts} of ${MAX_ATTEMPTS}, retrying in ${delay / 1000} s`,
+    };
+  }
+  const reason = `${step} failed ${item.attempts} times, giving up: ${why}`;
+  const r = await incidents.get(item.id);
+  if (!r || isTerminal(r.status)) {
+    await store.ack(step, item.id, item.token);
+    return { outcome: 'FAILED', incident: item.id, status: r?.status, reason };
+  }
+  const updated = await incidents.record(item.id, { step, outcome: 'FAILED', reason }, () => ({ status: 'failed' }));
+  await store.ack(step, item.id, item.token);
+  // a notify that keeps failing cannot tell anyone: the failed record is what the operator sees
+  const next = step === 'notify' ? [] : [await dispatcher.send('notify', item.id)];
+  return { outcome: 'FAILED', incident: item.id, status: updated.status, reason, next };
+}
