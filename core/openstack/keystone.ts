@@ -4,9 +4,10 @@
  */
 import type { Agent } from 'node:https';
 import * as z from 'zod';
-import { ConfigError } from '../domain/errors';
+import { ConfigError, StackmendError } from '../domain/errors';
 import { silentLogger, type Logger } from '../domain/log';
 import type { CloudConfig } from './config';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from './errors';
 import { definedOnly, ServiceHttp, type TokenSource } from './http';
 import { httpsAgentFor } from './tls';
 
@@ -32,6 +33,41 @@ export const TokenBodySchema = z.object({
   }),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;
+
+const NamedInDomain = z.object({
+  id: z.string(),
+  name: z.string(),
+  domain: z.object({ id: z.string(), name: z.string().optional() }),
+});
+/** Recorded: test/fixtures/openstack/keystone-token-validate.json (GET /v3/auth/tokens?nocatalog, 200). */
+export const ValidatedTokenBodySchema = z.object({
+  token: z.object({
+    expires_at: z.string(),
+    user: NamedInDomain,
+    project: NamedInDomain.optional(),
+    roles: z.array(z.object({ id: z.string().optional(), name: z.string() })).default([]),
+  }),
+});
+
+/** Who a caller's Keystone token says they are, as Keystone itself answered. */
+export type ValidatedToken = {
+  user: { id: string; name: string; domain: string };
+  project?: { id: string; name: string; domain: string };
+  roles: string[];
+  expiresAt: number; // epoch ms
+};
+
+/** A token Keystone does not recognise: forged, revoked or expired (Keystone answers 404 for all three). */
+export class InvalidKeystoneTokenError extends StackmendError {
+  override readonly status = 401;
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'the X-Auth-Token is not a valid Keystone token (unknown, revoked or expired): send a fresh token, ' +
+        'or an Aodh trust+http:// alarm action (Aodh gets one through its trust)',
+      options,
+    );
+  }
+}
 
 export type Token = {
   value: string;
@@ -166,6 +202,46 @@ export class KeystoneSession implements TokenSource {
       httpsAgent: this.httpsAgent,
     });
     return this.identityHttp;
+  }
+
+  /**
+   * Asks Keystone who a caller's token belongs to (`GET /v3/auth/tokens`, X-Auth-Token: this session's
+   * token, X-Subject-Token: the caller's). Needs `identity:validate_token` (admin or service role).
+   */
+  async validateToken(subjectToken: string): Promise<ValidatedToken> {
+    if (!subjectToken) throw new InvalidKeystoneTokenError();
+    let data: unknown;
+    try {
+      data = (
+        await this.identity.get<unknown>('auth/tokens', {
+          query: { nocatalog: true },
+          headers: { 'X-Subject-Token': subjectToken },
+        })
+      ).data;
+    } catch (e) {
+      if (e instanceof NotFoundError || e instanceof UnauthorizedError)
+        throw new InvalidKeystoneTokenError({ cause: e });
+      if (e instanceof ForbiddenError)
+        throw new ConfigError(
+          `cloud "${this.config.name}" may not validate tokens (identity:validate_token): give its user the admin or service role`,
+          { cause: e },
+        );
+      throw e;
+    }
+    const t = ValidatedTokenBodySchema.parse(data).token;
+    const expiresAt = Date.parse(t.expires_at);
+    if (!(expiresAt > this.o.now())) throw new InvalidKeystoneTokenError();
+    const named = (x: z.infer<typeof NamedInDomain>) => ({
+      id: x.id,
+      name: x.name,
+      domain: x.domain.name ?? x.domain.id,
+    });
+    return {
+      user: named(t.user),
+      project: t.project ? named(t.project) : undefined,
+      roles: t.roles.map((r) => r.name),
+      expiresAt,
+    };
   }
 
   private async issue(): Promise<Token> {

@@ -1,4 +1,4 @@
-import { KeystoneSession, findEndpoint } from '../../../core/openstack/keystone';
+import { InvalidKeystoneTokenError, KeystoneSession, findEndpoint } from '../../../core/openstack/keystone';
 import { cloudConfigFromEntry } from '../../../core/openstack/config';
 import { recorded, replay, startReplayServer } from '../../support/replay-server';
 
@@ -79,6 +79,58 @@ describe('KeystoneSession', () => {
       await expect(new KeystoneSession(config(s.url)).endpoint('instance-ha')).rejects.toThrow(
         /no public endpoint for service type "instance-ha"/,
       );
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('KeystoneSession.validateToken (a caller presents its Keystone token)', () => {
+  /** Keystone: issues stackmend's own token; validates a subject token with the recorded answers. */
+  async function keystone(validate: (subject: string) => ReturnType<typeof replay>) {
+    const issue = issuer(3600_000);
+    return startReplayServer((r) =>
+      r.method === 'POST' ? issue() : validate(String(r.headers['x-subject-token'] ?? '')),
+    );
+  }
+
+  it('says whose token it is, from the recorded validation, asking with its own token', async () => {
+    const body = recorded('keystone-token-validate').response.body as { token: { expires_at: string } };
+    const s = await keystone(() => replay('keystone-token-validate'));
+    try {
+      const ks = new KeystoneSession(config(s.url), { now: () => Date.parse(body.token.expires_at) - 60_000 });
+      const who = await ks.validateToken('callers-token');
+      expect(who).toEqual({
+        user: { id: 'ff9ae560ec8646c688ef1eb973aa9d2c', name: 'stackmend-member', domain: 'Default' },
+        project: { id: '48c388526b844445bcf05867e35b07c6', name: 'demo', domain: 'Default' },
+        roles: ['member', 'reader'],
+        expiresAt: Date.parse(body.token.expires_at),
+      });
+      const asked = s.requests[1];
+      expect(asked).toMatchObject({ method: 'GET', url: '/v3/auth/tokens?nocatalog=true' });
+      expect(asked.headers).toMatchObject({ 'x-auth-token': 'token-1', 'x-subject-token': 'callers-token' });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses a token Keystone does not recognise with a 401 that does not echo it', async () => {
+    const s = await keystone(() => replay('keystone-token-validate-unknown'));
+    try {
+      const err = await new KeystoneSession(config(s.url)).validateToken('forged-secret').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidKeystoneTokenError);
+      expect(err).toMatchObject({ status: 401 });
+      expect((err as Error).message).not.toContain('forged-secret');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses a token that has expired by the time it is checked', async () => {
+    const s = await keystone(() => replay('keystone-token-validate'));
+    try {
+      const ks = new KeystoneSession(config(s.url), { now: () => Date.parse('2100-01-01T00:00:00Z') });
+      await expect(ks.validateToken('old')).rejects.toBeInstanceOf(InvalidKeystoneTokenError);
     } finally {
       await s.close();
     }
