@@ -3,9 +3,16 @@
  * (`/api/v1/web/<ns>/stackmend/<fn>`) on the project's OpenWhisk-compatible server, chained
  * in-process through the whisk (so every step is an activation), sharing one state store,
  * with a reconcile tick that runs due rechecks. Used by `serve`, the demo and the lab tests.
+ * Only classify-alarm answers the web without the runtime's key (and it authenticates its callers,
+ * core/runtime/auth.ts); the other steps carry `require-whisk-auth: true`. The runtime refuses to start
+ * when no alarm credential is configured, unless `auth.insecure_no_auth` is set.
  */
+import * as path from 'node:path';
+import { ConfigError } from '../core/domain/errors';
 import type { Logger } from '../core/domain/log';
 import { STEP_NAMES, type StepName } from '../core/domain/pipeline';
+import { credentialsConfigured } from '../core/runtime/auth';
+import { parseRuntimeConfig } from '../core/runtime/config';
 import { openwhiskMain } from '../core/runtime/adapters';
 import { jsonLogger } from '../core/runtime/log';
 import { openStore } from '../core/state';
@@ -25,6 +32,8 @@ export type LocalRuntimeOptions = {
   tickSec?: number;
   log?: Logger;
   store?: StateStore;
+  /** Where the REST API key is kept (mode 0600); default: whisk.key in the file state directory, else .stackmend/. */
+  keyFile?: string;
 };
 
 export type LocalRuntime = {
@@ -32,7 +41,10 @@ export type LocalRuntime = {
   store: StateStore;
   incidents: Incidents;
   url(step: StepName): string;
-  /** classify-alarm's URL as Aodh or Zaqar should call it (with the webhook token). */
+  /**
+   * classify-alarm's URL as Aodh or Zaqar should call it: with `webhook:<token>@` (sent as Basic auth) when a
+   * webhook token is configured. A secret then: never log it (`url('classify-alarm')` is the bare URL).
+   */
   alarmUrl: string;
   /** Resolves when no step is running. */
   settled(): Promise<void>;
@@ -41,12 +53,26 @@ export type LocalRuntime = {
 
 export const PACKAGE = 'stackmend';
 
+/** Next to the file store's state, or in .stackmend/ when the state lives elsewhere (Redis). */
+function defaultKeyFile(stateUrl: string): string {
+  return stateUrl.startsWith('file:')
+    ? path.join(stateUrl.slice(5), 'whisk.key')
+    : path.join('.stackmend', 'whisk.key');
+}
+
 export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = o.log ?? jsonLogger({ fields: { app: 'stackmend' } });
-  const store = o.store ?? openStore(String(o.parameters.state_url ?? 'file:.stackmend/state'));
+  const config = parseRuntimeConfig(o.parameters);
+  if (!credentialsConfigured(config) && !config.auth.insecure_no_auth)
+    throw new ConfigError(
+      'no alarm credential is configured, so classify-alarm would accept no caller: pass --token (or set ' +
+        'STACKMEND_WEBHOOK_TOKEN), Keystone users/roles, or --insecure-no-auth for a lab',
+    );
+  const store = o.store ?? openStore(config.state_url);
   const whisk = await startLocalWhisk({
     port: o.port ?? 3233,
     namespace: o.namespace ?? 'guest',
+    keyFile: o.keyFile ?? defaultKeyFile(config.state_url),
     log: (l) => log.debug('whisk', l),
   });
   const transport = new InProcessTransport(log);
@@ -54,8 +80,8 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   for (const name of STEP_NAMES) {
     const step = STEP_MODULES[name];
     whisk.registerAction(`${PACKAGE}/${name}`, {
-      main: openwhiskMain(name, (req) => step.handle(req, factory)),
-      annotations: { 'web-export': true, 'raw-http': true },
+      main: openwhiskMain(name, (req) => step.handle(req, factory), step.gate?.({ log })),
+      annotations: { 'web-export': true, 'raw-http': true, ...(step.gate ? {} : { 'require-whisk-auth': true }) },
       parameters: o.parameters,
       timeoutMs: 60_000,
     });
@@ -79,19 +105,21 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     },
     (o.tickSec ?? 1) * 1000,
   );
-  const token = o.parameters.webhook_token ? `?token=${encodeURIComponent(String(o.parameters.webhook_token))}` : '';
+  const alarmUrl = new URL(whisk.webActionUrl(`${PACKAGE}/classify-alarm`));
+  if (config.webhook_token) [alarmUrl.username, alarmUrl.password] = ['webhook', config.webhook_token];
   return {
     whisk,
     store,
     incidents: new Incidents(store, Date.now),
     url: (s) => whisk.webActionUrl(`${PACKAGE}/${s}`),
-    alarmUrl: `${whisk.webActionUrl(`${PACKAGE}/classify-alarm`)}${token}`,
+    alarmUrl: alarmUrl.toString(),
     settled: async () => {
       await transport.settled();
       await whisk.settled();
     },
     close: async () => {
       clearInterval(tick);
+      await transport.settled(); // hand-offs in flight run to their end
       await whisk.close();
       if (!o.store) await store.close();
     },

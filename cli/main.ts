@@ -9,6 +9,8 @@ export const USAGE = `stackmend — self-healing for OpenStack, as serverless fu
 Usage: stackmend <command> [options]
 
   serve                      host the five functions as web actions on 127.0.0.1:3233 (OpenWhisk paths)
+        [--keystone-user U] [--keystone-role R] [--insecure-no-auth]
+                             classify-alarm needs a credential: --token, Keystone callers, or --insecure-no-auth
   invoke <function> --data @file.json|'<json>' [--dry-run] [--chain]
                              run one function once and print its JSON result
   arm <stack> [--via http|zaqar] [--url URL] [--queue Q]

@@ -9,21 +9,36 @@ export async function serve(argv: string[]): Promise<number> {
     port: { type: 'string' },
     namespace: { type: 'string' },
     'log-level': { type: 'string' },
+    /** Callers whose Keystone tokens classify-alarm accepts (Aodh trust+http:// actions): user names/ids, roles. */
+    'keystone-user': { type: 'string', multiple: true },
+    'keystone-role': { type: 'string', multiple: true },
+    /** Accept alarms that carry no credential at all (a lab; never a real cloud). */
+    'insecure-no-auth': { type: 'boolean' },
   });
   const log = jsonLogger({ level: (values['log-level'] as 'info') ?? 'info', fields: { app: 'stackmend' } });
+  const [users = [], roles = []] = [values['keystone-user'], values['keystone-role']];
+  const parameters = {
+    ...parametersFrom(values),
+    auth: {
+      ...(users.length + roles.length ? { keystone: { users, roles } } : {}),
+      insecure_no_auth: !!values['insecure-no-auth'],
+    },
+  };
   const rt = await startLocalRuntime({
     port: values.port ? Number(values.port) : 3233,
     namespace: values.namespace,
-    parameters: parametersFrom(values),
+    parameters,
     log,
   });
+  // the key and the webhook token are secrets: say where the key is, never what it is
   log.info('stackmend serving', {
     apihost: rt.whisk.url,
     namespace: rt.whisk.namespace,
-    auth: rt.whisk.auth,
-    alarmUrl: rt.alarmUrl,
+    keyFile: rt.whisk.keyFile,
+    alarmUrl: rt.url('classify-alarm'),
     functions: STEP_NAMES.map((f) => rt.url(f)),
   });
+  if (values['insecure-no-auth']) log.warn('classify-alarm accepts alarms without credentials (--insecure-no-auth)');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -6,28 +6,33 @@
  * Lambda: a middy handler answering API Gateway or plain events.
  */
 import middy from '@middy/core';
-import { fromLambda, fromOpenWhisk, type Request } from './envelope';
+import { parseRequest, rawFromLambda, rawFromOpenWhisk, type RawRequest, type Request } from './envelope';
 import { errorResponse } from './errors';
+import type { Gate } from './gate';
 
 export type Response = { statusCode: number; headers?: Record<string, string>; body: unknown };
 export type Handler = (req: Request) => Promise<Response>;
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
-/** Unwraps the transport; an envelope that cannot be read (e.g. a body that is not JSON) is a 400, not a crash. */
-async function handleSafely(step: string, handler: Handler, unwrap: () => Request): Promise<Response> {
+/**
+ * Unwraps the transport, lets the gate (of a public entry point) admit the request before the body is
+ * parsed, then parses it; an envelope that cannot be read (e.g. a body that is not JSON) is a 400, not a crash.
+ */
+async function handleSafely(step: string, handler: Handler, unwrap: () => RawRequest, gate?: Gate): Promise<Response> {
   let req: Request;
   try {
-    req = unwrap();
+    const raw = unwrap();
+    req = parseRequest(gate ? await gate(raw) : raw);
   } catch (e) {
     return errorResponse(step, e);
   }
   return handler(req);
 }
 
-export function openwhiskMain(step: string, handler: Handler) {
+export function openwhiskMain(step: string, handler: Handler, gate?: Gate) {
   return async function main(params: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await handleSafely(step, handler, () => fromOpenWhisk(params ?? {}));
+    const res = await handleSafely(step, handler, () => rawFromOpenWhisk(params ?? {}), gate);
     const answer = { statusCode: res.statusCode, headers: { ...JSON_HEADERS, ...res.headers }, body: res.body };
     return res.statusCode >= 400 ? { error: answer } : answer;
   };
@@ -37,9 +42,9 @@ type LambdaEvent = Record<string, unknown>;
 const isHttpEvent = (e: LambdaEvent) => 'requestContext' in e || 'httpMethod' in e;
 
 /** Lambda gets its configuration once, from the STACKMEND_CONFIG variable (JSON), read at cold start. */
-export function lambdaHandler(step: string, handler: Handler, config: () => Record<string, unknown>) {
+export function lambdaHandler(step: string, handler: Handler, config: () => Record<string, unknown>, gate?: Gate) {
   return middy<LambdaEvent, unknown>().handler(async (event) => {
-    const res = await handleSafely(step, handler, () => fromLambda(event, config()));
+    const res = await handleSafely(step, handler, () => rawFromLambda(event, config()), gate);
     if (isHttpEvent(event ?? {}))
       return {
         statusCode: res.statusCode,

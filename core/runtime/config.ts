@@ -3,6 +3,8 @@
  * process.env here: adapters pass parameters in, the CLI builds them from flags/env.
  */
 import * as z from 'zod';
+import { toSchemaIssues } from '../domain/alarms/issues';
+import { ConfigError } from '../domain/errors';
 import { CloudEntrySchema } from '../openstack/config';
 import { PolicySchema } from '../policy/policy';
 
@@ -26,6 +28,49 @@ export const NotifyConfigSchema = z.object({
   zaqar_queue: z.string().optional(),
 });
 
+/** A credential's name is the principal name a policy refers to (e.g. a trusted fencer). */
+const CredentialName = z
+  .string()
+  .regex(/^[A-Za-z0-9][\w.@:-]{0,63}$/, { message: 'a name is 1-64 letters, digits, _ . @ : -' });
+const Secret = (min: number) => z.string().min(min, { message: `must be at least ${min} characters` });
+
+/**
+ * Who may call classify-alarm, the one public entry point (core/runtime/auth.ts checks it).
+ * Each credential is named; the name is the caller's principal.
+ */
+export const AuthConfigSchema = z.object({
+  /** `Authorization: Bearer <token>` (Alertmanager `http_config.authorization`). */
+  bearer: z.array(z.object({ name: CredentialName, token: Secret(16) })).default([]),
+  /** `Authorization: Basic` (Alertmanager `basic_auth`; Aodh and Zaqar send it for `http://user:pass@host/` URLs). */
+  basic: z
+    .array(
+      z.object({
+        name: CredentialName,
+        username: z.string().regex(/^[^:]+$/, { message: 'a Basic username holds no colon' }),
+        password: Secret(16),
+      }),
+    )
+    .default([]),
+  /** `X-Stackmend-Signature: sha256=<hex HMAC-SHA256 of the raw body>` (a monitor that signs what it sends). */
+  hmac: z.array(z.object({ name: CredentialName, secret: Secret(32) })).default([]),
+  /**
+   * Keystone tokens in `X-Auth-Token`, accepted for these users (name or id) or roles only. Aodh `trust+http://`
+   * actions send a token of the alarm's creator (its trust impersonates them): the user `stackmend arm` runs as.
+   */
+  keystone: z
+    .object({ users: z.array(z.string().min(1)).default([]), roles: z.array(z.string().min(1)).default([]) })
+    .refine((k) => k.users.length + k.roles.length > 0, {
+      message: 'name the Keystone users (name or id) or roles whose tokens classify-alarm accepts',
+    })
+    .optional(),
+  /** Also accept `webhook_token` as `?token=`: it then sits in alarm definitions and Aodh's INFO log. */
+  legacy_query_token: z.boolean().default(false),
+  /** Accept requests that carry no credential at all (the principal is `insecure`). For a lab only. */
+  insecure_no_auth: z.boolean().default(false),
+});
+export type AuthConfig = z.infer<typeof AuthConfigSchema>;
+const NO_AUTH = { bearer: [], basic: [], hmac: [], legacy_query_token: false, insecure_no_auth: false };
+
 export const RuntimeConfigSchema = z.object({
   /** A clouds.yaml entry name (local runs) … */
   cloud: z.string().optional(),
@@ -34,8 +79,15 @@ export const RuntimeConfigSchema = z.object({
   state_url: z.string().default('file:.stackmend/state'),
   dispatch: DispatchConfigSchema.default({ transport: 'queue', queue_prefix: 'stackmend-' }),
   notify: NotifyConfigSchema.default({}),
-  /** When set, classify-alarm requires `?token=` (or X-Stackmend-Token) to match. */
-  webhook_token: z.string().optional(),
+  /**
+   * A shared secret for classify-alarm, named `webhook`: `Authorization: Bearer`, `X-Stackmend-Token`, or Basic
+   * `webhook:<token>`; `?token=` only with `auth.legacy_query_token`.
+   */
+  webhook_token: z
+    .string()
+    .optional()
+    .transform((t) => t || undefined), // a stage's `${env:…, ''}`: none, so classify-alarm fails closed
+  auth: AuthConfigSchema.default(NO_AUTH),
   dry_run: z.boolean().default(false),
   policy: PolicySchema.default(PolicySchema.parse({})),
   log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -45,3 +97,11 @@ export type DispatchConfig = z.infer<typeof DispatchConfigSchema>;
 
 /** Parameters that configure stackmend, as opposed to the step's own input. */
 export const CONFIG_KEYS = Object.keys(RuntimeConfigSchema.shape) as (keyof RuntimeConfig)[];
+
+/** The runtime configuration from an action's parameters, or a ConfigError naming each invalid key. */
+export function parseRuntimeConfig(params: Record<string, unknown>): RuntimeConfig {
+  const parsed = RuntimeConfigSchema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  const issues = toSchemaIssues(parsed.error).map((i) => `${i.path}: ${i.message}`);
+  throw new ConfigError(`stackmend parameters are invalid: ${issues.join('; ')}`);
+}

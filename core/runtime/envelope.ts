@@ -7,6 +7,7 @@ import { looksLikeZaqar, unwrapZaqar } from '../domain/alarms/zaqar';
 import { InvalidPayloadError } from '../domain/errors';
 import type { AlarmTransport } from '../domain/incident';
 import { parseAlarms, type IntakeContext, type IntakeResult } from '../domain/intake';
+import type { Principal } from './auth';
 import { CONFIG_KEYS } from './config';
 
 export type Request = {
@@ -17,6 +18,21 @@ export type Request = {
   body: unknown;
   /** Configuration parameters (package/action defaults). */
   config: Record<string, unknown>;
+  /** Who called, when the entry point authenticates its callers (core/runtime/auth.ts). */
+  principal?: Principal;
+};
+
+/** A request before its body is parsed: what an entry point checks first (size, credentials, type). */
+export type RawRequest = Omit<Request, 'body'> & {
+  /** The body's bytes as sent; undefined when the platform delivered parameters (trigger, invoke, merged web). */
+  bytes?: Buffer;
+  /** The step input when there are no bytes: the non-config parameters, or a Lambda event's detail. */
+  input: unknown;
+  /**
+   * Whether it came over HTTP (an OpenWhisk web action, API Gateway). Otherwise the platform invoked it
+   * (a rule, a trigger, a REST invoke with the namespace key; EventBridge, a schedule, an IAM invoke).
+   */
+  web: boolean;
 };
 
 const lower = (h: unknown): Record<string, string> =>
@@ -24,20 +40,21 @@ const lower = (h: unknown): Record<string, string> =>
     Object.entries((h ?? {}) as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v)]),
   );
 
-/** JSON text, or base64 of it (OpenWhisk raw-http encodes bodies it deems binary). */
-function parseJsonBody(raw: string, base64Hint = false): unknown {
-  if (raw.trim() === '') return {};
-  const attempts = base64Hint
-    ? [Buffer.from(raw, 'base64').toString('utf8'), raw]
-    : [raw, Buffer.from(raw, 'base64').toString('utf8')];
-  for (const text of attempts) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      /* next */
-    }
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** `__ow_body` of a raw-http web action: base64 (JSON and binary bodies) or the text itself (text bodies). */
+function owBodyBytes(text: string): Buffer {
+  const t = text.trim();
+  return t.length % 4 === 0 && BASE64.test(t) ? Buffer.from(t, 'base64') : Buffer.from(text, 'utf8');
+}
+
+function parseJsonBody(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidPayloadError('the request body', [{ path: '', message: 'not JSON' }]);
   }
-  throw new InvalidPayloadError('the request body', [{ path: '', message: 'not JSON' }]);
 }
 
 function split(params: Record<string, unknown>) {
@@ -51,17 +68,26 @@ function split(params: Record<string, unknown>) {
 }
 
 /** OpenWhisk `main(params)`: web action (raw-http or merged) or trigger/invoke parameters. */
-export function fromOpenWhisk(params: Record<string, unknown>): Request {
+export function rawFromOpenWhisk(params: Record<string, unknown>): RawRequest {
   const { config, rest } = split(params);
   const headers = lower(params.__ow_headers);
   const method = String(params.__ow_method ?? 'post').toUpperCase();
   const query = typeof params.__ow_query === 'string' ? Object.fromEntries(new URLSearchParams(params.__ow_query)) : {};
-  let body: unknown = rest;
-  if (typeof params.__ow_body === 'string') body = parseJsonBody(params.__ow_body);
   if (!('token' in query) && typeof rest.token === 'string') query.token = rest.token; // non-raw web actions merge the query
-  if (body && typeof body === 'object' && !Array.isArray(body)) delete (body as Record<string, unknown>).token;
-  return { method, headers, query, body, config };
+  const bytes = typeof params.__ow_body === 'string' ? owBodyBytes(params.__ow_body) : undefined;
+  return { method, headers, query, bytes, input: rest, config, web: '__ow_method' in params }; // web actions always get it
 }
+
+/** The request with its body parsed as JSON (a body that is not JSON is a 400); `token` never reaches a step. */
+export function parseRequest(raw: RawRequest): Request {
+  const { bytes, input, query, web: _web, ...rest } = raw;
+  const body = bytes === undefined ? input : parseJsonBody(bytes);
+  if (body && typeof body === 'object' && !Array.isArray(body)) delete (body as Record<string, unknown>).token;
+  const { token: _token, ...others } = query;
+  return { ...rest, query: others, body };
+}
+
+export const fromOpenWhisk = (params: Record<string, unknown>): Request => parseRequest(rawFromOpenWhisk(params));
 
 type ApiGatewayEvent = {
   headers?: Record<string, string>;
@@ -74,10 +100,11 @@ type ApiGatewayEvent = {
 type EventBridgeEvent = { 'detail-type': string; source: string; detail: unknown };
 
 /** Lambda: API Gateway (v1 or v2) events, EventBridge events, or a plain object (direct invoke). */
-export function fromLambda(event: unknown, config: Record<string, unknown>): Request {
+export function rawFromLambda(event: unknown, config: Record<string, unknown>): RawRequest {
   const e = (event ?? {}) as Record<string, unknown>;
+  const none = { method: 'POST', headers: {}, query: {}, config, web: false };
   if ('detail-type' in e && 'detail' in e) {
-    return { method: 'POST', headers: {}, query: {}, body: (e as unknown as EventBridgeEvent).detail, config };
+    return { ...none, input: (e as unknown as EventBridgeEvent).detail };
   }
   if ('requestContext' in e || 'httpMethod' in e) {
     const g = e as ApiGatewayEvent;
@@ -85,12 +112,17 @@ export function fromLambda(event: unknown, config: Record<string, unknown>): Req
       method: (g.requestContext?.http?.method ?? g.httpMethod ?? 'POST').toUpperCase(),
       headers: lower(g.headers),
       query: { ...(g.queryStringParameters ?? {}) },
-      body: g.body ? parseJsonBody(g.body, !!g.isBase64Encoded) : {},
+      bytes: Buffer.from(g.body ?? '', g.isBase64Encoded ? 'base64' : 'utf8'),
+      input: undefined,
       config,
+      web: true,
     };
   }
-  return { method: 'POST', headers: {}, query: {}, body: e, config };
+  return { ...none, input: e };
 }
+
+export const fromLambda = (event: unknown, config: Record<string, unknown>): Request =>
+  parseRequest(rawFromLambda(event, config));
 
 /**
  * A Zaqar push (`{ttl, body, Message_Type, queue_name}`, test/events/zaqar/) → its message body, and

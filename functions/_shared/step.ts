@@ -16,6 +16,7 @@ import { RuntimeConfigSchema } from '../../core/runtime/config';
 import { handingOnFrom, type Receipt } from '../../core/runtime/dispatch';
 import { unwrapTransport, inEnvelope, type Request } from '../../core/runtime/envelope';
 import { errorResponse } from '../../core/runtime/errors';
+import type { Gate, GatePorts } from '../../core/runtime/gate';
 import { defaultDeps, type Deps, type DepsFactory } from './deps';
 import { reconcileDue } from './reconcile';
 
@@ -39,6 +40,8 @@ export type StepDef<I> = {
   /** Schema of the step's own input (after the transport envelope is removed). */
   input: z.ZodType<I>;
   run(input: I, ctx: StepContext): Promise<StepResult[]>;
+  /** A public entry point's gate (given its ports): the platform adapters run it before the body is parsed. */
+  gate?: (ports: GatePorts) => Gate;
 };
 
 const ReconcileSchema = z.object({ reconcile: z.literal(true) });
@@ -48,6 +51,7 @@ export type Step = {
   name: StepName;
   /** The platform-neutral handler (the local runtime and tests call it with their own ports). */
   handle(req: Request, factory?: DepsFactory): Promise<Response>;
+  gate?: (ports: GatePorts) => Gate;
   main(params: Record<string, unknown>): Promise<Record<string, unknown>>;
   handler: ReturnType<typeof lambdaHandler>;
 };
@@ -94,8 +98,9 @@ export function defineStep<I>(def: StepDef<I>): Step {
   return {
     name: def.name,
     handle,
-    main: openwhiskMain(def.name, (r) => handle(r)),
-    handler: lambdaHandler(def.name, (r) => handle(r), lambdaConfigFromEnv),
+    gate: def.gate,
+    main: openwhiskMain(def.name, (r) => handle(r), def.gate?.({})),
+    handler: lambdaHandler(def.name, (r) => handle(r), lambdaConfigFromEnv, def.gate?.({})),
   };
 }
 

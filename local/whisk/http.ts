@@ -35,21 +35,30 @@ export const Messages = {
   malformedBody: 'The request content was malformed.',
 } as const;
 
+/** Authenticated REST calls carry action code (osls zips); everything else is a payload (OpenWhisk: 1 MB). */
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
+/** Reads the body up to `limit` bytes; a declared Content-Length over it is refused before any byte is read. */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit)
+    return Promise.reject(
+      new WhiskPayloadTooLargeError(`request body of ${declared} bytes exceeds ${limit} bytes; send a smaller payload`),
+    );
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const collect = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
         reject(new WhiskPayloadTooLargeError(`request body exceeds ${limit} bytes; send a smaller action or payload`));
-        req.destroy();
+        req.off('data', collect).resume(); // discard the rest; the 413 closes the connection
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', collect);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
@@ -84,7 +93,8 @@ export function replyForError(error: unknown, requestId: string): HttpReply {
 
 export function send(res: ServerResponse, reply: HttpReply): void {
   const body = reply.body ?? '';
-  res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(body) });
+  const close = reply.status === 413 ? { connection: 'close' } : {}; // the unread rest of the body is not worth reading
+  res.writeHead(reply.status, { ...reply.headers, ...close, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 

@@ -5,8 +5,11 @@
 import * as z from 'zod';
 import type { ActivationRecord, LogSink } from './types';
 
-/** OpenWhisk's well-known development key for the `guest` namespace (public, not a secret). */
-export const DEFAULT_AUTH =
+/**
+ * OpenWhisk's well-known development key for the `guest` namespace. It is published in OpenWhisk's
+ * repository, so anyone holding it could read actions' parameters and deploy code: refused here.
+ */
+export const GUEST_AUTH =
   '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP';
 
 const OptionsSchema = z.object({
@@ -17,17 +20,24 @@ const OptionsSchema = z.object({
     .string()
     .regex(/^[\w@.-]+$/, { message: 'namespace may hold letters, digits, @ . _ -' })
     .default('guest'),
-  /** `uuid:key`, checked as Basic auth on the REST API */
+  /** `uuid:key`, checked as Basic auth on the REST API; generated at start (see ./api-key.ts) when absent */
   auth: z
     .string()
-    .regex(/^[^:]+:.+$/, { message: 'auth must look like uuid:key' })
-    .default(DEFAULT_AUTH),
+    .regex(/^[^:]+:.{32,}$/, { message: 'auth must look like uuid:key, the key at least 32 characters' })
+    .refine((a) => a !== GUEST_AUTH, {
+      message: "is OpenWhisk's public guest key: leave it out to get a generated one",
+    })
+    .optional(),
+  /** where the generated key is kept (mode 0600) and read back on the next start; memory only when absent */
+  keyFile: z.string().min(1).optional(),
   /** where action zips are unpacked; a temporary directory (removed on close) when absent */
   dataDir: z.string().min(1).optional(),
   /** structured JSON log sink; silent when absent */
   log: z
     .custom<LogSink>((v) => typeof v === 'function', { message: 'log must be a function' })
     .default(() => () => undefined),
+  /** how long close() waits for invocations in flight to finish */
+  closeGraceMs: z.number().int().nonnegative().default(65_000),
   /** how many activation records are kept (oldest dropped first) */
   activationsKept: z.number().int().positive().default(1000),
 });
@@ -55,8 +65,10 @@ export interface LocalWhisk {
   /** `http://127.0.0.1:3233`: use as OW_APIHOST / apihost */
   url: string;
   namespace: string;
-  /** `uuid:key`: use as OW_AUTH / api_key */
+  /** `uuid:key`: use as OW_AUTH / api_key (a secret: never log it) */
   auth: string;
+  /** where `auth` is stored (mode 0600), when the runtime was given a keyFile */
+  keyFile?: string;
   /** Hosts an in-process action (no bundle); `name` is `package/action` or `action`. Replaces an existing one. */
   registerAction(name: string, def: ActionDefinition): void;
   /** Blocking invoke; resolves with the record also when the action failed. Rejects if it does not exist. */

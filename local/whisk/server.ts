@@ -22,6 +22,8 @@ import { handleWebAction } from './web';
 import {
   type HttpReply,
   type WhiskRequest,
+  MAX_BODY_BYTES,
+  MAX_PAYLOAD_BYTES,
   Messages,
   errorReply,
   hasBasicAuth,
@@ -31,11 +33,13 @@ import {
   send,
 } from './http';
 import { WhiskBadRequestError, WhiskNotFoundError } from './errors';
+import { resolveApiKey } from './api-key';
 import { installSystemActions } from './system';
 import { parseOptions, type LocalWhisk, type LocalWhiskOptions } from './options';
 
 export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<LocalWhisk> {
   const opts = parseOptions(options);
+  const auth = resolveApiKey(opts.auth, opts.keyFile);
   const log: LogSink = (line) => opts.log({ time: new Date().toISOString(), component: 'local-whisk', ...line });
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stackmend-whisk-'));
   const endpoint = { url: '' };
@@ -47,7 +51,7 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     loader,
     activations,
     log,
-    apiKey: opts.auth,
+    apiKey: auth,
     get apiHost() {
       return endpoint.url;
     },
@@ -92,20 +96,18 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     return errorReply(404, Messages.notFound, req.requestId);
   }
 
+  const open = { requests: 0, drained: [] as (() => void)[] };
   const server = http.createServer((req, res) => {
     const requestId = newActivationId();
     const url = new URL(req.url ?? '/', 'http://local');
-    readBody(req)
-      .then((body) =>
-        route({
-          method: req.method ?? 'GET',
-          url,
-          headers: req.headers,
-          body,
-          authenticated: hasBasicAuth(req.headers, opts.auth),
-          requestId,
-        }),
-      )
+    const authenticated = hasBasicAuth(req.headers, auth);
+    const limit = authenticated && !url.pathname.startsWith('/api/v1/web/') ? MAX_BODY_BYTES : MAX_PAYLOAD_BYTES;
+    open.requests++;
+    res.once('close', () => {
+      if (--open.requests === 0) open.drained.splice(0).forEach((done) => done());
+    });
+    readBody(req, limit)
+      .then((body) => route({ method: req.method ?? 'GET', url, headers: req.headers, body, authenticated, requestId }))
       .catch((error: unknown) => {
         const reply = replyForError(error, requestId);
         if (reply.status >= 500)
@@ -114,6 +116,9 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
       })
       .then((reply) => send(res, reply));
   });
+  // Longer than the idle timeouts of common clients (60 s): a reused socket must not be closed under them.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
@@ -126,7 +131,8 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
   return {
     url: endpoint.url,
     namespace: opts.namespace,
-    auth: opts.auth,
+    auth,
+    keyFile: opts.keyFile,
     registerAction(name, def) {
       const toKv = (o?: Record<string, unknown>) => Object.entries(o ?? {}).map(([key, value]) => ({ key, value }));
       store.putInProcessAction(store.ref(name), {
@@ -147,11 +153,14 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     },
     async close() {
       alarms.cancelAll();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections
+      server.closeIdleConnections();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, opts.closeGraceMs).unref());
+      const answered = () => new Promise<void>((resolve) => (open.requests ? open.drained.push(resolve) : resolve()));
+      await Promise.race([invoker.settled().then(answered), grace]); // finish what is in flight
+      server.closeAllConnections();
+      await closed;
       releaseConsole();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       log({ level: 'info', msg: 'closed', url: endpoint.url });
     },

@@ -11,6 +11,9 @@
  *   a parameter the action or its package defines, nor any `__ow_*` name: 400.
  * - Success → the result transcoded; application error → its `error` field transcoded (so
  *   `{error: {statusCode: 409, body}}` becomes a 409); developer error or timeout → 400.
+ * - Unlike OpenWhisk's controller, no CORS headers (`Access-Control-Allow-Origin: *`): a page of another
+ *   origin must not be able to read what an action answers. OPTIONS answers 204 without them, so a
+ *   browser's preflight fails; `web-custom-options: true` lets the action answer OPTIONS itself.
  */
 import type { EntityStore } from './store';
 import type { Invoker } from './invoker';
@@ -21,11 +24,6 @@ import { Messages, errorReply } from './http';
 import { Extensions, isJsonFamily, isText, transcode, type Extension } from './web-response';
 
 const RESERVED = ['__ow_method', '__ow_headers', '__ow_path', '__ow_user', '__ow_query', '__ow_body'];
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'OPTIONS, GET, DELETE, POST, PUT, HEAD, PATCH',
-  'access-control-allow-headers': 'Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent',
-};
 
 export interface WebDeps {
   store: EntityStore;
@@ -43,17 +41,8 @@ export async function handleWebAction(deps: WebDeps, req: WhiskRequest, segments
   if (!action || annotation(action, 'web-export') !== true) return errorReply(404, Messages.notFound, req.requestId);
 
   const customOptions = annotation(action, 'web-custom-options') === true;
-  const cors = customOptions
-    ? {}
-    : {
-        ...CORS,
-        ...(req.headers['access-control-request-headers']
-          ? { 'access-control-allow-headers': String(req.headers['access-control-request-headers']) }
-          : {}),
-      };
-  if (req.method === 'OPTIONS' && !customOptions) return { status: 200, headers: cors };
-  if (req.method !== 'OPTIONS' && !authorized(action, req))
-    return errorReply(401, Messages.webUnauthorized, req.requestId, cors);
+  if (req.method === 'OPTIONS' && !customOptions) return { status: 204, headers: {} };
+  if (!authorized(action, req)) return errorReply(401, Messages.webUnauthorized, req.requestId);
 
   const raw = annotation(action, 'raw-http') === true;
   const args = argumentsOf(
@@ -62,12 +51,12 @@ export async function handleWebAction(deps: WebDeps, req: WhiskRequest, segments
     raw,
     annotation(action, 'require-whisk-auth') === true ? deps.store.namespace : undefined,
   );
-  if (args === 'malformed') return errorReply(400, Messages.malformedBody, req.requestId, cors);
+  if (args === 'malformed') return errorReply(400, Messages.malformedBody, req.requestId);
   if (!raw && overridesProtected(args.requested, protectedNames(deps.store, action)))
-    return errorReply(400, Messages.parametersNotAllowed, req.requestId, cors);
+    return errorReply(400, Messages.parametersNotAllowed, req.requestId);
 
   const record = await deps.invoker.invoke(action, args.params);
-  const headers = { ...cors, 'x-openwhisk-activation-id': record.activationId };
+  const headers = { 'x-openwhisk-activation-id': record.activationId };
   const { statusCode, result } = record.response;
   if (statusCode > 1) return errorReply(400, Messages.requestNotProcessed, record.activationId, headers);
   const reply = transcode(statusCode === 0 ? result : result.error, (extension ?? '.http') as Extension, req.requestId);

@@ -5,14 +5,7 @@
  */
 import openwhisk from 'openwhisk';
 import { startLocalWhisk, pathOf, type LocalWhisk } from '../../local/whisk';
-import {
-  declaredFunctions,
-  printedJson,
-  readZip,
-  scratchService,
-  stageParameters,
-  type ScratchService,
-} from './support';
+import { declaredFunctions, readZip, scratchService, stageParameters, type ScratchService } from './support';
 
 let whisk: LocalWhisk;
 let service: ScratchService;
@@ -117,12 +110,16 @@ describe('osls deploy to the local runtime', () => {
     expect(feed.response?.result).toMatchObject({ status: { active: true } });
   });
 
-  it('answers `osls invoke` with the action result', async () => {
+  it('answers `osls invoke` of a step given a wrong input as a failed activation with its status', async () => {
     const invoked = await service.osls(['invoke', '-f', 'notify', '-d', JSON.stringify({ probe: true })], env);
 
-    expect(invoked.stdout).toContain('{');
-    expect(typeof printedJson(invoked.stdout)).toBe('object');
-    expect(whisk.activations().some((a) => pathOf(a) === 'guest/stackmend/notify')).toBe(true);
+    expect(invoked.code).not.toBe(0);
+    expect(invoked.stdout + invoked.stderr).toMatch(/application error, status code: 400/);
+    const notify = whisk.activations().filter((a) => pathOf(a) === 'guest/stackmend/notify');
+    expect(notify.at(-1)?.response).toMatchObject({
+      success: false,
+      result: { error: { statusCode: 400, body: { step: 'notify', error: 'InvalidPayloadError' } } },
+    });
   });
 
   it('answers `osls info` and `osls logs`', async () => {

@@ -69,10 +69,9 @@ describe('the deployed functions heal the lab', () => {
 
   it('replaces a deleted ResourceGroup member through the deployed actions and their rules', async () => {
     const stack = await createGroup(cloud, 'deployed-e2e');
-    await arm(cloud, store, stack, {
-      via: 'http',
-      url: `${whisk.webActionUrl('stackmend/classify-alarm')}?token=${TOKEN}`,
-    });
+    const alarmUrl = new URL(whisk.webActionUrl('stackmend/classify-alarm'));
+    [alarmUrl.username, alarmUrl.password] = ['webhook', TOKEN]; // Aodh sends it as Basic auth
+    await arm(cloud, store, stack, { via: 'http', url: alarmUrl.toString() });
     const before = await cloud.heat.listServers(stack);
     await new Promise((r) => setTimeout(r, 4500)); // aodh-listener's event alarm cache
     await cloud.nova.deleteServer(before.find((s) => s.resourceName === '2')!.serverId);

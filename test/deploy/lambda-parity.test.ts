@@ -16,7 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => service?.remove());
 
-const config = { state_url: 'memory:', dry_run: true };
+const TOKEN = 'parity-webhook-token';
+const config = { state_url: 'memory:', dry_run: true, webhook_token: TOKEN };
 const MARK = '@@parity@@';
 
 /** Loads the bundle in a fresh node (Lambda reads STACKMEND_CONFIG at cold start) and calls both entries. */
@@ -49,7 +50,7 @@ function apiGatewayPost(body: string): APIGatewayProxyEventV2 {
     routeKey: 'POST /classify-alarm',
     rawPath: '/classify-alarm',
     rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
     requestContext: {
       accountId: '123456789012',
       apiId: 'api',
@@ -86,7 +87,7 @@ describe('OpenWhisk and Lambda entries of one bundle', () => {
     const body = JSON.stringify({ not: 'an alarm' });
     const webParams = {
       __ow_method: 'post',
-      __ow_headers: { 'content-type': 'application/json' },
+      __ow_headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       __ow_path: '',
       __ow_query: '',
       __ow_body: Buffer.from(body).toString('base64'),

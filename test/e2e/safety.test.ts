@@ -65,7 +65,12 @@ describe('safety', () => {
         expect.objectContaining({ path: expect.any(String), message: expect.any(String) }),
       ]),
     });
-    expect(await post('not json at all')).toMatchObject({ status: 400 });
+    expect(await post('not json at all')).toMatchObject({ status: 415 }); // axios sends a string as a form
+    const notJson = await axios.post(h.rt.alarmUrl, 'not json at all', {
+      headers: { 'content-type': 'application/json' },
+      validateStatus: () => true,
+    });
+    expect(notJson).toMatchObject({ status: 400 });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -93,7 +98,7 @@ describe('safety', () => {
     const body = structuredClone(alarmBody) as { reason_data: { event: { message_id: string } } };
     body.reason_data.event.message_id = 'e2e-dry-run';
     const before = await snapshot();
-    const res = await post(body, `${h.rt.alarmUrl}&dry_run=1`);
+    const res = await post(body, `${h.rt.alarmUrl}?dry_run=1`);
     expect(res.data).toMatchObject({ outcome: 'DRY_RUN' });
     expect(await snapshot()).toEqual(before);
   });
