@@ -1,11 +1,12 @@
 /**
  * Host failure with a pet server: from the moment the host monitor reports the dead host
- * until the pet is ACTIVE on the other host. stackmend gets fence evidence in the report;
- * Masakari gets its own COMPUTE_HOST notification (the recorded shape).
+ * until the pet is ACTIVE on the other host. For stackmend a fencing agent forces the host down in
+ * Nova (fence_compute's way) before the host monitor reports it; Masakari gets its own COMPUTE_HOST
+ * notification (the recorded shape) and forces the host down itself.
  */
 import axios from 'axios';
 import { lab } from './lab';
-import { fencedNow, hostDownNotification } from './scenario';
+import { fenceInNova, hostDownNotification } from './scenario';
 import { waitFor } from './wait';
 import type { LabCloud as Cloud } from './openstack/cloud';
 import { hostOf } from '../core/openstack/nova';
@@ -15,11 +16,12 @@ const activeElsewhere = (cloud: Cloud, id: string, dead: string) => async () => 
   return s.status === 'ACTIVE' && hostOf(s) !== dead && !s['OS-EXT-STS:task_state'];
 };
 
-/** kill the host, report it (with fence evidence) to classify-alarm, time until the pet runs elsewhere. */
+/** kill the host, force it down in Nova, report it to classify-alarm, time until the pet runs elsewhere. */
 export async function stackmendEvacuation(cloud: Cloud, alarmUrl: string, pet: string, host: string): Promise<number> {
   lab(['kill-host', host], { quiet: true });
   const t0 = Date.now();
-  await axios.post(alarmUrl, hostDownNotification(host, fencedNow('bench host monitor')));
+  await fenceInNova(cloud, host);
+  await axios.post(alarmUrl, hostDownNotification(host));
   await waitFor('pet ACTIVE elsewhere (stackmend)', activeElsewhere(cloud, pet, host), 180, 100);
   return Date.now() - t0;
 }

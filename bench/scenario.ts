@@ -1,7 +1,8 @@
 /**
  * Lab scenarios shared by the demo, the benchmarks and the end-to-end tests: a ResourceGroup of
  * cattle, a pet server, and the host monitor's report of a dead host (the recorded Masakari
- * COMPUTE_HOST notification, re-dated, optionally carrying stackmend's fence evidence).
+ * COMPUTE_HOST notification, re-dated, optionally carrying a fence claim), and an external fencing
+ * agent forcing a dead host down in Nova.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -74,3 +75,13 @@ export function hostDownNotification(
 }
 
 export const fencedNow = (by: string): Fenced => ({ by, method: 'power-off', at: new Date().toISOString() });
+
+/**
+ * What an external fencing agent does once the host is powered off (ClusterLabs fence_compute):
+ * mark its compute service forced down through Nova's API, so that Nova counts it down.
+ */
+export async function fenceInNova(cloud: Cloud, host: string): Promise<void> {
+  const [svc] = await cloud.nova.listComputeServices(host);
+  if (!svc) throw new Error(`no nova-compute service on ${host}`);
+  await cloud.nova.forceDown(svc.id);
+}

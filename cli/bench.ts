@@ -3,7 +3,7 @@
  * from the cloud's point of view. Prints a table and writes bench-results/latest.{json,md}.
  *   1. member replacement: stackmend vs the Aodh → Zaqar → Mistral → Heat chain
  *   2. duplicate delivery: how many remediations N identical alarms start
- *   3. host failure with a pet: stackmend (fence evidence) vs Masakari
+ *   3. host failure with a pet: stackmend (the host forced down in Nova by a fencing agent) vs Masakari
  *   4. cold start per function bundle (after `npm run build`)
  */
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the main job on one machine. Lab up → serve → a Heat ResourceGroup of 3
- * servers (armed) and a pet server → delete one group member, kill the pet's host (with fence
- * evidence from the "host monitor") → a readable timeline as it heals → exit 0 when healthy.
+ * servers (armed) and a pet server → delete one group member, kill the pet's host (a fencing agent
+ * forces it down in Nova, as fence_compute does, then the host monitor reports it) → a readable
+ * timeline as it heals → exit 0 when healthy.
  */
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -15,7 +16,7 @@ import { arm } from '../triggers/arm';
 import { parse } from './args';
 import { lab } from '../bench/lab';
 import { startLocalRuntime, type LocalRuntime } from './local-runtime';
-import { bootPet, createGroup, fencedNow, hostDownNotification } from '../bench/scenario';
+import { bootPet, createGroup, fenceInNova, hostDownNotification } from '../bench/scenario';
 import { formatEntry } from './timeline';
 import { waitFor } from '../bench/wait';
 
@@ -78,11 +79,13 @@ export async function demo(argv: string[]): Promise<number> {
     const victim = before.find((s) => s.resourceName === '1')!;
     say(`4/6 failure 1: deleting group member "1" (${victim.serverId}) with a real Nova DELETE`);
     await cloud.nova.deleteServer(victim.serverId);
-    say(
-      "    failure 2: killing nova-compute on compute1 (the pet's host); the host monitor reports it, fenced (powered off)",
-    );
+    say("    failure 2: killing nova-compute on compute1 (the pet's host)");
     lab(['kill-host', 'compute1'], { quiet: true });
-    await axios.post(rt.alarmUrl, hostDownNotification('compute1', fencedNow('demo host monitor (IPMI power off)')));
+    await fenceInNova(cloud, 'compute1');
+    say(
+      '    the fencing agent powers compute1 off and forces it down in Nova (PUT os-services forced_down, as fence_compute does); the host monitor reports it',
+    );
+    await axios.post(rt.alarmUrl, hostDownNotification('compute1'));
     say('5/6 timeline (from the incident records):');
     const all = await follow(
       rt,

@@ -1,13 +1,25 @@
 /**
- * Host failure on the real lab: kill the nova-compute of the host that runs a pet server.
- * Without fence evidence nothing is evacuated and the operator is told why; with an operator's
- * fence assertion the pet is evacuated and ACTIVE on the other host; without a healthy host
- * with room the evacuation is held.
+ * Host failure on the real lab: kill the nova-compute of the host that runs a pet server and
+ * wait until Nova's record shows it silent. Without fence evidence nothing is evacuated and the
+ * operator is told why; with an operator's approval (`stackmend approve`) the pet is evacuated and
+ * ACTIVE on the other host; without a healthy host with room the evacuation is held; a host an
+ * external fencing agent forced down in Nova is evacuated at once.
  */
 import axios from 'axios';
-import { fencedNow, hostDownNotification, type Fenced } from '../../bench/scenario';
+import { fencedNow, fenceInNova, hostDownNotification, type Fenced } from '../../bench/scenario';
 import { hostOf } from '../../core/openstack/nova';
-import { bootServer, harness, lab, resetLab, settledStatus, waitFor, waitIncident, type Harness } from './support';
+import {
+  bootServer,
+  CLOUD,
+  harness,
+  lab,
+  resetLab,
+  settledStatus,
+  waitFor,
+  waitIncident,
+  type Harness,
+} from './support';
+import { cli, waitSilent } from './trust-support';
 
 const hostDown = (host: string, fenced?: Fenced) => hostDownNotification(host, fenced);
 
@@ -32,6 +44,7 @@ describe('evacuating the pets of a failed host', () => {
     pet = await bootServer(h.cloud, 'e2e-pet-db', 'compute1', { HA_Enabled: 'True' });
     const bystander = await bootServer(h.cloud, 'e2e-bystander', 'compute1');
     lab(['kill-host', 'compute1'], { quiet: true });
+    await waitSilent(h, 'compute1'); // a host heard from moments ago is alive, not failed
     const res = await post(h, hostDown('compute1'));
     expect(res.status).toBe(202);
     expect(res.data).toMatchObject({
@@ -46,12 +59,20 @@ describe('evacuating the pets of a failed host', () => {
     expect((await h.cloud.nova.getServer(bystander)).status).toBe('ACTIVE');
   });
 
-  it('evacuates the pet to compute2 once an operator asserts the host is fenced, and leaves the rest alone', async () => {
-    const res = await h.rt.whisk.invoke('stackmend/evacuate', {
-      incident: heldKey,
-      fence: { by: 'e2e operator', method: 'power-off', at: new Date().toISOString() },
-    });
-    expect(res.response.success).toBe(true);
+  it('evacuates the pet to compute2 once an operator approves with stackmend approve, and leaves the rest alone', async () => {
+    const approved = await cli([
+      'approve',
+      heldKey,
+      '--fenced-by',
+      'e2e operator',
+      '--method',
+      'power-off',
+      '--cloud',
+      CLOUD,
+      '--state',
+      `file:${h.stateDir}`,
+    ]);
+    expect(approved.status).toBe(0);
     const r = await waitIncident(h.rt, (x) => x.key === heldKey && settledStatus(x), 90);
     expect(r.status).toBe('resolved');
     const moved = await h.cloud.nova.getServer(pet);
@@ -59,14 +80,18 @@ describe('evacuating the pets of a failed host', () => {
     expect(hostOf(moved)).toBe('compute2');
     expect(await service(h, 'compute1')).toMatchObject({ forced_down: true, status: 'disabled' });
     expect(r.timeline.map((e) => e.outcome)).toEqual(
-      expect.arrayContaining(['HELD_FOR_APPROVAL', 'DISPATCHED', 'RESOLVED']),
+      expect.arrayContaining(['HELD_FOR_APPROVAL', 'APPROVED', 'DISPATCHED', 'RESOLVED']),
     );
+    expect(r.fence).toMatchObject({ source: 'operator-approval', by: 'e2e operator', vouchedBy: 'operator admin' });
   });
 
   it('holds when no healthy enabled host can receive the servers (compute1 is down too)', async () => {
     const pet2 = await bootServer(h.cloud, 'e2e-pet-2', 'compute2', { HA_Enabled: 'True' });
     lab(['kill-host', 'compute2'], { quiet: true });
-    const res = await post(h, hostDown('compute2', fencedNow('e2e ipmi')));
+    await waitSilent(h, 'compute2');
+    // the monitor's claim is believed: this runtime names the webhook credential a trusted fencer
+    const trusted = await harness({ policy: { trustedFencers: [{ via: 'query-token', name: 'webhook' }] } });
+    const res = await post(trusted, hostDown('compute2', fencedNow('e2e ipmi'))).finally(() => trusted.close());
     expect(res.data).toMatchObject({
       outcome: 'HELD_FOR_APPROVAL',
       details: { decision: { rule: 'no-spare-capacity' } },
@@ -75,14 +100,16 @@ describe('evacuating the pets of a failed host', () => {
     expect(await service(h, 'compute2')).toMatchObject({ forced_down: false });
   });
 
-  it("evacuates at once when the host monitor's notification carries fence evidence", async () => {
+  it('evacuates at once a dead host that an external fencing agent forced down in Nova', async () => {
     await h.close();
     resetLab(); // both computes back, un-forced and enabled
     h = await harness();
     const pet3 = await bootServer(h.cloud, 'e2e-pet-3', 'compute1', { HA_Enabled: 'True' });
     lab(['kill-host', 'compute1'], { quiet: true });
+    // what Pacemaker's fence_compute does after powering the host off: PUT os-services forced_down
+    await fenceInNova(h.cloud, 'compute1');
     const t0 = Date.now();
-    const res = await post(h, hostDown('compute1', fencedNow('e2e ipmi')));
+    const res = await post(h, hostDown('compute1'));
     expect(res.data).toMatchObject({ outcome: 'DISPATCHED', details: { decision: { verdict: 'evacuate' } } });
     await waitFor(
       'pet ACTIVE on compute2',

@@ -29,9 +29,10 @@ async function snapshot() {
 
 describe('safety', () => {
   let alarmBody: Record<string, unknown>;
+  let stack: Awaited<ReturnType<typeof createGroup>>;
 
   it('heals exactly once when the same real Aodh alarm is delivered 20 times at once', async () => {
-    const stack = await createGroup(h.cloud, 'e2e-dup');
+    stack = await createGroup(h.cloud, 'e2e-dup');
     await arm(h.cloud, h.rt.store, stack, { via: 'http', url: `${h.hooks.url}/aodh` }); // capture the real alarm first
     const before = await h.cloud.heat.listServers(stack);
     await aodhCacheWait();
@@ -74,24 +75,43 @@ describe('safety', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('reports an alarm about a server nobody manages as "not managed", not as an error', async () => {
-    const body = structuredClone(alarmBody) as {
-      alarm_id: string;
-      reason_data: { event: { message_id: string; traits: [string, number, string][] } };
-    };
+  it('answers NOT_MANAGED every time for alarms about a server unknown to Nova and Heat: nothing held, nobody paged', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
-    body.reason_data.event.message_id = 'e2e-unknown-server';
-    body.reason_data.event.traits = body.reason_data.event.traits.map((t) =>
-      t[0] === 'instance_id' || t[0] === 'resource_id' ? [t[0], t[1], unknown] : t,
-    );
     const before = await snapshot();
-    const res = await post(body);
-    expect(res.status).toBe(200);
-    expect(res.data).toMatchObject({
-      outcome: 'NOT_MANAGED',
-      reason: expect.stringMatching(/unknown to Nova and Heat|not managed/),
-    });
+    const chatBefore = h.hooks.requests.filter((r) => r.path === '/chat').length;
+    for (const n of [1, 2, 3]) {
+      const body = structuredClone(alarmBody) as {
+        reason_data: { event: { message_id: string; traits: [string, number, string][] } };
+      };
+      body.reason_data.event.message_id = `e2e-unknown-server-${n}`;
+      body.reason_data.event.traits = body.reason_data.event.traits.map((t) =>
+        t[0] === 'instance_id' || t[0] === 'resource_id' ? [t[0], t[1], unknown] : t,
+      );
+      const res = await post(body);
+      expect(res.status).toBe(200);
+      expect(res.data).toMatchObject({
+        outcome: 'NOT_MANAGED',
+        reason: expect.stringMatching(/unknown to Nova and Heat/),
+      });
+    }
+    await new Promise((r) => setTimeout(r, 3000)); // a notify would have posted by now
+    expect(h.hooks.requests.filter((r) => r.path === '/chat')).toHaveLength(chatBefore);
+    expect((await h.rt.incidents.list()).filter((x) => JSON.stringify(x.incident.subject).includes(unknown))).toEqual(
+      [],
+    );
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('counts no repeats in dry runs: three dry runs, then the real alarm is acted on, not held', async () => {
+    const members = await h.cloud.heat.listServers(stack);
+    await h.cloud.nova.deleteServer(members.find((m) => m.resourceName === '1')!.serverId);
+    const real = (await h.hooks.next((r) => r.path === '/aodh', 60_000)).json;
+    for (let i = 0; i < 3; i++)
+      expect((await post(real, `${h.rt.alarmUrl}&dry_run=1`)).data).toMatchObject({ outcome: 'DRY_RUN' });
+    const res = await post(real);
+    expect(res.data).toMatchObject({ outcome: 'DISPATCHED', details: { decision: { verdict: 'replace' } } });
+    const r = await waitIncident(h.rt, (x) => x.key === res.data.incident && settledStatus(x));
+    expect(r.status).toBe('resolved');
   });
 
   it('decides without writing anything in a dry run', async () => {
