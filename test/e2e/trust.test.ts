@@ -39,8 +39,8 @@ describe('trust before force', () => {
       (x) => x.key === key && x.timeline.some((e) => e.outcome === 'HOST_ALIVE'),
     );
     expect(r.decision).toMatchObject({ rule: 'host-alive' });
-    const told = await trusted.hooks.next((q) => q.path === '/chat' && /host-alive/.test(q.json?.title ?? ''), 30_000);
-    expect(told.json.text).toMatch(/host-alive/);
+    const told = await trusted.hooks.next((q) => q.path === '/chat' && /host-alive/.test(q.json?.text ?? ''), 30_000);
+    expect(told.json.stackmend).toMatchObject({ rule: 'host-alive', subject: 'host compute1' });
     const after = await novaView(trusted, 'compute1', pet);
     expect(after).toMatchObject(untouched);
     expect(after.actions).toEqual(before.actions);
