@@ -4,6 +4,7 @@
  * functions answer.
  */
 import openwhisk from 'openwhisk';
+import { RECONCILING } from '../../core/domain/pipeline';
 import { startLocalWhisk, pathOf, type LocalWhisk } from '../../local/whisk';
 import { declaredFunctions, readZip, scratchService, stageParameters, type ScratchService } from './support';
 
@@ -14,7 +15,7 @@ let env: Record<string, string>;
 const functions = Object.keys(declaredFunctions('serverless.yml')).sort();
 const chained = ['evacuate', 'mark-unhealthy', 'notify', 'stack-update'];
 /** The steps the periodic reconcile visits. */
-const reconciled = ['evacuate', 'mark-unhealthy', 'notify', 'stack-update'];
+const reconciled = [...RECONCILING].sort(); // every step the registry says reconciles (core/domain/pipeline.ts)
 /** The alarms feed's READ lifecycle event (the client's typings only list CREATE/DELETE/UPDATE). */
 const readFeed = (options: { name: string; trigger: string }) => ow.feeds.feed('READ' as never, options);
 
