@@ -31,7 +31,7 @@ export type FenceSource = (typeof FENCE_SOURCES)[number];
 
 /**
  * Who sent a request, as the runtime authenticated it: `via` names the credential kind
- * (`bearer`, `basic`, `hmac`, `keystone`, `query-token`), `name` whom it identifies.
+ * (`bearer`, `basic`, `hmac`, `keystone`, `legacy-query-token`; core/runtime/auth.ts), `name` whom it identifies.
  */
 export type Principal = { via: string; name: string };
 

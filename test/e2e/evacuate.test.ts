@@ -90,7 +90,7 @@ describe('evacuating the pets of a failed host', () => {
     lab(['kill-host', 'compute2'], { quiet: true });
     await waitSilent(h, 'compute2');
     // the monitor's claim is believed: this runtime names the webhook credential a trusted fencer
-    const trusted = await harness({ policy: { trustedFencers: [{ via: 'query-token', name: 'webhook' }] } });
+    const trusted = await harness({ policy: { trustedFencers: [{ via: 'basic', name: 'webhook' }] } });
     const res = await post(trusted, hostDown('compute2', fencedNow('e2e ipmi'))).finally(() => trusted.close());
     expect(res.data).toMatchObject({
       outcome: 'HELD_FOR_APPROVAL',

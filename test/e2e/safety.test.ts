@@ -107,7 +107,7 @@ describe('safety', () => {
     await h.cloud.nova.deleteServer(members.find((m) => m.resourceName === '1')!.serverId);
     const real = (await h.hooks.next((r) => r.path === '/aodh', 60_000)).json;
     for (let i = 0; i < 3; i++)
-      expect((await post(real, `${h.rt.alarmUrl}&dry_run=1`)).data).toMatchObject({ outcome: 'DRY_RUN' });
+      expect((await post(real, `${h.rt.alarmUrl}?dry_run=1`)).data).toMatchObject({ outcome: 'DRY_RUN' });
     const res = await post(real);
     expect(res.data).toMatchObject({ outcome: 'DISPATCHED', details: { decision: { verdict: 'replace' } } });
     const r = await waitIncident(h.rt, (x) => x.key === res.data.incident && settledStatus(x));

@@ -10,7 +10,7 @@ import { bootServer, harness, lab, resetLab, waitIncident, type Harness } from '
 import { novaView, waitSilent } from './trust-support';
 import { recordedEvent } from '../support/steps';
 
-const TRUSTED = { policy: { trustedFencers: [{ via: 'query-token', name: 'webhook' }] } };
+const TRUSTED = { policy: { trustedFencers: [{ via: 'basic', name: 'webhook' }] } };
 const post = (h: Harness, body: unknown) => axios.post(h.rt.alarmUrl, body, { validateStatus: () => true });
 /** Nova left as it was: not forced down, enabled, the pet where it was, never migrated. */
 const untouched = { service: { forced_down: false, status: 'enabled' }, serverHost: 'compute1', migrations: 0 };
