@@ -46,8 +46,8 @@ const { STEP_NAMES, STEPS } = await loadRegistry();
  * too. Example: { 'evacuate': { maxBytes: 240 * 1024, why: 'nova + placement clients' } }
  */
 const WHY =
-  'every step needs zod (~100 KB: all external input is parsed), ioredis (~115 KB: the state store of real deployments) and axios (~90 KB: the OpenStack client); see README "Bundle size"';
-const ALLOWANCES = Object.fromEntries(STEP_NAMES.map((n) => [n, { maxBytes: 460 * 1024, why: WHY }]));
+  'every step needs zod (~100 KB: all external input is parsed), ioredis (~115 KB: the state store of real deployments), axios (~90 KB: the OpenStack client) and the entry-point authentication and TLS code; see README "Bundle size"';
+const ALLOWANCES = Object.fromEntries(STEP_NAMES.map((n) => [n, { maxBytes: 480 * 1024, why: WHY }]));
 
 /**
  * Modules replaced at bundle time. Both are pulled in by axios's Node build and are dead weight
