@@ -21,6 +21,7 @@ export const OUTCOMES = [
   'HOST_ALIVE', // the host said to have failed is alive by Nova's record: nothing written, the operator is told
   'APPROVED', // an operator approved the held action (stackmend approve)
   'HELD_FOR_APPROVAL', // automation must not decide alone: a human is asked
+  'RECOVERED', // a held host reports to Nova again: the incident ends, nothing was written to the cloud
   'RESCHEDULED', // busy now (stack in progress, resource busy): checked again later
   'IGNORED', // not an incident (alarm back to ok, resolved alert, maintenance)
   'DRY_RUN', // decided and reported, nothing written to the cloud
@@ -48,9 +49,18 @@ export type TimelineEntry = {
 
 /**
  * `notify-only`: nothing stackmend manages failed; telling the operator is the whole of the repair.
+ * `recovered`: a held host reported to Nova again (functions/classify-alarm/revisit.ts); nothing was repaired.
  * Every status but the terminal ones counts as live (the incident repository's `open:` index).
  */
-export const INCIDENT_STATUSES = ['notify-only', 'acting', 'held', 'resolved', 'failed', 'ignored'] as const;
+export const INCIDENT_STATUSES = [
+  'notify-only',
+  'acting',
+  'held',
+  'resolved',
+  'recovered',
+  'failed',
+  'ignored',
+] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export type IncidentRecord = {
@@ -80,4 +90,5 @@ export type IncidentRecord = {
   updatedAt: string;
 };
 
-export const isTerminal = (s: IncidentStatus) => s === 'resolved' || s === 'failed' || s === 'ignored';
+export const isTerminal = (s: IncidentStatus) =>
+  s === 'resolved' || s === 'recovered' || s === 'failed' || s === 'ignored';

@@ -18,7 +18,8 @@ export function decide(f: Facts, p: Policy): Ruling {
   if (i.subject.type === 'server' && !f.server)
     return answerOnly('unknown-server', 'the failed server is unknown to Nova and Heat: not managed by stackmend');
   if (f.inMaintenance) return ignore('maintenance', `${describe(f)} is in maintenance mode: no automatic action`);
-  if (f.coveringHostIncident) {
+  // a held host incident repairs nothing: the server is decided on its own (a Heat member is still replaced)
+  if (f.coveringHostIncident && f.coveringHostStatus === 'acting') {
     const server = i.subject.type === 'server' ? i.subject.serverId : '';
     return group(
       'grouped-under-host',

@@ -2,7 +2,7 @@
 import type { HostLiveness } from '../domain/host-liveness';
 import type { FenceClaim } from '../domain/fence';
 import type { Incident } from '../domain/incident';
-import type { StackRef } from '../domain/plan';
+import type { IncidentStatus, StackRef } from '../domain/plan';
 import type { FenceCheck } from './fence';
 
 export type ServerFacts = {
@@ -43,8 +43,9 @@ export type Facts = {
   openIncidents: number;
   /** Incidents seen on the same subject within the repeat window, this one included. */
   repeats: number;
-  /** An open host incident that already covers this server's host. */
+  /** The open incident of this server's host, if any, and its status (only an `acting` one covers the server). */
   coveringHostIncident?: string;
+  coveringHostStatus?: IncidentStatus;
   /** The subject (host name or root stack id) is in stackmend maintenance mode. */
   inMaintenance: boolean;
 };

@@ -28,6 +28,11 @@ const policyFields = z.object({
    * at least reportIntervalSec + 5 (one missed heartbeat is not a failure).
    */
   hostDownAfterSec: z.number().positive().optional(),
+  /**
+   * A held host incident is decided again this often while it is held (functions/classify-alarm/revisit.ts):
+   * the host reporting again ends it, new fence evidence evacuates.
+   */
+  heldRecheckSec: z.number().positive().default(30),
   /** A host that is only late is checked again this many times, then held for a human. */
   lateRechecks: z.number().int().nonnegative().default(3),
   /** A monitor's fence claim older than this is not believed. */

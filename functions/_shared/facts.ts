@@ -180,6 +180,8 @@ export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {
     : d.dryRun || x.again
       ? (await d.incidents.repeatCount(i)) + (x.again ? 0 : 1)
       : await d.incidents.countRepeat(i, window);
+  const covering =
+    serverHost && i.subject.type === 'server' ? await d.incidents.openHostIncident(serverHost) : undefined;
   return {
     incident: i,
     server,
@@ -189,8 +191,8 @@ export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {
     fenceCheck: check?.fenceCheck,
     openIncidents: (await d.incidents.openCount()) + (x.again ? 0 : 1),
     repeats: count,
-    coveringHostIncident:
-      serverHost && i.subject.type === 'server' ? await d.incidents.openHostIncident(serverHost) : undefined,
+    coveringHostIncident: covering,
+    coveringHostStatus: covering ? (await d.incidents.get(covering))?.status : undefined,
     inMaintenance: maintenance.some(Boolean),
   };
 }

@@ -11,6 +11,7 @@ import type { Decision, IncidentRecord } from '../../core/domain/plan';
 import { decide } from '../../core/policy/decide';
 import { factsDeps, gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
+import { revisitLater } from './revisit';
 
 /** `reportedBy`: the alarm's sender as authenticated (a monitor's fence claim is believed by it). */
 export async function classifyOne(i: Incident, ctx: StepContext, reportedBy?: Principal): Promise<StepResult> {
@@ -93,12 +94,13 @@ async function classifyNew(i: Incident, ctx: StepContext, reportedBy?: Principal
   await d.incidents.create(record);
   if (!spec.next) return { outcome, incident: i.key, reason: decision.reason, details };
   const next = await handOn(ctx, spec.next, i.key, decision);
+  const later = await revisitLater(ctx, record); // a held host is looked at again (./revisit.ts)
   return {
     outcome,
     incident: i.key,
     status: record.status,
     reason: decision.reason,
-    next: [next],
+    next: later ? [next, later] : [next],
     details,
   };
 }

@@ -3,6 +3,7 @@
  * `recheck`, core/policy/decide-host.ts); its reconcile reads the facts afresh and decides again,
  * counting the rechecks on the record so that a host that stays late is held after the policy's
  * `lateRechecks` (core/policy/host-liveness.ts). No sleeping: each recheck is its own invocation.
+ * A held host incident in the same queue is decided again by ./revisit.ts.
  */
 import { verdictSpec } from '../../core/domain/pipeline';
 import { isTerminal } from '../../core/domain/plan';
@@ -10,10 +11,12 @@ import { decide } from '../../core/policy/decide';
 import { factsDeps, gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
 import { handOn } from './classify';
+import { revisitLater, revisitOne } from './revisit';
 
 export async function recheckOne(key: string, ctx: StepContext): Promise<StepResult> {
   const d = ctx.deps;
   const r = await d.incidents.get(key);
+  if (r?.status === 'held') return revisitOne(r, ctx);
   if (!r || isTerminal(r.status) || r.decision?.verdict !== 'recheck')
     return { outcome: 'IGNORED', incident: key, reason: `incident ${key} is not waiting for a recheck` };
   const rechecks = r.rechecks ?? 0;
@@ -44,6 +47,7 @@ export async function recheckOne(key: string, ctx: StepContext): Promise<StepRes
       rechecks: again ? rechecks + 1 : rechecks,
     }),
   );
-  const next = spec.next ? [await handOn(ctx, spec.next, key, decision)] : undefined;
+  const later = await revisitLater(ctx, updated); // a host still late after its rechecks is held: looked at again
+  const next = spec.next ? [await handOn(ctx, spec.next, key, decision), ...(later ? [later] : [])] : undefined;
   return { outcome, incident: key, status: updated.status, reason: decision.reason, next, details };
 }

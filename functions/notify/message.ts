@@ -16,6 +16,7 @@ const ICON: Record<IncidentRecord['status'], string> = {
   acting: ':hammer_and_wrench:',
   held: ':raised_hand:',
   resolved: ':white_check_mark:',
+  recovered: ':white_check_mark:',
   failed: ':x:',
   ignored: ':zzz:',
 };
@@ -28,6 +29,7 @@ export function messageFor(r: IncidentRecord): Message {
     acting: `${subject}: repair under way`,
     held: `${subject}: held for your approval`,
     resolved: `${subject}: healed`,
+    recovered: `${subject}: reports to Nova again, the held incident is closed; nothing was changed`,
     failed: `${subject}: repair FAILED, please look`,
     ignored: `${subject}: ignored`,
   };

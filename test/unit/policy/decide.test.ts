@@ -129,9 +129,15 @@ describe('decide', () => {
     ],
     [
       'a server on a host already being handled is grouped',
-      { server: cattle, coveringHostIncident: 'masakari:h' },
+      { server: cattle, coveringHostIncident: 'masakari:h', coveringHostStatus: 'acting' },
       'group',
       'grouped-under-host',
+    ],
+    [
+      'a member on a host whose incident is only held is replaced on its own',
+      { server: cattle, coveringHostIncident: 'masakari:h', coveringHostStatus: 'held' },
+      'replace',
+      'cattle-in-heat-stack',
     ],
     [
       'too many open incidents trip the circuit breaker',
