@@ -16,7 +16,7 @@ import { OpenStackApiError } from '../core/openstack/errors';
 import { KeystoneSession } from '../core/openstack/keystone';
 import { RuntimeConfigSchema, type RuntimeConfig } from '../core/runtime/config';
 import { openStore } from '../core/state';
-import { Incidents } from '../functions/_shared/incidents';
+import { BreakerFullError, breakerSlot, Incidents } from '../functions/_shared/incidents';
 import { parametersFrom, parse, UsageError } from './args';
 import { exitCodeOf, invokeStep } from './invoke';
 
@@ -71,16 +71,24 @@ export async function approve(argv: string[]): Promise<number> {
       config.policy.approvalTtlSec,
     );
     if (config.dry_run) return (say(`dry run: would store ${JSON.stringify(a)}; nothing written`), 0);
-    await incidents.record(
-      key,
-      {
-        step: 'evacuate',
-        outcome: 'APPROVED',
-        reason: `approved by ${approvedBy.name} (${approvedBy.via}): ${host} fenced by ${fencedBy} (${method}); valid until ${a.expiresAt}`,
-        details: { approval: a },
-      },
-      () => ({ approval: a }),
-    );
+    const slot = breakerSlot(key, config.policy.maxOpenIncidents); // the breaker checked again, with the approval
+    const approved = await incidents
+      .record(
+        key,
+        {
+          step: 'evacuate',
+          outcome: 'APPROVED',
+          reason: `approved by ${approvedBy.name} (${approvedBy.via}): ${host} fenced by ${fencedBy} (${method}); valid until ${a.expiresAt}`,
+          details: { approval: a },
+        },
+        () => ({ approval: a }),
+        { writes: [slot] },
+      )
+      .catch((e: unknown) => {
+        if (e instanceof BreakerFullError) return say(`${e.message}: nothing approved`);
+        throw e;
+      });
+    if (!approved) return 3;
     say(`approval stored for ${key} (${host}), valid until ${a.expiresAt}`);
   } finally {
     await store.close();

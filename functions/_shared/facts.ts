@@ -1,8 +1,9 @@
 /**
  * detect → decide: gathers the facts the policy needs from Nova, Heat and the state store. Reads
  * only — nothing here writes to the cloud. For a host: its compute service as Nova reports it now,
- * checked by core/policy/host-check.ts (liveness, fence evidence). The repeat counter moves only for
- * a subject stackmend manages, and only when the incident is new and not a dry run.
+ * checked by core/policy/host-check.ts (liveness, fence evidence). Nothing is written here either: the
+ * repeat count (for a subject stackmend manages) and the breaker's slots are read as they are, this
+ * incident counted once, and classify-alarm's commit moves them with its decision.
  */
 import type { Approval } from '../../core/domain/approval';
 import type { Principal } from '../../core/domain/fence';
@@ -174,12 +175,8 @@ export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {
       },
       d.policy,
     );
-  const window = d.policy.repeatWindowSec;
-  const count = !managed(server, host, d.policy)
-    ? 0
-    : d.dryRun || x.again
-      ? (await d.incidents.repeatCount(i)) + (x.again ? 0 : 1)
-      : await d.incidents.countRepeat(i, window);
+  // read, not counted: classify-alarm's commit moves it (functions/classify-alarm/decision.ts)
+  const count = managed(server, host, d.policy) ? (await d.incidents.repeatCount(i)) + (x.again ? 0 : 1) : 0;
   const covering =
     serverHost && i.subject.type === 'server' ? await d.incidents.openHostIncident(serverHost) : undefined;
   return {
@@ -189,7 +186,7 @@ export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {
     fence: i.fence,
     liveness: check?.liveness,
     fenceCheck: check?.fenceCheck,
-    openIncidents: (await d.incidents.openCount()) + (x.again ? 0 : 1),
+    openIncidents: await d.incidents.breakerCount(i.key),
     repeats: count,
     coveringHostIncident: covering,
     coveringHostStatus: covering ? (await d.incidents.get(covering))?.status : undefined,

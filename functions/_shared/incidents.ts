@@ -1,15 +1,23 @@
 /**
- * The incident repository over the state store: one record per incident, an index of
- * open incidents (circuit breaker), and the audit log — every timeline entry is also
- * appended to `audit`, with the incident key.
+ * The incident repository over the state store: one record per incident, an index of open
+ * incidents (`open:`), the circuit breaker (the set BREAKER: one slot per open incident the
+ * breaker let through, core/state/commit.ts reserve), the subject locks (`open-host:<host>`,
+ * `lock:server:<id>`) and the audit log — every timeline entry is also appended to `audit`, with
+ * the incident key. Every change of a record is one commit with its audit entries; a record that
+ * becomes terminal gives back its breaker slot and its subject lock in that same commit.
  */
 import { StackmendError } from '../../core/domain/errors';
 import type { Incident } from '../../core/domain/incident';
 import { isTerminal, type IncidentRecord, type IncidentStatus, type TimelineEntry } from '../../core/domain/plan';
+import type { Commit, Conflict, Requirement, Write } from '../../core/state/commit';
 import type { StateStore } from '../../core/state/store';
 
 export const AUDIT_LOG = 'audit';
-const K = {
+/** The circuit breaker's set: its members are the incidents holding a slot. */
+export const BREAKER = 'breaker';
+/** Tries of one optimistic change (the record changed between read and commit) before giving up. */
+export const MAX_TRIES = 10;
+export const K = {
   incident: (key: string) => `incident:${key}`,
   open: (key: string) => `open:${key}`,
   seen: (key: string) => `seen:${key}`,
@@ -29,8 +37,64 @@ export class IncidentNotFoundError extends StackmendError {
   }
 }
 
+/** The circuit breaker has no free slot: `members` hold all `limit` of them. */
+export class BreakerFullError extends StackmendError {
+  override readonly status = 409;
+  constructor(
+    readonly incident: string,
+    readonly limit: number,
+    readonly members: string[],
+  ) {
+    super(
+      `the circuit breaker is full: ${members.length} incidents hold its ${limit} slots (${members.join(', ')}), so ` +
+        `incident ${incident} may not act now. Let them finish or dismiss them (stackmend dismiss), then try again`,
+    );
+  }
+}
+
+/** The record kept changing under MAX_TRIES read-and-commit attempts. */
+export class IncidentContendedError extends StackmendError {
+  override readonly status = 503;
+  constructor(readonly key: string) {
+    super(`incident "${key}" changed under ${MAX_TRIES} attempts to update it: nothing written, send it again`);
+  }
+}
+
 export const subjectId = (i: Incident) =>
   i.subject.type === 'host' ? `host:${i.subject.host}` : `server:${i.subject.serverId}`;
+
+/** The key that locks an incident's subject for one incident at a time. */
+export const lockKey = (i: Incident) => (i.subject.type === 'host' ? K.openHost(i.subject.host) : K.lock(subjectId(i)));
+export const LOCK_TTL_SECONDS = 86_400;
+
+/** Optional parts of a record change: more writes in the same commit (a due step, a breaker reserve). */
+export type RecordOptions = { writes?: Write[] };
+
+export const auditWrite = (r: IncidentRecord, e: TimelineEntry): Write => ({
+  kind: 'append',
+  list: AUDIT_LOG,
+  value: { ...e, incident: r.key, subject: subjectId(r.incident), status: r.status } satisfies AuditRecord,
+});
+
+/** The writes that store a record and, when it is terminal, give back what it held. */
+export function recordWrites(r: IncidentRecord, entries: TimelineEntry[], holdsLock: boolean): Write[] {
+  const writes: Write[] = [{ kind: 'put', key: K.incident(r.key), value: r }, ...entries.map((e) => auditWrite(r, e))];
+  if (!isTerminal(r.status)) return writes;
+  writes.push({ kind: 'delete', key: K.open(r.key) }, { kind: 'release', set: BREAKER, member: r.key });
+  if (holdsLock) writes.push({ kind: 'delete', key: lockKey(r.incident) });
+  return writes;
+}
+
+/** A slot in the breaker for the incident (core/state/commit.ts reserve). */
+export const breakerSlot = (key: string, limit: number): Write => ({
+  kind: 'reserve',
+  set: BREAKER,
+  member: key,
+  limit,
+});
+
+const fullOf = (conflicts: Conflict[]) =>
+  conflicts.find((c): c is Extract<Conflict, { kind: 'full' }> => c.kind === 'full');
 
 export class Incidents {
   constructor(
@@ -40,24 +104,20 @@ export class Incidents {
 
   private iso = () => new Date(this.now()).toISOString();
 
-  /** First sight of an alarm delivery key? false = a duplicate delivery. */
-  firstSighting(alarmKey: string): Promise<boolean> {
-    return this.store.putIfAbsent(K.seen(alarmKey), { at: this.iso() }, { ttlSeconds: 7 * 86400 });
+  /** Has a delivery with this key been decided already? (The decision's commit requires it has not.) */
+  async seen(alarmKey: string): Promise<boolean> {
+    return (await this.store.get(K.seen(alarmKey))) !== undefined;
   }
 
-  /** Undoes firstSighting when classification failed before anything was decided. */
-  forget(alarmKey: string): Promise<void> {
-    return this.store.delete(K.seen(alarmKey));
-  }
-
-  /** Counts this incident on its subject within the window; returns the count including it. */
-  async countRepeat(i: Incident, windowSec: number): Promise<number> {
-    return this.store.update<number>(K.repeats(subjectId(i)), (n) => (n ?? 0) + 1, { ttlSeconds: windowSec });
-  }
-
-  /** The count within the window so far, without counting (dry runs, rechecks). */
+  /** The count of incidents on this subject within the repeat window so far (classify-alarm's commit moves it). */
   async repeatCount(i: Incident): Promise<number> {
     return (await this.store.get<number>(K.repeats(subjectId(i)))) ?? 0;
+  }
+
+  /** How many breaker slots are taken once `key` has one (its own slot counted once). */
+  async breakerCount(key: string): Promise<number> {
+    const members = await this.store.members(BREAKER);
+    return members.length + (members.includes(key) ? 0 : 1);
   }
 
   get(key: string): Promise<IncidentRecord | undefined> {
@@ -70,6 +130,7 @@ export class Incidents {
     return r;
   }
 
+  /** Incidents not yet ended (the `open:` index). */
   async openCount(): Promise<number> {
     return (await this.store.list(K.open(''))).length;
   }
@@ -82,40 +143,61 @@ export class Incidents {
     return r && !isTerminal(r.status) ? key : undefined;
   }
 
-  /** Claims a subject (server or host) for one incident at a time; returns the holder when taken. */
-  async claimSubject(r: IncidentRecord): Promise<string | undefined> {
-    const subject = r.incident.subject;
-    const lockKey = subject.type === 'host' ? K.openHost(subject.host) : K.lock(subjectId(r.incident));
-    if (await this.store.putIfAbsent(lockKey, r.key, { ttlSeconds: 86400 })) return undefined;
-    const holder = await this.store.get<string>(lockKey);
-    const held = holder ? await this.get(holder) : undefined;
-    if (held && !isTerminal(held.status)) return holder;
-    await this.store.put(lockKey, r.key, { ttlSeconds: 86400 }); // the previous holder finished
-    return undefined;
+  /** Who holds the incident's subject lock now, and that holder's record as read. */
+  async subjectHolder(i: Incident): Promise<{ holder?: string; record?: IncidentRecord }> {
+    const holder = await this.store.get<string>(lockKey(i));
+    return { holder, record: holder ? await this.get(holder) : undefined };
   }
 
-  /** Stores a new record. false when one already exists under that key. */
+  /** Stores a new record with its audit entries. false when one already exists under that key. */
   async create(r: IncidentRecord): Promise<boolean> {
-    const created = await this.store.putIfAbsent(K.incident(r.key), r);
-    if (created && !isTerminal(r.status)) await this.store.put(K.open(r.key), { since: r.createdAt });
-    if (created) for (const e of r.timeline) await this.audit(r, e);
-    return created;
+    const writes = recordWrites(r, r.timeline, false);
+    if (!isTerminal(r.status)) writes.push({ kind: 'put', key: K.open(r.key), value: { since: r.createdAt } });
+    const res = await this.store.commit({ requires: [{ kind: 'absent', key: K.incident(r.key) }], writes });
+    return res.committed;
   }
 
-  /** Appends a timeline entry (and the audit record) and applies a patch, atomically. */
+  /**
+   * Appends a timeline entry (and the audit record) and applies a patch, in one commit with
+   * `o.writes`; a terminal status releases the breaker slot and the subject lock in it. A reserve
+   * in `o.writes` that finds the breaker full raises BreakerFullError and writes nothing.
+   */
   async record(
     key: string,
     entry: Omit<TimelineEntry, 'at'>,
     patch: (r: IncidentRecord) => Partial<IncidentRecord> = () => ({}),
+    o: RecordOptions = {},
   ): Promise<IncidentRecord> {
-    const at = this.iso();
-    const updated = await this.store.update<IncidentRecord>(K.incident(key), (cur) => {
-      if (!cur) throw new IncidentNotFoundError(key);
-      return { ...cur, ...patch(cur), timeline: [...cur.timeline, { at, ...entry }], updatedAt: at };
-    });
-    if (isTerminal(updated.status)) await this.store.delete(K.open(key));
-    await this.audit(updated, { at, ...entry });
-    return updated;
+    for (let tries = 1; tries <= MAX_TRIES; tries++) {
+      const cur = await this.require(key);
+      const at = this.iso();
+      const e = { at, ...entry };
+      const updated = { ...cur, ...patch(cur), timeline: [...cur.timeline, e], updatedAt: at };
+      const res = await this.store.commit(await this.changeOf(cur, updated, [e], o.writes ?? []));
+      if (res.committed) return updated;
+      const full = fullOf(res.conflicts);
+      if (full) throw new BreakerFullError(key, full.limit, full.members);
+    }
+    throw new IncidentContendedError(key);
+  }
+
+  /** The commit that turns `cur` into `updated`: nothing else may have changed the record meanwhile. */
+  private async changeOf(cur: IncidentRecord, updated: IncidentRecord, entries: TimelineEntry[], more: Write[]) {
+    const requires: Requirement[] = [{ kind: 'equals', key: K.incident(cur.key), value: cur }];
+    const lock = lockKey(cur.incident);
+    const holdsLock = isTerminal(updated.status) && (await this.store.get<string>(lock)) === cur.key;
+    if (holdsLock) requires.push({ kind: 'equals', key: lock, value: cur.key });
+    return { requires, writes: [...recordWrites(updated, entries, holdsLock), ...more] } satisfies Commit;
+  }
+
+  /**
+   * The breaker checked again before acting, the same way as at the decision: a reserve of the
+   * incident's slot (a no-op while it holds one). The refusal when the breaker is full.
+   */
+  async takeSlot(key: string, limit: number): Promise<BreakerFullError | undefined> {
+    const res = await this.store.commit({ writes: [breakerSlot(key, limit)] });
+    const full = res.committed ? undefined : fullOf(res.conflicts);
+    return full && new BreakerFullError(key, full.limit, full.members);
   }
 
   /** Applies a patch without a timeline entry (progress bookkeeping). */
@@ -132,14 +214,5 @@ export class Incidents {
 
   auditLog(limit = 1000): Promise<AuditRecord[]> {
     return this.store.readList<AuditRecord>(AUDIT_LOG, { limit });
-  }
-
-  private audit(r: IncidentRecord, e: TimelineEntry): Promise<void> {
-    return this.store.append<AuditRecord>(AUDIT_LOG, {
-      ...e,
-      incident: r.key,
-      subject: subjectId(r.incident),
-      status: r.status,
-    });
   }
 }

@@ -8,10 +8,10 @@
 import { verdictSpec } from '../../core/domain/pipeline';
 import { isTerminal } from '../../core/domain/plan';
 import { decide } from '../../core/policy/decide';
+import { dueWrite } from '../../core/runtime/dispatch';
 import { factsDeps, gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
-import { handOn } from './classify';
-import { revisitLater, revisitOne } from './revisit';
+import { revisitAt, revisitOne } from './revisit';
 
 export async function recheckOne(key: string, ctx: StepContext): Promise<StepResult> {
   const d = ctx.deps;
@@ -32,6 +32,15 @@ export async function recheckOne(key: string, ctx: StepContext): Promise<StepRes
   const spec = verdictSpec(decision.verdict);
   const outcome = ruling.outcome ?? spec.outcome;
   const again = decision.verdict === 'recheck';
+  const after = decision.recheckAfterSec;
+  const notBefore = after === undefined ? undefined : d.now() + after * 1000;
+  // the new decision and its next step in one commit: a recheck that dies after it has not lost the step
+  const later = revisitAt(d, { status: spec.status, incident: r.incident }); // held after its rechecks: looked at again
+  const handOn = [
+    ...(spec.next ? [{ step: spec.next, notBefore }] : []),
+    ...(later === undefined ? [] : [{ step: 'classify-alarm' as const, notBefore: later }]),
+  ];
+  const writes = handOn.map((h) => dueWrite(h.step, key, d.now(), h.notBefore));
   const updated = await d.incidents.record(
     key,
     {
@@ -46,8 +55,9 @@ export async function recheckOne(key: string, ctx: StepContext): Promise<StepRes
       fence: facts.fenceCheck?.accepted,
       rechecks: again ? rechecks + 1 : rechecks,
     }),
+    { writes },
   );
-  const later = await revisitLater(ctx, updated); // a host still late after its rechecks is held: looked at again
-  const next = spec.next ? [await handOn(ctx, spec.next, key, decision), ...(later ? [later] : [])] : undefined;
+  const next = [];
+  for (const h of handOn) next.push(await d.dispatcher.send(h.step, key, { notBefore: h.notBefore, durable: true }));
   return { outcome, incident: key, status: updated.status, reason: decision.reason, next, details };
 }

@@ -10,14 +10,20 @@ import { verdictSpec } from '../../core/domain/pipeline';
 import type { IncidentRecord } from '../../core/domain/plan';
 import { revisitHeld } from '../../core/policy/revisit';
 import type { Receipt } from '../../core/runtime/dispatch';
+import type { Deps } from '../_shared/deps';
 import { factsDeps, gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
 
+/** When a held host incident is looked at next (epoch ms); undefined for any other record. */
+export function revisitAt(d: Deps, r: Pick<IncidentRecord, 'status' | 'incident'>): number | undefined {
+  if (d.dryRun || r.status !== 'held' || r.incident.subject.type !== 'host') return undefined;
+  return d.now() + d.policy.heldRecheckSec * 1000;
+}
+
 /** Schedules the next look at a held host incident; nothing for any other record. */
 export async function revisitLater(ctx: StepContext, r: Pick<IncidentRecord, 'key' | 'status' | 'incident'>) {
-  const d = ctx.deps;
-  if (d.dryRun || r.status !== 'held' || r.incident.subject.type !== 'host') return undefined;
-  return d.dispatcher.send('classify-alarm', r.key, { notBefore: d.now() + d.policy.heldRecheckSec * 1000 });
+  const notBefore = revisitAt(ctx.deps, r);
+  return notBefore === undefined ? undefined : ctx.deps.dispatcher.send('classify-alarm', r.key, { notBefore });
 }
 
 export async function revisitOne(r: IncidentRecord, ctx: StepContext): Promise<StepResult> {

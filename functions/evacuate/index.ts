@@ -127,6 +127,9 @@ export const step = defineStep({
       const { svc, spare } = await computeService(d, host);
       const ok = await verifyHost(d, r, svc, approveHint(r));
       if (Array.isArray(ok)) return ok;
+      // the circuit breaker again, as at the decision: an incident without a slot acts only if one is free
+      const full = d.dryRun ? undefined : await d.incidents.takeSlot(incident, d.policy.maxOpenIncidents);
+      if (full) return hold(d, r, `${full.message}${approveHint(r)}`);
       if (!isolated) {
         if (spare.length === 0)
           return hold(

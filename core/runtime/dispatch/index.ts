@@ -10,7 +10,8 @@ import type { Transport } from './dispatcher';
 import { QueuedTransport } from './queued';
 import { HttpTransport, OpenWhiskTriggerTransport, ZaqarTransport } from './remote';
 
-export { createDispatcher, handingOnFrom, type Dispatcher, type Receipt, type Transport } from './dispatcher';
+export { BACKSTOP_MS, createDispatcher, dueWrite, handingOnFrom } from './dispatcher';
+export type { Dispatcher, Receipt, SendOptions, Transport } from './dispatcher';
 export { InProcessTransport } from './inprocess';
 export { QueuedTransport } from './queued';
 
