@@ -8,15 +8,14 @@
  * approval, is refused there. Exit codes: 0 handled, 2 bad usage or refused credentials, 3 refused
  * or held (a human is needed), 1 an error.
  */
-import { newApproval } from '../core/domain/approval';
 import { FENCE_METHODS, type FenceMethod, type Principal } from '../core/domain/fence';
-import { isTerminal } from '../core/domain/plan';
 import { cloudConfigFromEntry, loadCloudConfig } from '../core/openstack/config';
 import { OpenStackApiError } from '../core/openstack/errors';
 import { KeystoneSession } from '../core/openstack/keystone';
 import { RuntimeConfigSchema, type RuntimeConfig } from '../core/runtime/config';
 import { openStore } from '../core/state';
-import { BreakerFullError, breakerSlot, Incidents } from '../functions/_shared/incidents';
+import { approveEvacuation, NothingToApproveError } from '../functions/_shared/approve';
+import { BreakerFullError, Incidents } from '../functions/_shared/incidents';
 import { parametersFrom, parse, UsageError } from './args';
 import { exitCodeOf, invokeStep } from './invoke';
 
@@ -59,37 +58,25 @@ export async function approve(argv: string[]): Promise<number> {
     const incidents = new Incidents(store, Date.now);
     const r = await incidents.get(key);
     if (!r) throw new UsageError(`incident "${key}" is not in the state store ${config.state_url}`);
-    if (r.plan?.action !== 'evacuate' || isTerminal(r.status))
-      throw new UsageError(`incident ${key} is ${r.status} with no evacuation to approve`);
     const approvedBy = await operator(config);
     if (!approvedBy) return 2;
-    const host = r.plan.host;
-    const fencedBy = values['fenced-by'];
-    const a = newApproval(
-      { incident: key, host, approvedBy, fencedBy, method },
-      Date.now(),
-      config.policy.approvalTtlSec,
-    );
+    const policy = config.policy;
+    const a = await approveEvacuation(
+      incidents,
+      { incident: key, approvedBy, fencedBy: values['fenced-by'], method },
+      {
+        now: Date.now(),
+        ttlSec: policy.approvalTtlSec,
+        maxOpenIncidents: policy.maxOpenIncidents,
+        dryRun: config.dry_run,
+      },
+    ).catch((e: unknown) => {
+      if (e instanceof BreakerFullError) return void say(`${e.message}: nothing approved`);
+      throw e instanceof NothingToApproveError ? new UsageError(e.message) : e;
+    });
+    if (!a) return 3;
     if (config.dry_run) return (say(`dry run: would store ${JSON.stringify(a)}; nothing written`), 0);
-    const slot = breakerSlot(key, config.policy.maxOpenIncidents); // the breaker checked again, with the approval
-    const approved = await incidents
-      .record(
-        key,
-        {
-          step: 'evacuate',
-          outcome: 'APPROVED',
-          reason: `approved by ${approvedBy.name} (${approvedBy.via}): ${host} fenced by ${fencedBy} (${method}); valid until ${a.expiresAt}`,
-          details: { approval: a },
-        },
-        () => ({ approval: a }),
-        { writes: [slot] },
-      )
-      .catch((e: unknown) => {
-        if (e instanceof BreakerFullError) return say(`${e.message}: nothing approved`);
-        throw e;
-      });
-    if (!approved) return 3;
-    say(`approval stored for ${key} (${host}), valid until ${a.expiresAt}`);
+    say(`approval stored for ${key} (${a.host}), valid until ${a.expiresAt}`);
   } finally {
     await store.close();
   }

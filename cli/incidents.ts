@@ -1,7 +1,7 @@
 /** `stackmend incidents | audit | maintenance`: what stackmend knows, from the state store. */
 import { openStore } from '../core/state';
 import { maintenanceKey } from '../functions/_shared/facts';
-import { Incidents } from '../functions/_shared/incidents';
+import { auditLine, Incidents } from '../functions/_shared/incidents';
 import { parametersFrom, parse, UsageError } from './args';
 import { formatTimeline } from './timeline';
 
@@ -32,12 +32,8 @@ export async function incidents(argv: string[]): Promise<number> {
 export async function audit(argv: string[]): Promise<number> {
   const { values } = parse(argv, { limit: { type: 'string' } });
   await withIncidents(values, async (i) => {
-    const log = await i.auditLog(Number(values.limit ?? 1000));
-    process.stdout.write(
-      values.json
-        ? `${JSON.stringify(log, null, 2)}\n`
-        : log.map((e) => `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`).join('\n') + '\n',
-    );
+    const log = await i.auditEntries(Number(values.limit ?? 1000));
+    process.stdout.write(values.json ? `${JSON.stringify(log, null, 2)}\n` : log.map(auditLine).join('\n') + '\n');
   });
   return 0;
 }

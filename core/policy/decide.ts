@@ -5,6 +5,7 @@
  * subjects it manages; host failures are decided in core/policy/decide-host.ts.
  */
 import { decideHost, unmanagedHost } from './decide-host';
+import type { Verdict } from '../domain/plan';
 import type { Facts, ServerFacts } from './facts';
 import { describe, isCattle, isPet, replaceTarget } from './managed';
 import type { Policy } from './policy';
@@ -13,7 +14,22 @@ import { act, answerOnly, group, hold, ignore, type Ruling, tellOperator } from 
 export type { Ruling } from './rulings';
 export { isPet } from './managed';
 
+/** Verdicts that change the cloud (now, or after a recheck): while automation is paused they are held. */
+const ACTING = ['replace', 'evacuate', 'recheck'] as const satisfies readonly Verdict[];
+const acts = (v: Verdict): v is (typeof ACTING)[number] => (ACTING as readonly Verdict[]).includes(v);
+
 export function decide(f: Facts, p: Policy): Ruling {
+  const r = decideAutomation(f, p);
+  if (!f.paused || !acts(r.decision.verdict)) return r;
+  const d = r.decision;
+  return hold(
+    'automation-paused',
+    `automation is paused by an operator: would ${d.verdict} (rule ${d.rule}: ${d.reason}). Holding for a human`,
+    r.plan,
+  );
+}
+
+function decideAutomation(f: Facts, p: Policy): Ruling {
   const i = f.incident;
   if (i.subject.type === 'server' && !f.server)
     return answerOnly('unknown-server', 'the failed server is unknown to Nova and Heat: not managed by stackmend');

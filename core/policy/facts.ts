@@ -48,4 +48,6 @@ export type Facts = {
   coveringHostStatus?: IncidentStatus;
   /** The subject (host name or root stack id) is in stackmend maintenance mode. */
   inMaintenance: boolean;
+  /** An operator paused automation (functions/_shared/controls.ts): what would act is held instead. */
+  paused?: boolean;
 };

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../../core/domain/log';
 import { connect, type Cloud } from '../../core/openstack/cloud';
-import { cloudConfigFromEntry, loadCloudConfig } from '../../core/openstack/config';
+import { cloudConfigFromEntry, loadCloudConfig, type CloudConfig } from '../../core/openstack/config';
 import type { Policy } from '../../core/policy/policy';
 import { ArmedServers } from '../../core/runtime/arm/armed';
 import { RuntimeConfigSchema, type RuntimeConfig } from '../../core/runtime/config';
@@ -42,13 +42,12 @@ function lazy<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
+/** The cloud the runtime's parameters name: `os_auth` (the entry itself), else `cloud` (clouds.yaml, OS_*). */
+export const cloudConfigOf = (config: RuntimeConfig): CloudConfig =>
+  config.os_auth ? cloudConfigFromEntry('os_auth', config.os_auth) : loadCloudConfig({ cloud: config.cloud });
+
 const cloudFactory = (config: RuntimeConfig, log: Logger, readOnly: boolean) =>
-  lazy(() =>
-    connect(
-      config.os_auth ? cloudConfigFromEntry('os_auth', config.os_auth) : loadCloudConfig({ cloud: config.cloud }),
-      { log, readOnly },
-    ),
-  );
+  lazy(() => connect(cloudConfigOf(config), { log, readOnly }));
 
 /** A factory whose ports can be overridden (the local runtime shares one store and transport). */
 export function depsFactory(o: DepsOverrides = {}): DepsFactory {

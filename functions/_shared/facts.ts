@@ -18,11 +18,12 @@ import { isCattle, isPet } from '../../core/policy/managed';
 import type { Policy } from '../../core/policy/policy';
 import type { ArmedServers, Owner } from '../../core/runtime/arm/armed';
 import type { StateStore } from '../../core/state/store';
+import { Controls, EVERYTHING, maintenanceKey } from './controls';
 import type { Deps } from './deps';
 import { type Incidents, subjectId } from './incidents';
 
 export type { Owner };
-export const maintenanceKey = (subject: string) => `maintenance:${subject}`;
+export { maintenanceKey };
 
 /** Heat owners of servers: the armed index first, then one scan of the project's stacks. */
 export async function ownersOf(cloud: Cloud, armed: ArmedServers, serverIds: string[]): Promise<Map<string, Owner>> {
@@ -159,6 +160,7 @@ export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {
     host ? `host:${host.host}` : '',
     serverHost ? `host:${serverHost}` : '',
     server?.owner ? `stack:${server.owner.root.id}` : '',
+    EVERYTHING,
   ];
   const maintenance = await Promise.all(subjects.filter(Boolean).map((s) => d.store.get(maintenanceKey(s))));
   const check =
@@ -191,5 +193,6 @@ export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {
     coveringHostIncident: covering,
     coveringHostStatus: covering ? (await d.incidents.get(covering))?.status : undefined,
     inMaintenance: maintenance.some(Boolean),
+    paused: !!(await new Controls(d.store, d.now).paused()),
   };
 }

@@ -11,6 +11,7 @@ import type { Incident } from '../../core/domain/incident';
 import { isTerminal, type IncidentRecord, type IncidentStatus, type TimelineEntry } from '../../core/domain/plan';
 import type { Commit, Conflict, Requirement, Write } from '../../core/state/commit';
 import type { StateStore } from '../../core/state/store';
+import type { ControlAudit } from './controls';
 
 export const AUDIT_LOG = 'audit';
 /** The circuit breaker's set: its members are the incidents holding a slot. */
@@ -27,6 +28,14 @@ export const K = {
 } as const;
 
 export type AuditRecord = TimelineEntry & { incident: string; subject: string; status: IncidentStatus };
+/** The audit log holds incidents' timeline entries and the operator's switches (./controls.ts). */
+export type AuditEntry = AuditRecord | ControlAudit;
+export const isControlAudit = (e: AuditEntry): e is ControlAudit => 'control' in e;
+/** One line of `stackmend audit`. */
+export const auditLine = (e: AuditEntry) =>
+  isControlAudit(e)
+    ? `${e.at} ${e.subject} ${e.control} ${e.on ? 'on' : 'off'}: ${e.reason}`
+    : `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`;
 
 export class IncidentNotFoundError extends StackmendError {
   override readonly status = 404;
@@ -212,7 +221,13 @@ export class Incidents {
     return (await this.store.list<IncidentRecord>(K.incident(''))).map((e) => e.value);
   }
 
-  auditLog(limit = 1000): Promise<AuditRecord[]> {
-    return this.store.readList<AuditRecord>(AUDIT_LOG, { limit });
+  /** The incidents' entries of the audit log. */
+  async auditLog(limit = 1000): Promise<AuditRecord[]> {
+    return (await this.auditEntries(limit)).filter((e): e is AuditRecord => !isControlAudit(e));
+  }
+
+  /** The whole audit log: the incidents' entries and the operator's switches, oldest first. */
+  auditEntries(limit = 1000): Promise<AuditEntry[]> {
+    return this.store.readList<AuditEntry>(AUDIT_LOG, { limit });
   }
 }

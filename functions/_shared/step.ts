@@ -17,6 +17,7 @@ import { handingOnFrom, type Receipt } from '../../core/runtime/dispatch';
 import { unwrapTransport, inEnvelope, type Request } from '../../core/runtime/envelope';
 import { errorResponse } from '../../core/runtime/errors';
 import type { Gate, GatePorts } from '../../core/runtime/gate';
+import { Controls } from './controls';
 import { defaultDeps, type Deps, type DepsFactory } from './deps';
 import { reconcileDue } from './reconcile';
 
@@ -42,6 +43,8 @@ export type StepDef<I> = {
   run(input: I, ctx: StepContext): Promise<StepResult[]>;
   /** A public entry point's gate (given its ports): the platform adapters run it before the body is parsed. */
   gate?: (ports: GatePorts) => Gate;
+  /** New input is a dry run while an operator has the stored dry-run switch on (./controls.ts). */
+  honoursDryRunSwitch?: true;
 };
 
 const ReconcileSchema = z.object({ reconcile: z.literal(true) });
@@ -73,14 +76,16 @@ export function defineStep<I>(def: StepDef<I>): Step {
       const body = unwrapped.body;
       transport = unwrapped.transport;
       const flag = DryRunFlag.safeParse(body).data?.dry_run ?? req.query.dry_run;
-      const dryRun = parsedConfig.data.dry_run || flag === true || flag === 'true' || flag === '1';
+      const due = STEPS[def.name].reconciles && ReconcileSchema.safeParse(body).success;
+      const asked = parsedConfig.data.dry_run || flag === true || flag === 'true' || flag === '1';
+      // the operator's stored switch applies to new input only: work already decided runs as decided
+      const dryRun =
+        asked ||
+        (!!def.honoursDryRunSwitch && !due && (await dryRunSwitched(factory(parsedConfig.data, { dryRun: false }))));
       const shared = factory(parsedConfig.data, { dryRun });
       const deps: Deps = { ...shared, dispatcher: handingOnFrom(def.name, shared.dispatcher) };
       const ctx: StepContext = { deps, req: { ...req, body }, transport };
-      const results =
-        STEPS[def.name].reconciles && ReconcileSchema.safeParse(body).success
-          ? await reconcile(def, ctx)
-          : await def.run(parseInput(def, body), ctx);
+      const results = due ? await reconcile(def, ctx) : await def.run(parseInput(def, body), ctx);
       if (!dryRun) await performDueRearms(deps);
       for (const r of results)
         deps.log.info(`${def.name}: ${r.outcome}`, {
@@ -102,6 +107,11 @@ export function defineStep<I>(def: StepDef<I>): Step {
     main: openwhiskMain(def.name, (r) => handle(r), def.gate?.({})),
     handler: lambdaHandler(def.name, (r) => handle(r), lambdaConfigFromEnv, def.gate?.({})),
   };
+}
+
+/** Whether the operator's stored dry-run switch is on, read through the store of the step's ports. */
+async function dryRunSwitched(d: Deps): Promise<boolean> {
+  return !!(await new Controls(d.store, d.now).dryRun());
 }
 
 function parseInput<I>(def: StepDef<I>, body: unknown): I {

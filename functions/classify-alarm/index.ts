@@ -16,6 +16,7 @@ export const step = defineStep({
   input: z.unknown(),
   /** The one public entry point: callers are authenticated before the body is parsed (core/runtime/gate.ts). */
   gate: (ports) => publicEntry('classify-alarm', ports),
+  honoursDryRunSwitch: true,
   async run(input, ctx): Promise<StepResult[]> {
     // its own due work (a late host to decide again): scheduled by classify-alarm, not sent by a monitor
     if (ctx.due) return [await recheckOne(DueInput.parse(input).incident, ctx)];

@@ -153,6 +153,24 @@ describe('decide', () => {
     ],
     ['a subject in maintenance is ignored', { server: cattle, inMaintenance: true }, 'ignore', 'maintenance'],
     [
+      'while automation is paused, a fenced host failure is held with its evacuation plan',
+      { incident: hostIncident, host: host([pet, cattle, loner]), ...fence, paused: true },
+      'hold',
+      'automation-paused',
+    ],
+    [
+      'while automation is paused, cattle is held, not replaced',
+      { server: cattle, paused: true },
+      'hold',
+      'automation-paused',
+    ],
+    [
+      'a subject in maintenance is ignored, paused or not',
+      { server: cattle, inMaintenance: true, paused: true },
+      'ignore',
+      'maintenance',
+    ],
+    [
       'a fenced host with a pet and a cattle server is evacuated',
       { incident: hostIncident, host: host([pet, cattle, loner]), ...fence },
       'evacuate',
