@@ -22,6 +22,8 @@ import { Incidents } from '../functions/_shared/incidents';
 import { startLocalWhisk, type LocalWhisk } from '../local/whisk';
 import { InProcessTransport } from '../core/runtime/dispatch';
 import { RECONCILING, STEP_MODULES } from './steps';
+import type { ConsoleConfig } from '../console/config';
+import { consoleHandler, consolePorts, PREFIX } from '../console/handler';
 
 export type LocalRuntimeOptions = {
   port?: number;
@@ -34,6 +36,8 @@ export type LocalRuntimeOptions = {
   store?: StateStore;
   /** Where the REST API key is kept (mode 0600); default: whisk.key in the file state directory, else .stackmend/. */
   keyFile?: string;
+  /** Serve the operator console at /ui with these settings (console/config.ts). */
+  console?: ConsoleConfig;
 };
 
 export type LocalRuntime = {
@@ -87,6 +91,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     });
     transport.register(name, async (payload) => whisk.invoke(`${PACKAGE}/${name}`, payload));
   }
+  if (o.console) whisk.mount(PREFIX, consoleHandler(consolePorts({ factory, runtime: config, config: o.console })));
   let ticking = false;
   const tick = setInterval(
     async () => {

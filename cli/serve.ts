@@ -1,6 +1,7 @@
 /** `stackmend serve`: the local runtime in the foreground, until Ctrl-C. */
 import { STEP_NAMES } from '../core/domain/pipeline';
 import { jsonLogger } from '../core/runtime/log';
+import { consoleConfigFromEnv } from '../console/config';
 import { parametersFrom, parse } from './args';
 import { startLocalRuntime } from './local-runtime';
 
@@ -29,6 +30,7 @@ export async function serve(argv: string[]): Promise<number> {
     namespace: values.namespace,
     parameters,
     log,
+    console: consoleConfigFromEnv(),
   });
   // the key and the webhook token are secrets: say where the key is, never what it is
   log.info('stackmend serving', {
@@ -36,6 +38,7 @@ export async function serve(argv: string[]): Promise<number> {
     namespace: rt.whisk.namespace,
     keyFile: rt.whisk.keyFile,
     alarmUrl: rt.url('classify-alarm'),
+    console: `${rt.whisk.url}/ui`,
     functions: STEP_NAMES.map((f) => rt.url(f)),
   });
   if (values['insecure-no-auth']) log.warn('classify-alarm accepts alarms without credentials (--insecure-no-auth)');

@@ -19,7 +19,10 @@ export const LAYERS = {
   local: ['core/domain', 'local'],
   bench: ['core', 'functions', 'triggers', 'local', 'bench', 'lab'],
   lab: ['core', 'functions', 'triggers', 'local', 'lab'],
-  cli: ['core', 'functions', 'triggers', 'local', 'bench', 'lab', 'cli'],
+  console: ['core', 'functions', 'console'],
+  // the page (bundled for the browser by console/assets.ts): its modules and the shapes the API answers with
+  'console/ui': ['console/ui', 'console/views', 'console/fleet', 'core/domain'],
+  cli: ['core', 'functions', 'triggers', 'local', 'bench', 'lab', 'console', 'cli'],
 };
 
 /** Packages (and Node built-ins) a pure layer may import: nothing that does I/O. */

@@ -10,5 +10,6 @@
 export { startLocalWhisk } from './server';
 export { GUEST_AUTH, type LocalWhisk, type LocalWhiskOptions, type ActionDefinition } from './options';
 export type { ActivationRecord, LogLine, LogSink } from './types';
+export type { HttpReply, WhiskRequest } from './http';
 export { ActivationStatus } from './types';
 export { pathOf } from './activations';

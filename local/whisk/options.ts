@@ -3,6 +3,7 @@
  * the handle `startLocalWhisk` returns.
  */
 import * as z from 'zod';
+import type { HttpReply, WhiskRequest } from './http';
 import type { ActivationRecord, LogSink } from './types';
 
 /**
@@ -71,6 +72,11 @@ export interface LocalWhisk {
   keyFile?: string;
   /** Hosts an in-process action (no bundle); `name` is `package/action` or `action`. Replaces an existing one. */
   registerAction(name: string, def: ActionDefinition): void;
+  /**
+   * Serves `prefix` (`/ui`) and everything under it with `handle` (the request unauthenticated by the
+   * runtime: the handler checks its own callers). Replaces an earlier mount at the same prefix.
+   */
+  mount(prefix: string, handle: (req: WhiskRequest) => Promise<HttpReply>): void;
   /** Blocking invoke; resolves with the record also when the action failed. Rejects if it does not exist. */
   invoke(name: string, params: Record<string, unknown>): Promise<ActivationRecord>;
   /** Fires the trigger: every active rule's action starts (not awaited; see `settled`). */

@@ -84,7 +84,11 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     triggerDeleted: (ref: EntityRef) => alarms.cancel(`/${ref.namespace}/${ref.name}`),
   };
 
+  /** Handlers the host mounted under a path prefix (`mount`), answered before the OpenWhisk API. */
+  const mounts = new Map<string, (req: WhiskRequest) => Promise<HttpReply>>();
   async function route(req: WhiskRequest): Promise<HttpReply> {
+    for (const [prefix, handle] of mounts)
+      if (req.url.pathname === prefix || req.url.pathname.startsWith(`${prefix}/`)) return handle(req);
     const segments = decodeSegments(req.url.pathname);
     if (segments[0] !== 'api' || segments[1] !== 'v1') return errorReply(404, Messages.notFound, req.requestId);
     if (req.url.pathname === '/api/v1/web/whisk.system/apimgmt/getApi') return jsonReply(200, { apis: [] }); // read by osls deploy/info
@@ -141,6 +145,11 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
         annotations: toKv(def.annotations),
         timeoutMs: def.timeoutMs,
       });
+    },
+    mount(prefix, handle) {
+      if (!/^\/[\w-]+$/.test(prefix) || prefix === '/api')
+        throw new TypeError(`cannot mount at ${prefix}: use /<name>`);
+      mounts.set(prefix, handle);
     },
     invoke: (name, params) => invoker.invoke(store.ref(name), params),
     fireTrigger: async (name, params) => ({ activationId: fire(store.ref(name), params).activationId }),
