@@ -11,7 +11,7 @@ export type Phase = (typeof PHASES)[number];
 export type EntryPhase = Phase | 'tell';
 
 /** The list's status filter: `open` is every status not terminal (acting, held, notify-only). */
-export const STATUS_FILTERS = ['open', 'held', 'failed', 'resolved', 'ignored'] as const;
+export const STATUS_FILTERS = ['open', 'held', 'failed', 'resolved', 'recovered', 'ignored'] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export type Segment = { phase: Phase; from: string; to: string; ms: number };

@@ -59,7 +59,7 @@ export async function approveIncident(ctx: ApiContext): Promise<ConsoleReply> {
   const approval = await approveEvacuation(
     d.incidents,
     { incident: params.key, approvedBy: actor(ctx), ...body },
-    { now: d.now(), ttlSec: d.policy.approvalTtlSec },
+    { now: d.now(), ttlSec: d.policy.approvalTtlSec, maxOpenIncidents: d.policy.maxOpenIncidents },
   );
   const next = await d.dispatcher.send('evacuate', params.key);
   return json(202, { approval, next });

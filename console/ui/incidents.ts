@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { FENCE_METHODS } from '../../core/domain/fence';
 import type { IncidentRecord } from '../../core/domain/plan';
-import type { IncidentSummary, MttrPoint } from '../views';
+import { STATUS_FILTERS, type IncidentSummary, type MttrPoint } from '../views';
 import { api, type Me } from './api';
 import { MttrChart, PhaseLegend, TimelineBar } from './charts';
 import { clock, Head, html, TextInput } from './html';
@@ -57,12 +57,7 @@ export function IncidentsPage({ me }: { me: Me }) {
     <${MttrChart} points=${list.data?.mttr ?? []} />
     <h2>Incidents</h2>
     <div class="filters">
-      <${Select}
-        label="status"
-        value=${filter.status}
-        options=${['open', 'held', 'failed', 'resolved', 'ignored']}
-        onChange=${set('status')}
-      />
+      <${Select} label="status" value=${filter.status} options=${[...STATUS_FILTERS]} onChange=${set('status')} />
       <${Select} label="kind" value=${filter.kind} options=${facets.kinds} onChange=${set('kind')} />
       <${Select} label="host" value=${filter.host} options=${facets.hosts} onChange=${set('host')} />
       <${Select} label="stack" value=${filter.stack} options=${facets.stacks} onChange=${set('stack')} />

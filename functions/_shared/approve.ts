@@ -2,8 +2,8 @@
  * An operator's approval of a held evacuation, stored on the incident (core/domain/approval.ts): the
  * one way `stackmend approve` (cli/approve.ts) and the console (console/api/incidents.ts) record it.
  * Whom the approval names must already be authenticated by the caller. The circuit breaker is checked
- * again in the same commit: a full breaker raises BreakerFullError and nothing is approved. Evacuate checks the approval
- * and the host in Nova again before it writes anything (functions/evacuate/verify.ts).
+ * again in the same commit: a full breaker raises BreakerFullError and nothing is approved. Evacuate
+ * checks the approval and the host in Nova again before it writes anything (functions/evacuate/verify.ts).
  */
 import { newApproval, type Approval } from '../../core/domain/approval';
 import { StackmendError } from '../../core/domain/errors';
