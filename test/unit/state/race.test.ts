@@ -4,43 +4,19 @@
  * one winner for one alarm, the circuit breaker holds, and work leased by a process killed with
  * SIGKILL comes back and is acknowledged exactly once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Leased } from '../../../core/state';
-import { deleteRunKeys, requireRedis, RUN_PREFIX } from './support/harness';
-import { firstLine, runAll, startSoon, startWorker } from './support/race';
-import { openTarget, type Target } from './support/race-jobs';
+import { firstLine, RACE_STORES, raceTargets, runAll, startSoon, startWorker } from './support/race';
+import { openTarget } from './support/race-jobs';
 
 const RACE_REDIS = 'redis://127.0.0.1:6379/12';
 const PROCESSES = 8;
 const names = Array.from({ length: PROCESSES }, (_, i) => `p${i + 1}`);
-let dirs: string[] = [];
-let runs = 0;
 
-const targets = {
-  file: (): Target => {
-    const dir = mkdtempSync(join(tmpdir(), 'stackmend-race-'));
-    dirs.push(dir);
-    return { kind: 'file', dir };
-  },
-  redis: (): Target => ({ kind: 'redis', url: RACE_REDIS, keyPrefix: `${RUN_PREFIX}race-${++runs}:` }),
-} as const;
-
-afterEach(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  dirs = [];
-});
-describe.each(Object.keys(targets) as (keyof typeof targets)[])('%s store, 8 processes', (kind) => {
-  beforeAll(async () => {
-    if (kind === 'redis') await requireRedis(RACE_REDIS);
-  });
-  afterAll(async () => {
-    if (kind === 'redis') await deleteRunKeys(RACE_REDIS);
-  });
+describe.each(RACE_STORES)('%s store, 8 processes', (kind) => {
+  const newTarget = raceTargets(kind, RACE_REDIS, 'race');
 
   it('lets exactly one of 8 × 1,000 putIfAbsent calls of one alarm win', async () => {
-    const target = targets[kind]();
+    const target = newTarget();
     const startAt = startSoon();
     const out = await runAll(names.map((name) => ({ target, name, startAt, scenario: 'create', times: 1_000 })));
     const wins = out.map((lines) => (lines[0] as { wins: number }).wins);
@@ -51,7 +27,7 @@ describe.each(Object.keys(targets) as (keyof typeof targets)[])('%s store, 8 pro
   }, 120_000);
 
   it('gives each of 10 hosts to one process and reserves at most 5 breaker slots', async () => {
-    const target = targets[kind]();
+    const target = newTarget();
     const startAt = startSoon();
     const out = await runAll(
       names.map((name) => ({ target, name, startAt, scenario: 'claim', subjects: 10, limit: 5 })),
@@ -68,7 +44,7 @@ describe.each(Object.keys(targets) as (keyof typeof targets)[])('%s store, 8 pro
   }, 120_000);
 
   it('hands work leased by a SIGKILLed process to a survivor after the lease, acknowledged once', async () => {
-    const target = targets[kind]();
+    const target = newTarget();
     const ids = Array.from({ length: 12 }, (_, i) => `inc-${String(i).padStart(2, '0')}`);
     const seed = openTarget(target);
     for (const id of ids) await seed.schedule('work', id, Date.now());
