@@ -196,6 +196,31 @@ describe('console API', () => {
   });
 });
 
+describe('console page', () => {
+  it('serves the page same-origin only, and names what it does not have', async () => {
+    const w = world();
+    const handle = consoleHandler(
+      consolePorts({
+        factory: w.factory,
+        runtime: parseRuntimeConfig(w.config),
+        config: parseConsoleConfig({}),
+        keystone,
+      }),
+      async () => ({ html: '<main id="app"></main>', js: 'void 0', css: '' }),
+    );
+    const get = (path: string) =>
+      handle({ method: 'GET', url: new URL(`http://console${path}`), headers: {}, body: Buffer.alloc(0) });
+    const page = await get('/ui');
+    expect(page).toMatchObject({ status: 200, body: '<main id="app"></main>' });
+    expect(page.headers?.['content-security-policy']).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
+    expect((await get('/ui/app.js')).headers?.['content-type']).toMatch(/^text\/javascript/);
+    expect((await get('/ui/nothing')).status).toBe(404);
+    const api = await get('/ui/api/nothing');
+    expect(api.status).toBe(404);
+    expect(JSON.parse(String(api.body))).toMatchObject({ error: 'ApiNotFoundError' });
+  });
+});
+
 describe('console controls, honoured by the next alarm', () => {
   /** compute1 forced down by a fencing agent, with a pet: classify-alarm would evacuate at once. */
   async function fencedHost() {
