@@ -15,6 +15,9 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'], // middy 6 is ESM-only
   testTimeout: 180000,
+  // test/after-all/ runs last: it greps the whole run's logs (test/support/run-logs.ts)
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  testSequencer: '<rootDir>/test/support/sequencer.cjs',
   // The deploy tests run the built bundles inside the local OpenWhisk runtime, as warm containers:
   // their state-store connections (Redis) stay open by design and would keep jest waiting.
   forceExit: true,

@@ -5,13 +5,15 @@
  * (core/domain/approval.ts) is stored on the incident record, bound to the incident and its host,
  * expiring after the policy's approvalTtlSec; then evacuate runs, and checks the host in Nova again
  * before it writes anything (functions/evacuate/verify.ts): a host that came back up, or an expired
- * approval, is refused there. Exit codes: 0 handled, 2 bad usage or refused credentials, 3 refused
- * or held (a human is needed), 1 an error.
+ * approval, is refused there. Only an operator the policy names may approve (approverRoles, default
+ * the admin role; approverUsers: core/policy/approvers.ts). Exit codes: 0 handled, 2 bad usage or
+ * refused credentials (wrong, or not an approver's), 3 refused or held (a human is needed), 1 an error.
  */
-import { FENCE_METHODS, type FenceMethod, type Principal } from '../core/domain/fence';
+import { FENCE_METHODS, type FenceMethod } from '../core/domain/fence';
 import { cloudConfigFromEntry, loadCloudConfig } from '../core/openstack/config';
 import { OpenStackApiError } from '../core/openstack/errors';
 import { KeystoneSession } from '../core/openstack/keystone';
+import { mayApprove, type Approver } from '../core/policy/approvers';
 import { RuntimeConfigSchema, type RuntimeConfig } from '../core/runtime/config';
 import { openStore } from '../core/state';
 import { approveEvacuation, NothingToApproveError } from '../functions/_shared/approve';
@@ -22,14 +24,17 @@ import { exitCodeOf, invokeStep } from './invoke';
 const isMethod = (m: string): m is FenceMethod => (FENCE_METHODS as readonly string[]).includes(m);
 const say = (s: string) => process.stderr.write(`stackmend approve: ${s}\n`);
 
-/** The operator, as Keystone knows the CLI's credentials; undefined (and said why) when Keystone refuses them. */
-async function operator(config: RuntimeConfig): Promise<Principal | undefined> {
+/**
+ * The operator, as Keystone knows the CLI's credentials (their roles on the credentials' project);
+ * undefined (and said why) when Keystone refuses them.
+ */
+async function operator(config: RuntimeConfig): Promise<Approver | undefined> {
   const cloud = config.os_auth
     ? cloudConfigFromEntry('os_auth', config.os_auth)
     : loadCloudConfig({ cloud: config.cloud });
   try {
     const t = await new KeystoneSession(cloud).session();
-    return { via: 'keystone', name: t.userName ?? t.userId };
+    return { via: 'keystone', name: t.userName ?? t.userId, id: t.userId, roles: t.roles };
   } catch (e) {
     if (e instanceof OpenStackApiError && (e.status === 401 || e.status === 403)) {
       say(`Keystone refused the credentials of cloud "${cloud.name}" (${e.status}): nothing approved`);
@@ -58,8 +63,11 @@ export async function approve(argv: string[]): Promise<number> {
     const incidents = new Incidents(store, Date.now);
     const r = await incidents.get(key);
     if (!r) throw new UsageError(`incident "${key}" is not in the state store ${config.state_url}`);
-    const approvedBy = await operator(config);
-    if (!approvedBy) return 2;
+    const who = await operator(config);
+    if (!who) return 2;
+    const may = mayApprove(who, config.policy);
+    if (!may.valid) return (say(`${may.reason}: nothing approved`), 2);
+    const approvedBy = { via: who.via, name: who.name, roles: who.roles };
     const policy = config.policy;
     const a = await approveEvacuation(
       incidents,

@@ -6,7 +6,8 @@
 import type { StackRef } from '../core/domain/plan';
 import type { Cloud } from '../core/openstack/cloud';
 import { alarmPrefix, armStack, type ArmReport } from '../core/runtime/arm/alarms';
-import { ArmedServers, type ArmTarget } from '../core/runtime/arm/armed';
+import { ArmedServers } from '../core/runtime/arm/armed';
+import type { ArmTarget } from '../core/runtime/arm/target';
 import type { StateStore } from '../core/state/store';
 
 export type { ArmReport, ArmTarget };

@@ -11,8 +11,8 @@ export const approvalSchema = z.object({
   /** The incident key it approves. */
   incident: z.string().min(1),
   host: z.string().min(1),
-  /** The operator, as the runtime authenticated them. */
-  approvedBy: z.object({ via: z.string().min(1), name: z.string().min(1) }),
+  /** The operator, as the runtime authenticated them, with the roles Keystone gave them. */
+  approvedBy: z.object({ via: z.string().min(1), name: z.string().min(1), roles: z.array(z.string()).optional() }),
   approvedAt: z.string(),
   expiresAt: z.string(),
   /** Who fenced the host and how, in the operator's words. */
@@ -23,7 +23,7 @@ export type Approval = z.infer<typeof approvalSchema>;
 
 /** An approval made now, valid for `ttlSec` (the policy's `approvalTtlSec`). */
 export function newApproval(
-  a: Pick<Approval, 'incident' | 'host' | 'fencedBy' | 'method'> & { approvedBy: Principal },
+  a: Pick<Approval, 'incident' | 'host' | 'fencedBy' | 'method'> & { approvedBy: Principal & { roles?: string[] } },
   now: number,
   ttlSec: number,
 ): Approval {

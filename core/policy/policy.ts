@@ -44,6 +44,13 @@ const policyFields = z.object({
   trustedFencers: z.array(z.object({ via: z.string().min(1), name: z.string().min(1) })).default([]),
   /** An operator's approval expires after this long. */
   approvalTtlSec: z.number().int().positive().default(900),
+  /**
+   * Who may approve a held evacuation (core/policy/approvers.ts): a Keystone user holding one of these
+   * roles on the project of the credentials they approve with, or named in approverUsers (name or id).
+   * Default: the admin role, nobody by name — a project member cannot approve.
+   */
+  approverRoles: z.array(z.string().min(1)).default(['admin']),
+  approverUsers: z.array(z.string().min(1)).default([]),
 });
 
 export const PolicySchema = policyFields

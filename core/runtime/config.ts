@@ -58,7 +58,15 @@ export const AuthConfigSchema = z.object({
    * actions send a token of the alarm's creator (its trust impersonates them): the user `stackmend arm` runs as.
    */
   keystone: z
-    .object({ users: z.array(z.string().min(1)).default([]), roles: z.array(z.string().min(1)).default([]) })
+    .object({
+      users: z.array(z.string().min(1)).default([]),
+      roles: z.array(z.string().min(1)).default([]),
+      /**
+       * How long a validation Keystone answered is believed without asking again (core/runtime/token-cache.ts),
+       * never past the token's expiry; also how long a revoked token is still accepted. 0: ask every time.
+       */
+      cache_sec: z.number().int().min(0).max(300).default(30),
+    })
     .refine((k) => k.users.length + k.roles.length > 0, {
       message: 'name the Keystone users (name or id) or roles whose tokens classify-alarm accepts',
     })

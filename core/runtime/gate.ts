@@ -11,26 +11,27 @@ import { acceptBody } from './body';
 import { parseRuntimeConfig, type RuntimeConfig } from './config';
 import type { RawRequest } from './envelope';
 import { jsonLogger } from './log';
+import { cachedValidator } from './token-cache';
 
 /** Admits a request (its principal set, its bytes decoded) or throws the error to answer with. */
 export type Gate = (raw: RawRequest) => Promise<RawRequest>;
 export type GatePorts = { keystone?: (config: RuntimeConfig) => TokenValidator | undefined; log?: Logger };
 
-/** One Keystone session per cloud configuration, kept while the container is warm. */
+/** One Keystone session and validation cache per cloud configuration, kept while the container is warm. */
 function keystoneFromConfig(): (config: RuntimeConfig) => TokenValidator | undefined {
-  const sessions = new Map<string, KeystoneSession>();
+  const validators = new Map<string, TokenValidator>();
   return (config) => {
     if (!config.os_auth && !config.cloud) return undefined;
-    const id = JSON.stringify([config.os_auth, config.cloud]);
-    let session = sessions.get(id);
-    if (!session) {
+    const id = JSON.stringify([config.os_auth, config.cloud, config.auth.keystone?.cache_sec]);
+    let validator = validators.get(id);
+    if (!validator) {
       const cloud = config.os_auth
         ? cloudConfigFromEntry('os_auth', config.os_auth)
         : loadCloudConfig({ cloud: config.cloud });
-      session = new KeystoneSession(cloud);
-      sessions.set(id, session);
+      validator = cachedValidator(new KeystoneSession(cloud), { ttlMs: (config.auth.keystone?.cache_sec ?? 0) * 1000 });
+      validators.set(id, validator);
     }
-    return session;
+    return validator;
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * `stackmend approve` on the real lab, refused three ways, each judged from Nova's own records: an
- * operator whose credentials Keystone refuses approves nothing; an approval used after it expired
+ * `stackmend approve` on the real lab, refused four ways, each judged from Nova's own records: an
+ * operator whose credentials Keystone refuses approves nothing, nor does a valid Keystone user without an
+ * approver role (policy approverRoles, default admin); an approval used after it expired
  * is refused; an approval for a host whose nova-compute came back up is refused (host-alive).
  */
 import axios from 'axios';
@@ -35,6 +36,14 @@ describe('stackmend approve refuses', () => {
     const run = await approve(['--cloud', 'stackmend-wrong'], wrongCredentials());
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/Keystone refused the credentials of cloud "stackmend-wrong".*nothing approved/);
+    expect((await h.rt.incidents.require(key)).approval).toBeUndefined();
+    expect(await novaView(h, 'compute1', pet)).toMatchObject(untouched);
+  });
+
+  it('a valid Keystone user without an approver role: exit 2, nothing approved, nothing changed', async () => {
+    const run = await approve(['--cloud', 'stackmend-lab-member']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/holds none of the approver roles \(admin\).*nothing approved/);
     expect((await h.rt.incidents.require(key)).approval).toBeUndefined();
     expect(await novaView(h, 'compute1', pet)).toMatchObject(untouched);
   });

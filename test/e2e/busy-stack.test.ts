@@ -6,7 +6,16 @@
  */
 import axios from 'axios';
 import { arm } from '../../triggers/arm';
-import { aodhCacheWait, harness, resetLab, settledStatus, waitFor, waitIncident, type Harness } from './support';
+import {
+  aodhCacheWait,
+  harness,
+  resetLab,
+  settledStatus,
+  waitFor,
+  waitIncident,
+  type Harness,
+  keystoneAlarmUrl,
+} from './support';
 
 const TEMPLATE = `heat_template_version: 2018-08-31
 parameters:
@@ -40,7 +49,7 @@ describe("a stack busy with an operator's update", () => {
       120,
       250,
     );
-    await arm(h.cloud, h.rt.store, stack, { via: 'http', url: h.rt.alarmUrl });
+    await arm(h.cloud, h.rt.store, stack, { via: 'http', url: keystoneAlarmUrl(h) });
     const before = await h.cloud.heat.listServers(stack);
     await aodhCacheWait();
     await h.cloud.heat.updateExisting(stack, { release: 'v2' }); // the operator's rollout

@@ -3,7 +3,16 @@
  * a real Aodh event alarm → classify-alarm → mark-unhealthy → stack-update → the member is
  * replaced (only it) → the operator is told and the audit log holds every step.
  */
-import { aodhCacheWait, createGroup, harness, resetLab, settledStatus, waitIncident, type Harness } from './support';
+import {
+  aodhCacheWait,
+  createGroup,
+  harness,
+  keystoneAlarmUrl,
+  resetLab,
+  settledStatus,
+  waitIncident,
+  type Harness,
+} from './support';
 import { arm } from '../../triggers/arm';
 import { refOf } from '../../core/openstack/heat';
 
@@ -18,7 +27,7 @@ async function deleteMemberAndHeal(stackName: string, member: string, armVia: 'h
   const stack = await createGroup(h.cloud, stackName);
   const target =
     armVia === 'http'
-      ? { via: 'http' as const, url: h.rt.alarmUrl }
+      ? { via: 'http' as const, url: keystoneAlarmUrl(h) }
       : { via: 'zaqar' as const, queue: `${stackName}-alarms`, subscriber: h.rt.alarmUrl };
   const armed = await arm(h.cloud, h.rt.store, stack, target);
   expect(armed).toMatchObject({ servers: 3, created: expect.any(Array) });

@@ -23,6 +23,7 @@ import {
   settledStatus,
   waitIncident,
   type Harness,
+  keystoneAlarmUrl,
 } from './support';
 
 const KEYSTONE = 'http://127.0.0.1:5000';
@@ -59,7 +60,7 @@ describe('a cloud whose Keystone is served over HTTPS with a private CA', () => 
   it('classify-alarm heals a deleted group member, trusting Keystone through cacert', async () => {
     h = await harness(behindProxy({ cacert: proxy.caPath }));
     const stack = await createGroup(h.cloud, 'e2e-tls');
-    await arm(h.cloud, h.rt.store, stack, { via: 'http', url: h.rt.alarmUrl });
+    await arm(h.cloud, h.rt.store, stack, { via: 'http', url: keystoneAlarmUrl(h) });
     const before = await h.cloud.heat.listServers(stack);
     const victim = before.find((s) => s.resourceName === '2')!;
     proxy.forwarded.length = 0;

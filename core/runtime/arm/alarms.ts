@@ -7,7 +7,8 @@
 import type { StackRef } from '../../domain/plan';
 import type { EventAlarmCreate } from '../../openstack/aodh';
 import type { Cloud } from '../../openstack/cloud';
-import type { ArmedServers, ArmTarget } from './armed';
+import type { ArmedServers } from './armed';
+import type { ArmTarget } from './target';
 
 export type ArmReport = { stack: StackRef; servers: number; created: string[]; kept: number; removed: string[] };
 

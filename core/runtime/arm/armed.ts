@@ -5,11 +5,11 @@
  */
 import type { StackRef } from '../../domain/plan';
 import type { StateStore } from '../../state/store';
+import { storedTarget, type ArmTarget, type StoredTarget } from './target';
 
-/** Where the alarms call: classify-alarm directly (an http action) or a Zaqar queue that pushes to it. */
-export type ArmTarget = { via: 'http'; url: string } | { via: 'zaqar'; queue: string; subscriber?: string };
 export type Owner = { root: StackRef; stack: StackRef; resourceName: string };
-export type ArmedStack = { stack: StackRef; target: ArmTarget };
+/** As kept in the state store: the target without any credential (./target.ts). */
+export type ArmedStack = { stack: StackRef; target: StoredTarget };
 
 const SERVER = 'armed:server:';
 const stackKey = (id: string) => `armed:stack:${id}`;
@@ -26,14 +26,20 @@ export class ArmedServers {
     return this.store.get<ArmedStack>(stackKey(rootId));
   }
 
-  /** Records the stack's target and its servers now; forgets its servers that left (replaced). */
-  async record(armed: ArmedStack, servers: (Owner & { serverId: string })[]): Promise<void> {
+  /** Records the stack's target (without its credential) and its servers now; forgets its servers that left. */
+  async record(
+    armed: { stack: StackRef; target: ArmTarget },
+    servers: (Owner & { serverId: string })[],
+  ): Promise<void> {
     for (const { serverId, ...owner } of servers) await this.store.put<Owner>(`${SERVER}${serverId}`, owner);
     const current = new Set(servers.map((s) => s.serverId));
     for (const e of await this.store.list<Owner>(SERVER))
       if (e.value.root.id === armed.stack.id && !current.has(e.key.slice(SERVER.length)))
         await this.store.delete(e.key);
-    await this.store.put(stackKey(armed.stack.id), armed);
+    await this.store.put<ArmedStack>(stackKey(armed.stack.id), {
+      stack: armed.stack,
+      target: storedTarget(armed.target),
+    });
   }
 
   async forget(rootId: string): Promise<void> {

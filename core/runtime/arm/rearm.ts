@@ -7,6 +7,7 @@ import type { Logger } from '../../domain/log';
 import type { Cloud } from '../../openstack/cloud';
 import { armStack } from './alarms';
 import type { ArmedServers } from './armed';
+import { liveTarget, type ArmSecrets } from './target';
 
 const RETRY_MS = 60_000;
 
@@ -15,12 +16,14 @@ export async function performDueRearms(d: {
   armed: ArmedServers;
   now: () => number;
   log: Logger;
+  /** The secrets a stored target names (its Basic user, a legacy query token): the runtime's configuration. */
+  config: ArmSecrets;
 }): Promise<number> {
   const due = await d.armed.takeRearms(d.now());
   for (const rootId of due) {
     try {
       const a = await d.armed.stack(rootId);
-      if (a) await armStack(d.cloud(), d.armed, a.stack, a.target);
+      if (a) await armStack(d.cloud(), d.armed, a.stack, liveTarget(a.target, d.config));
     } catch (e) {
       d.log.warn('re-arm failed; retrying later', { stack: rootId, error: e });
       await d.armed.retryLater(rootId, d.now() + RETRY_MS);

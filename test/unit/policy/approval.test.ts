@@ -1,6 +1,7 @@
 /** An approval is bound to one incident and one host, and expires. */
 import { type Approval, approvalSchema, approvalValid, newApproval } from '../../../core/domain/approval';
-import { DEFAULT_POLICY } from '../../../core/policy/policy';
+import { mayApprove } from '../../../core/policy/approvers';
+import { DEFAULT_POLICY, PolicySchema } from '../../../core/policy/policy';
 
 const NOW = Date.parse('2026-11-23T02:00:00Z');
 const INCIDENT = 'masakari:COMPUTE_HOST:compute1:2026-11-23T01:54:56.603Z';
@@ -41,5 +42,45 @@ describe('approvals', () => {
     const check = approvalValid({ ...approved, ...over }, incident, host, now);
     expect(check).toEqual({ valid: false, reason: expect.stringMatching(reason) });
     expect(check).toEqual({ valid: false, reason: expect.stringMatching(/by alice .*Approve again$/) });
+  });
+});
+
+describe('who may approve (policy approverRoles, approverUsers)', () => {
+  const user = (roles: string[], name = 'bob') => ({ via: 'keystone', name, id: `${name}-id`, roles });
+
+  it.each<[string, ReturnType<typeof user>, object]>([
+    ['a Keystone user with the admin role, by default', user(['member', 'admin']), {}],
+    ['a Keystone user holding a role the policy names', user(['ha-operator']), { approverRoles: ['ha-operator'] }],
+    ['a Keystone user the policy names, by name', user(['member']), { approverUsers: ['bob'] }],
+    ['a Keystone user the policy names, by id', user(['member']), { approverUsers: ['bob-id'] }],
+  ])('lets %s approve', (_name, who, policy) => {
+    expect(mayApprove(who, PolicySchema.parse(policy))).toEqual({ valid: true });
+  });
+
+  it.each<[string, Parameters<typeof mayApprove>[0], object, RegExp]>([
+    [
+      'a project member, by default',
+      user(['member', 'reader']),
+      {},
+      /roles member, reader\) holds none of the approver roles \(admin\)/,
+    ],
+    [
+      'an admin when the policy names other roles only',
+      user(['admin']),
+      { approverRoles: ['ha-operator'] },
+      /\(ha-operator\)/,
+    ],
+    ['a user with no roles', user([]), {}, /roles none/],
+    [
+      'a caller authenticated by a shared secret',
+      { via: 'bearer', name: 'webhook' },
+      {},
+      /not authenticated by Keystone/,
+    ],
+  ])('refuses %s', (_name, who, policy, reason) => {
+    expect(mayApprove(who, PolicySchema.parse(policy))).toEqual({
+      valid: false,
+      reason: expect.stringMatching(reason),
+    });
   });
 });
