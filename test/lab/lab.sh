@@ -131,7 +131,7 @@ start_svc() { # name
   local name=$1 argv=() p
   mapfile -t argv < <(svc_cmd "$name")
   printf '\n===== %s starting: %s\n' "$(date -u +%FT%TZ)" "${argv[*]}" >>"$LOGS/$name.log"
-  setsid nohup "${argv[@]}" >>"$LOGS/$name.log" 2>&1 </dev/null 9>&- &
+  setsid nohup "${argv[@]}" >>"$LOGS/$name.log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &  # no inherited fd (a caller's flock) may outlive the caller
   p=$!
   echo "$p" >"$RUN/$name.pid"
   # the start time (in clock ticks since boot) tells our process from a later one that reuses the pid
