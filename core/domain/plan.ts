@@ -81,9 +81,10 @@ export type IncidentRecord = {
   progress: Record<string, ServerProgress>;
   /**
    * Root stacks whose update stackmend started: stack id → the stack's updated_time before it
-   * (to tell ours finished).
+   * (to tell ours finished). `joined`: the incident whose update this one joined instead of
+   * starting its own (functions/stack-update/root-lease.ts).
    */
-  updates: Record<string, { stack: StackRef; previousUpdatedTime: string; requestId?: string }>;
+  updates: Record<string, { stack: StackRef; previousUpdatedTime: string; requestId?: string; joined?: string }>;
   timeline: TimelineEntry[];
   dryRun: boolean;
   createdAt: string;

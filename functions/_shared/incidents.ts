@@ -8,6 +8,7 @@
  */
 import { StackmendError } from '../../core/domain/errors';
 import type { Incident } from '../../core/domain/incident';
+import { targetsOf } from '../../core/domain/pipeline';
 import { isTerminal, type IncidentRecord, type IncidentStatus, type TimelineEntry } from '../../core/domain/plan';
 import type { Commit, Conflict, Requirement, Write } from '../../core/state/commit';
 import type { StateStore } from '../../core/state/store';
@@ -25,6 +26,8 @@ export const K = {
   openHost: (host: string) => `open-host:${host}`,
   lock: (subject: string) => `lock:${subject}`,
   repeats: (subject: string) => `repeats:${subject}`,
+  /** The one incident allowed to update a root stack now (functions/stack-update/root-lease.ts). */
+  stackLease: (rootId: string) => `stack-lease:${rootId}`,
 } as const;
 
 export type AuditRecord = TimelineEntry & { incident: string; subject: string; status: IncidentStatus };
@@ -76,8 +79,11 @@ export const subjectId = (i: Incident) =>
 export const lockKey = (i: Incident) => (i.subject.type === 'host' ? K.openHost(i.subject.host) : K.lock(subjectId(i)));
 export const LOCK_TTL_SECONDS = 86_400;
 
-/** Optional parts of a record change: more writes in the same commit (a due step, a breaker reserve). */
-export type RecordOptions = { writes?: Write[] };
+/**
+ * Optional parts of a record change: more writes in the same commit (a due step, a breaker reserve),
+ * and what else must hold for it (a lease still ours).
+ */
+export type RecordOptions = { writes?: Write[]; requires?: Requirement[] };
 
 export const auditWrite = (r: IncidentRecord, e: TimelineEntry): Write => ({
   kind: 'append',
@@ -85,14 +91,20 @@ export const auditWrite = (r: IncidentRecord, e: TimelineEntry): Write => ({
   value: { ...e, incident: r.key, subject: subjectId(r.incident), status: r.status } satisfies AuditRecord,
 });
 
-/** The writes that store a record and, when it is terminal, give back what it held. */
-export function recordWrites(r: IncidentRecord, entries: TimelineEntry[], holdsLock: boolean): Write[] {
+/** The writes that store a record and, when it is terminal, give back what it held (`held`: lock keys it holds). */
+export function recordWrites(r: IncidentRecord, entries: TimelineEntry[], held: string[] = []): Write[] {
   const writes: Write[] = [{ kind: 'put', key: K.incident(r.key), value: r }, ...entries.map((e) => auditWrite(r, e))];
   if (!isTerminal(r.status)) return writes;
   writes.push({ kind: 'delete', key: K.open(r.key) }, { kind: 'release', set: BREAKER, member: r.key });
-  if (holdsLock) writes.push({ kind: 'delete', key: lockKey(r.incident) });
+  for (const key of held) writes.push({ kind: 'delete', key });
   return writes;
 }
+
+/** The locks an incident may hold: its subject's, and a lease on each root stack its plan updates. */
+const lockKeysOf = (r: IncidentRecord): string[] => [
+  lockKey(r.incident),
+  ...new Set(targetsOf(r.plan).replace.map((t) => K.stackLease(t.root.id))),
+];
 
 /** A slot in the breaker for the incident (core/state/commit.ts reserve). */
 export const breakerSlot = (key: string, limit: number): Write => ({
@@ -160,7 +172,7 @@ export class Incidents {
 
   /** Stores a new record with its audit entries. false when one already exists under that key. */
   async create(r: IncidentRecord): Promise<boolean> {
-    const writes = recordWrites(r, r.timeline, false);
+    const writes = recordWrites(r, r.timeline);
     if (!isTerminal(r.status)) writes.push({ kind: 'put', key: K.open(r.key), value: { since: r.createdAt } });
     const res = await this.store.commit({ requires: [{ kind: 'absent', key: K.incident(r.key) }], writes });
     return res.committed;
@@ -182,7 +194,7 @@ export class Incidents {
       const at = this.iso();
       const e = { at, ...entry };
       const updated = { ...cur, ...patch(cur), timeline: [...cur.timeline, e], updatedAt: at };
-      const res = await this.store.commit(await this.changeOf(cur, updated, [e], o.writes ?? []));
+      const res = await this.store.commit(await this.changeOf(cur, updated, [e], o));
       if (res.committed) return updated;
       const full = fullOf(res.conflicts);
       if (full) throw new BreakerFullError(key, full.limit, full.members);
@@ -191,12 +203,13 @@ export class Incidents {
   }
 
   /** The commit that turns `cur` into `updated`: nothing else may have changed the record meanwhile. */
-  private async changeOf(cur: IncidentRecord, updated: IncidentRecord, entries: TimelineEntry[], more: Write[]) {
-    const requires: Requirement[] = [{ kind: 'equals', key: K.incident(cur.key), value: cur }];
-    const lock = lockKey(cur.incident);
-    const holdsLock = isTerminal(updated.status) && (await this.store.get<string>(lock)) === cur.key;
-    if (holdsLock) requires.push({ kind: 'equals', key: lock, value: cur.key });
-    return { requires, writes: [...recordWrites(updated, entries, holdsLock), ...more] } satisfies Commit;
+  private async changeOf(cur: IncidentRecord, updated: IncidentRecord, entries: TimelineEntry[], o: RecordOptions) {
+    const requires: Requirement[] = [{ kind: 'equals', key: K.incident(cur.key), value: cur }, ...(o.requires ?? [])];
+    const held: string[] = [];
+    if (isTerminal(updated.status))
+      for (const lock of lockKeysOf(cur)) if ((await this.store.get<string>(lock)) === cur.key) held.push(lock);
+    requires.push(...held.map((key): Requirement => ({ kind: 'equals', key, value: cur.key })));
+    return { requires, writes: [...recordWrites(updated, entries, held), ...(o.writes ?? [])] } satisfies Commit;
   }
 
   /**

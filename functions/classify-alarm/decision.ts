@@ -68,7 +68,7 @@ export function groupInto(
   return {
     commit: {
       requires: [...base.requires, { kind: 'equals', key: K.incident(holder.key), value: holder }],
-      writes: [...base.writes, ...recordWrites(updated, [e], false)],
+      writes: [...base.writes, ...recordWrites(updated, [e])],
     },
     result,
     handOn: [],
@@ -99,7 +99,7 @@ export function createIncident(
   const open = !isTerminal(record.status);
   if (open && ruling.decision.rule !== 'circuit-breaker' && countsTowardBreaker(f, d.policy))
     writes.push(breakerSlot(record.key, d.policy.maxOpenIncidents));
-  writes.push(...recordWrites(record, record.timeline, false));
+  writes.push(...recordWrites(record, record.timeline));
   if (open) writes.push({ kind: 'put', key: K.open(record.key), value: { since: record.createdAt } });
   const next = verdictSpec(ruling.decision.verdict).next;
   const after = ruling.decision.recheckAfterSec;

@@ -20,7 +20,8 @@ export type Scene = (typeof SCENES)[number];
 export const HOSTS = Array.from({ length: 10 }, (_, i) => `cmp-${i}`);
 /** The server event-webhook.json reports deleted, member "0" of stack web's group. */
 export const DELETED = '3bd67d07-7f0a-477c-a869-964e212f5c8d';
-const OTHERS = ['5fa21f78-eb39-4af8-ab00-e42ce465be12', '4dec8a5c-f57f-46e0-9c56-158998f4ee4c'];
+/** Members "1" and "2" of that group. */
+export const OTHERS = ['5fa21f78-eb39-4af8-ab00-e42ce465be12', '4dec8a5c-f57f-46e0-9c56-158998f4ee4c'];
 
 /** The recorded COMPUTE_HOST notification for `host`, `n` seconds after its own generated_time. */
 export function hostDown(host: string, n = 0): Record<string, unknown> {
@@ -31,7 +32,18 @@ export function hostDown(host: string, n = 0): Record<string, unknown> {
   return body;
 }
 
-export const memberDeleted = (): Record<string, unknown> => recordedEvent('aodh/event-webhook.json');
+/** The recorded delete.end alarm, about `serverId` (its instance id and its event's message id swapped). */
+export function memberDeleted(serverId = DELETED): Record<string, unknown> {
+  const text = JSON.stringify(recordedEvent('aodh/event-webhook.json'));
+  const message = 'd4767a91-0981-41d5-969e-21550eb529cb';
+  return JSON.parse(
+    text
+      .split(DELETED)
+      .join(serverId)
+      .split(message)
+      .join(serverId === DELETED ? message : serverId),
+  );
+}
 
 /** A host Nova shows down and forced down (an external fencing agent), running one pet. */
 function fencedHostWithPet(cloud: FakeCloud, host: string): void {
