@@ -85,6 +85,11 @@ export const RuntimeConfigSchema = z.object({
   /** … or the entry itself (deployed actions get it as a default parameter). */
   os_auth: CloudEntrySchema.optional(),
   state_url: z.string().default('file:.stackmend/state'),
+  /**
+   * Lets a deployed bundle (OpenWhisk `main`, Lambda `handler`) use a `file:` or `memory:` state_url, which it
+   * refuses otherwise (functions/_shared/deps.ts): only for a bundle run by hand in one process on one machine.
+   */
+  allow_local_state: z.boolean().default(false),
   dispatch: DispatchConfigSchema.default({ transport: 'queue', queue_prefix: 'stackmend-' }),
   notify: NotifyConfigSchema.default({}),
   /**

@@ -11,7 +11,8 @@ import { ArmedServers } from '../../core/runtime/arm/armed';
 import { RuntimeConfigSchema, type RuntimeConfig } from '../../core/runtime/config';
 import { createDispatcher, transportFor, type Dispatcher, type Transport } from '../../core/runtime/dispatch';
 import { jsonLogger } from '../../core/runtime/log';
-import { openStore } from '../../core/state';
+import { ConfigError } from '../../core/domain/errors';
+import { openStore, parseStateUrl } from '../../core/state';
 import type { StateStore } from '../../core/state/store';
 import { Incidents } from './incidents';
 
@@ -30,6 +31,11 @@ export type Deps = {
 
 export type DepsFactory = (config: RuntimeConfig, opts: { dryRun: boolean }) => Deps;
 export type DepsOverrides = {
+  /**
+   * The factory of the deployed entry points (`main`, `handler`): the state store must be shared by every
+   * container and invoker, so a `file:` or `memory:` state_url is refused (unless `allow_local_state`).
+   */
+  deployed?: boolean;
   store?: StateStore;
   log?: Logger;
   now?: () => number;
@@ -58,6 +64,7 @@ export function depsFactory(o: DepsOverrides = {}): DepsFactory {
     if (hit) return hit;
     const log = o.log ?? jsonLogger({ level: config.log_level, fields: { app: 'stackmend' } });
     const now = o.now ?? Date.now;
+    if (o.deployed && !o.store) requireSharedState(config);
     const store = o.store ?? openStore(config.state_url);
     const cloud = o.cloud ? lazy(() => o.cloud!(dryRun)) : cloudFactory(config, log, dryRun);
     const transport = o.transport ?? transportFor(config.dispatch, { store, now, zaqar: () => cloud().zaqar });
@@ -78,7 +85,23 @@ export function depsFactory(o: DepsOverrides = {}): DepsFactory {
   };
 }
 
-export const defaultDeps: DepsFactory = depsFactory();
+/**
+ * A deployed action runs in many containers (a private directory and memory each), on many invokers, and
+ * the steps of one incident run in different ones: only a shared store (Redis) lets them see one state.
+ */
+function requireSharedState(config: RuntimeConfig): void {
+  const { kind } = parseStateUrl(config.state_url);
+  if (kind === 'redis' || config.allow_local_state) return;
+  const where = kind === 'file' ? "a directory of this action's container" : "this container's memory";
+  throw new ConfigError(
+    `state_url "${config.state_url}" is ${where}, but a deployed action runs in many containers and the steps ` +
+      "of one incident would not see each other's state. Set the state_url parameter to a shared Redis " +
+      '(redis://:<password>@host:6379/<db> or rediss://…; README "State for deployed actions"); ' +
+      'allow_local_state: true is only for a bundle run by hand in one process',
+  );
+}
+
+export const defaultDeps: DepsFactory = depsFactory({ deployed: true });
 
 export function parseConfig(raw: Record<string, unknown>): RuntimeConfig {
   return RuntimeConfigSchema.parse(raw);

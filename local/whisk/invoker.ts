@@ -1,27 +1,31 @@
 /**
- * Runs actions: merges parameters (package < action < invocation), loads the code or calls the
- * in-process handler, runs sequences component by component, records one activation per run and
- * writes one structured log line for it. Tracks what is in flight so callers can wait for quiet.
+ * Runs actions: merges parameters (package < action < invocation), runs deployed code in the
+ * action's containers (./container/: a process per container, one activation at a time) or calls
+ * an in-process handler (./runner.ts), runs sequences component by component, records one
+ * activation per run and writes one structured log line for it. Tracks what is in flight so
+ * callers can wait for quiet.
  */
-import type { ActionEntity, ActivationRecord, CodeExec, EntityRef, LogSink, SequenceExec, UserMain } from './types';
-import { ActivationStatus, annotation, isSequence, outcomeOf, toDictionary } from './types';
+import type { ActionEntity, ActivationRecord, CodeExec, EntityRef, KeyValue, LogSink, SequenceExec } from './types';
+import { ActivationStatus, isSequence, outcomeOf, toDictionary } from './types';
 import type { EntityStore } from './store';
-import type { ActionLoader } from './loader';
 import { type ActivationLog, activationRecord, newActivationId } from './activations';
 import { runAction, type RunOutcome } from './runner';
-import { ActionInitError, WhiskError } from './errors';
+import { WhiskError } from './errors';
 import { qualifiedPath } from './names';
+import { runInContainer, type Containers } from './container';
 
 export interface InvokerDeps {
   store: EntityStore;
-  loader: ActionLoader;
+  containers: Containers;
   activations: ActivationLog;
   log: LogSink;
-  apiHost: string;
+  /** handed to actions annotated `provide-api-key: true` as `__OW_API_KEY` */
   apiKey: string;
 }
 export interface InvokeOptions {
   activationId?: string;
+  /** the request's id (the activation's `__OW_TRANSACTION_ID`); a fresh one when absent */
+  transactionId?: string;
   cause?: string;
   depth?: number;
 }
@@ -70,9 +74,9 @@ export class Invoker {
     const start = Date.now();
     const pkg = this.deps.store.packageOf(action);
     const merged = { ...toDictionary(pkg?.parameters ?? []), ...toDictionary(action.parameters), ...params };
-    const run = isSequence(action.exec)
+    const run: RunOutcome & { annotations?: KeyValue[] } = isSequence(action.exec)
       ? await this.runSequence(action.exec, merged, activationId, options.depth ?? 0)
-      : await this.runCode(action, action.exec, merged, activationId, start);
+      : await this.runCode(action, action.exec, merged, activationId, options.transactionId);
     const record = activationRecord({
       activationId,
       entity: action,
@@ -84,6 +88,7 @@ export class Invoker {
       annotations: [
         { key: 'kind', value: action.exec.kind },
         { key: 'limits', value: action.limits },
+        ...(run.annotations ?? []),
       ],
       cause: options.cause,
     });
@@ -107,24 +112,25 @@ export class Invoker {
     exec: CodeExec,
     params: Record<string, unknown>,
     activationId: string,
-    start: number,
-  ): Promise<RunOutcome> {
-    let main: UserMain;
-    try {
-      main = action.handler ?? this.deps.loader.load(action, exec);
-    } catch (error) {
-      if (!(error instanceof ActionInitError)) throw error;
-      return { outcome: ActivationStatus.developerError, result: { error: error.message }, logs: [] };
-    }
+    transactionId = newActivationId(),
+  ): Promise<RunOutcome & { annotations?: KeyValue[] }> {
+    if (action.handler) return runAction(action.handler, params, action.limits.timeout);
     const context = {
       activationId,
+      transactionId,
       actionPath: `/${qualifiedPath(action)}`,
       namespace: this.deps.store.namespace,
-      deadline: start + action.limits.timeout,
-      apiHost: this.deps.apiHost,
-      apiKey: annotation(action, 'provide-api-key') === true ? this.deps.apiKey : undefined,
+      apiKey: this.deps.apiKey,
     };
-    return runAction(main, params, context, action.limits.timeout);
+    try {
+      return await runInContainer(this.deps.containers.poolFor(action), action, exec, params, context);
+    } catch (error) {
+      return {
+        outcome: ActivationStatus.internalError,
+        result: { error: `no container could be started for the action: ${String(error)}` },
+        logs: [],
+      };
+    }
   }
 
   /** Each component gets the previous one's result; the first failure ends the sequence. */

@@ -31,8 +31,12 @@ const OptionsSchema = z.object({
     .optional(),
   /** where the generated key is kept (mode 0600) and read back on the next start; memory only when absent */
   keyFile: z.string().min(1).optional(),
-  /** where action zips are unpacked; a temporary directory (removed on close) when absent */
+  /** the runtime's own files; a temporary directory (removed on close) when absent */
   dataDir: z.string().min(1).optional(),
+  /** containers per action version (each runs one activation at a time; OpenWhisk scales the same way) */
+  containerConcurrency: z.number().int().positive().default(4),
+  /** how long a warm container is kept unused before it is destroyed (OpenWhisk: 10 minutes) */
+  containerIdleMs: z.number().int().positive().default(600_000),
   /** structured JSON log sink; silent when absent */
   log: z
     .custom<LogSink>((v) => typeof v === 'function', { message: 'log must be a function' })

@@ -8,7 +8,7 @@ import type * as z from 'zod';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityStore } from './store';
 import type { Invoker } from './invoker';
-import type { ActionLoader } from './loader';
+import type { Containers } from './container';
 import { type ActivationLog, newActivationId } from './activations';
 import type { EntityRef } from './types';
 import { ActionPutSchema, PackagePutSchema, RulePutSchema, RuleStatusSchema, TriggerPutSchema } from './types';
@@ -20,7 +20,7 @@ import { splitPackage } from './names';
 export interface RestDeps {
   store: EntityStore;
   invoker: Invoker;
-  loader: ActionLoader;
+  containers: Containers;
   activations: ActivationLog;
   fire(ref: EntityRef, payload: Record<string, unknown>): { activationId: string };
   /** called after a trigger is deleted (stops its alarm) */
@@ -90,12 +90,12 @@ const ROUTES: Record<string, Handler> = {
   },
   'PUT actions/:name': (c) => {
     const body = parse(ActionPutSchema, c, `action ${c.name}`);
-    c.deps.loader.forget(c.ref);
+    c.deps.containers.forget(c.ref);
     return jsonReply(200, actionView(c.deps.store.putAction(c.ref, body, overwrite(c)), false));
   },
   'DELETE actions/:name': (c) => {
     const action = c.deps.store.actions.delete(c.ref);
-    c.deps.loader.forget(c.ref);
+    c.deps.containers.forget(c.ref);
     return jsonReply(200, actionView(action, false));
   },
   'POST actions/:name': async (c) => {

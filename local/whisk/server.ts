@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ActivationRecord, EntityRef, LogSink } from './types';
 import { EntityStore } from './store';
-import { ActionLoader } from './loader';
+import { Containers } from './container';
 import { ActivationLog, newActivationId } from './activations';
 import { Invoker } from './invoker';
 import { fireTrigger } from './triggers';
@@ -45,17 +45,12 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
   const endpoint = { url: '' };
   const store = new EntityStore(opts.namespace);
   const activations = new ActivationLog(opts.activationsKept);
-  const loader = new ActionLoader(dataDir);
-  const invoker = new Invoker({
-    store,
-    loader,
-    activations,
-    log,
-    apiKey: auth,
-    get apiHost() {
-      return endpoint.url;
-    },
+  const containers = new Containers({
+    concurrency: opts.containerConcurrency,
+    idleMs: opts.containerIdleMs,
+    apiHost: () => endpoint.url,
   });
+  const invoker = new Invoker({ store, containers, activations, log, apiKey: auth });
   const fire = (ref: EntityRef, payload: Record<string, unknown>) =>
     fireTrigger({ store, invoker, activations, log }, ref, payload);
   const alarms = new AlarmScheduler(
@@ -78,7 +73,7 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
   const restDeps = {
     store,
     invoker,
-    loader,
+    containers,
     activations,
     fire,
     triggerDeleted: (ref: EntityRef) => alarms.cancel(`/${ref.namespace}/${ref.name}`),
@@ -168,6 +163,7 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
       const answered = () => new Promise<void>((resolve) => (open.requests ? open.drained.push(resolve) : resolve()));
       await Promise.race([invoker.settled().then(answered), grace]); // finish what is in flight
       server.closeAllConnections();
+      await containers.close();
       await closed;
       releaseConsole();
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -118,11 +118,15 @@ export class EntityStore {
         throw new WhiskBadRequestError(
           `action /${ref.namespace}/${ref.name} has no exec; send exec.code (or exec.components for a sequence)`,
         );
-      return {
+      const entity = {
         ...common(ref, version, body, old),
         exec,
         limits: { ...DEFAULT_LIMITS, ...old?.limits, ...body.limits },
       };
+      // as OpenWhisk's controller does on create (requireApiKeyAnnotation): no key unless asked for
+      if (!old && !entity.annotations.some((a) => a.key === 'provide-api-key'))
+        entity.annotations = [...entity.annotations, { key: 'provide-api-key', value: false }];
+      return entity;
     });
   }
 

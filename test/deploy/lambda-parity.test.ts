@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => service?.remove());
 
 const TOKEN = 'parity-webhook-token';
-const config = { state_url: 'memory:', dry_run: true, webhook_token: TOKEN };
+/** a bundle run by hand in one process: the in-memory store is allowed explicitly (functions/_shared/deps.ts) */
+const config = { state_url: 'memory:', allow_local_state: true, dry_run: true, webhook_token: TOKEN };
 const MARK = '@@parity@@';
 
 /** Loads the bundle in a fresh node (Lambda reads STACKMEND_CONFIG at cold start) and calls both entries. */

@@ -19,7 +19,7 @@ const lambdaWithToken = (event: never, context: never) =>
   lambdaHandler(
     'classify-alarm',
     (r) => classify.handle(r),
-    () => ({ webhook_token: 'unit-webhook-token' }),
+    () => ({ webhook_token: 'unit-webhook-token', state_url: 'memory:', allow_local_state: true }),
     classify.gate!({ log: silentLogger }),
   )(event, context);
 
@@ -47,7 +47,8 @@ const raw = (body: string | Buffer, headers: Record<string, string> = {}) => ({
   __ow_body: Buffer.from(body).toString('base64'),
   __ow_query: '',
 });
-const withToken = { webhook_token: TOKEN };
+/** the bundle's own entry points, run here in one process: local state allowed (functions/_shared/deps.ts) */
+const withToken = { webhook_token: TOKEN, state_url: 'memory:', allow_local_state: true };
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
 const req = (
@@ -215,7 +216,7 @@ describe('what classify-alarm accepts as a body (checked before it is parsed)', 
   });
 
   it("lets the platform's own invocations through (rule, trigger, REST invoke with the key): no __ow_method", async () => {
-    const reconcile = await classify.main({ ...withToken, reconcile: true, state_url: 'memory:' });
+    const reconcile = await classify.main({ ...withToken, reconcile: true });
     expect(reconcile).toMatchObject({ statusCode: 200 });
   });
 

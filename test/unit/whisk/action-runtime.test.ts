@@ -76,8 +76,11 @@ describe('running actions', () => {
     expect(record.response.result).toEqual({
       name: '/guest/env',
       id: record.activationId,
-      deadline: record.start + 60_000,
+      deadline: expect.any(Number),
     });
+    const { deadline } = record.response.result as { deadline: number };
+    expect(deadline).toBeGreaterThanOrEqual(record.start + 60_000); // set when /run was sent
+    expect(deadline).toBeLessThanOrEqual(record.end + 60_000);
   });
 
   it('reports a zip without package.json or index.js as an initialization failure', async () => {

@@ -1,7 +1,7 @@
 /** Helpers for the local-runtime tests: a real server on an ephemeral port, real HTTP, real zips. */
 import { crc32, deflateRawSync } from 'node:zlib';
 import openwhisk from 'openwhisk';
-import { startLocalWhisk, type LocalWhisk, type LogLine } from '../../../local/whisk';
+import { startLocalWhisk, type LocalWhisk, type LocalWhiskOptions, type LogLine } from '../../../local/whisk';
 
 export interface Harness {
   whisk: LocalWhisk;
@@ -11,9 +11,9 @@ export interface Harness {
   call(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: LocalWhiskOptions = {}): Promise<Harness> {
   const logs: LogLine[] = [];
-  const whisk = await startLocalWhisk({ port: 0, log: (line) => logs.push(line) });
+  const whisk = await startLocalWhisk({ port: 0, log: (line) => logs.push(line), ...options });
   const ow = openwhisk({ apihost: whisk.url, api_key: whisk.auth, namespace: whisk.namespace });
   const call = (path: string, init: RequestInit & { auth?: boolean } = {}) => {
     const headers = new Headers(init.headers);
