@@ -2,7 +2,9 @@
 import { STEP_NAMES } from '../core/domain/pipeline';
 import { jsonLogger } from '../core/runtime/log';
 import { consoleConfigFromEnv } from '../console/config';
+import { parseRuntimeConfig } from '../core/runtime/config';
 import { parametersFrom, parse } from './args';
+import { CloudCallCounter, mountMetrics } from './metrics';
 import { startLocalRuntime } from './local-runtime';
 
 export async function serve(argv: string[]): Promise<number> {
@@ -16,7 +18,10 @@ export async function serve(argv: string[]): Promise<number> {
     /** Accept alarms that carry no credential at all (a lab; never a real cloud). */
     'insecure-no-auth': { type: 'boolean' },
   });
-  const log = jsonLogger({ level: (values['log-level'] as 'info') ?? 'info', fields: { app: 'stackmend' } });
+  const calls = new CloudCallCounter(); // for /metrics (cli/metrics.ts)
+  const log = calls.observe(
+    jsonLogger({ level: (values['log-level'] as 'info') ?? 'info', fields: { app: 'stackmend' } }),
+  );
   const [users = [], roles = []] = [values['keystone-user'], values['keystone-role']];
   const parameters = {
     ...parametersFrom(values),
@@ -32,6 +37,7 @@ export async function serve(argv: string[]): Promise<number> {
     log,
     console: consoleConfigFromEnv(),
   });
+  mountMetrics(rt, calls, parseRuntimeConfig(parameters).policy.maxOpenIncidents);
   // the key and the webhook token are secrets: say where the key is, never what it is
   log.info('stackmend serving', {
     apihost: rt.whisk.url,
@@ -39,6 +45,7 @@ export async function serve(argv: string[]): Promise<number> {
     keyFile: rt.whisk.keyFile,
     alarmUrl: rt.url('classify-alarm'),
     console: `${rt.whisk.url}/ui`,
+    metrics: `${rt.whisk.url}/metrics`,
     functions: STEP_NAMES.map((f) => rt.url(f)),
   });
   if (values['insecure-no-auth']) log.warn('classify-alarm accepts alarms without credentials (--insecure-no-auth)');
