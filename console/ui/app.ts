@@ -13,9 +13,14 @@ type Tab = (typeof TABS)[number];
 function Login({ onIn }: { onIn: (m: Me) => void }) {
   const [f, setF] = useState({ method: 'keystone', username: '', password: '', project: '', token: '', name: '' });
   const [error, setError] = useState<string | undefined>();
-  const field = (k: keyof typeof f, type = 'text') =>
+  const field = (k: keyof typeof f, type = 'text', required = true) =>
     html`<label
-      >${k}<${TextInput} id=${`login-${k}`} type=${type} value=${f[k]} onValue=${(v: string) => setF({ ...f, [k]: v })}
+      >${k}<${TextInput}
+        id=${`login-${k}`}
+        type=${type}
+        value=${f[k]}
+        onValue=${(v: string) => setF({ ...f, [k]: v })}
+        required=${required}
     /></label>`;
   const submit = (e: Event) => {
     e.preventDefault();
@@ -43,7 +48,7 @@ function Login({ onIn }: { onIn: (m: Me) => void }) {
         <option value="token">operator credential</option>
       </select>
     </label>
-    ${f.method === 'keystone' ? [field('username'), field('password', 'password'), field('project')] : [field('token', 'password'), field('name')]}
+    ${f.method === 'keystone' ? [field('username'), field('password', 'password'), field('project', 'text', false)] : [field('token', 'password'), field('name', 'text', false)]}
     <button type="submit" data-testid="login-submit">Sign in</button>
     ${error && html`<p class="error" data-testid="login-error">${error}</p>`}
   </form>`;

@@ -30,6 +30,10 @@ export function TimelineBar({ segments, width = 240 }: { segments: Segment[]; wi
   </svg>`;
 }
 
+/** The incident's whole duration, next to its bar. */
+export const Total = ({ segments }: { segments: Segment[] }) =>
+  html`<span class="muted"> ${secs(segments.reduce((n, s) => n + s.ms, 0))}</span>`;
+
 export function PhaseLegend({ segments }: { segments: Segment[] }) {
   return html`<span class="muted">
     ${segments.map(

@@ -21,6 +21,7 @@ export function TextInput(p: {
   onValue: (v: string) => void;
   placeholder?: string;
   type?: string;
+  required?: boolean;
 }) {
   return html`<input
     data-testid=${p.id}
@@ -28,7 +29,7 @@ export function TextInput(p: {
     placeholder=${p.placeholder ?? ''}
     value=${p.value}
     onInput=${(e: Event) => p.onValue((e.target as HTMLInputElement).value)}
-    required
+    required=${!!p.required}
   />`;
 }
 

@@ -8,7 +8,7 @@ import { FENCE_METHODS } from '../../core/domain/fence';
 import type { IncidentRecord } from '../../core/domain/plan';
 import { STATUS_FILTERS, type IncidentSummary, type MttrPoint } from '../views';
 import { api, type Me } from './api';
-import { MttrChart, PhaseLegend, TimelineBar } from './charts';
+import { MttrChart, PhaseLegend, TimelineBar, Total } from './charts';
 import { clock, Head, html, TextInput } from './html';
 import { usePoll } from './poll';
 
@@ -78,7 +78,7 @@ export function IncidentsPage({ me }: { me: Me }) {
               <td>${i.kind}</td>
               <td>${i.host ?? ''} ${i.stacks[0] ? html`<span class="muted">${i.stacks[0]}</span>` : ''}</td>
               <td>${i.verdict} <span class="muted">${i.rule}</span></td>
-              <td><${TimelineBar} segments=${i.segments} /></td>
+              <td><${TimelineBar} segments=${i.segments} /><${Total} segments=${i.segments} /></td>
             </tr>`,
         )}
       </tbody>
@@ -107,7 +107,7 @@ function IncidentDetail({ id, me }: { id: string; me: Me }) {
     ${
       record.decision &&
       html`<p>
-        decision: <b>${record.decision.verdict}</b> by rule <code>${record.decision.rule}</code>:
+        decision: <b>${record.decision.verdict}</b> by rule <code>${record.decision.rule}</code>:${' '}
         ${record.decision.reason}
       </p>`
     }
@@ -140,14 +140,20 @@ function Decide({ id, me, onDone }: { id: string; me: Me; onDone: () => void }) 
   };
   return html`<div>
     <form class="inline" onSubmit=${send('approve', { fencedBy, method })}>
-      <${TextInput} id="fenced-by" placeholder="who fenced the host" value=${fencedBy} onValue=${setFencedBy} />
+      <${TextInput}
+        id="fenced-by"
+        placeholder="who fenced the host"
+        value=${fencedBy}
+        onValue=${setFencedBy}
+        required
+      />
       <select value=${method} onChange=${(e: Event) => setMethod((e.target as HTMLSelectElement).value)}>
         ${FENCE_METHODS.map((m) => html`<option value=${m}>${m}</option>`)}
       </select>
       <button data-testid="approve" type="submit">Approve evacuation</button>
     </form>
     <form class="inline" onSubmit=${send('deny', { reason })}>
-      <${TextInput} id="deny-reason" placeholder="why not" value=${reason} onValue=${setReason} />
+      <${TextInput} id="deny-reason" placeholder="why not" value=${reason} onValue=${setReason} required />
       <button data-testid="deny" type="submit">Deny</button>
     </form>
     ${msg && html`<p data-testid="decide-message">${msg}</p>`}
