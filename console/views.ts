@@ -43,8 +43,9 @@ export function phaseOf(e: TimelineEntry): EntryPhase {
     case 'stack-update':
     case 'evacuate':
       if (e.outcome === 'HELD_FOR_APPROVAL' || e.outcome === 'HOST_ALIVE') return 'decide';
-      if (e.outcome === 'DISPATCHED' || e.outcome === 'APPROVED' || e.outcome === 'DRY_RUN') return 'act';
-      return 'verify'; // RESCHEDULED, DONE, RESOLVED, FAILED: looking at what the action did
+      // a part done (evacuate's host check and force-down, a resource already marked) is still acting
+      if (['DISPATCHED', 'APPROVED', 'DRY_RUN', 'DONE'].includes(e.outcome)) return 'act';
+      return 'verify'; // RESCHEDULED (waiting for ACTIVE, for Heat), RESOLVED, FAILED: looking at what it did
     default: {
       const unreachable: never = e.step;
       return unreachable;

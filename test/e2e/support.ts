@@ -13,6 +13,7 @@ import { connectLab, type LabCloud } from '../../bench/openstack/cloud';
 import { loadCloudConfig } from '../../core/openstack/config';
 import { startHookListener, type HookListener } from '../support/hook-listener';
 import { noteSecrets, runLogger } from '../support/run-logs';
+import type { ConsoleConfig } from '../../console/config';
 
 export const CLOUD = 'stackmend-lab';
 export const TOKEN = 'e2e-webhook-token-c41f7a';
@@ -28,7 +29,11 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function harness(parameters: Record<string, unknown> = {}): Promise<Harness> {
+/** `console`: also serve the operator console at /ui with these settings (console/config.ts). */
+export async function harness(
+  parameters: Record<string, unknown> = {},
+  o: { console?: ConsoleConfig } = {},
+): Promise<Harness> {
   const hooks = await startHookListener();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stackmend-e2e-'));
   const rt = await startLocalRuntime({
@@ -44,6 +49,7 @@ export async function harness(parameters: Record<string, unknown> = {}): Promise
     },
     log: runLogger('e2e'),
     tickSec: 0.5,
+    console: o.console,
   });
   noteSecrets(TOKEN, rt.whisk.auth); // test/after-all/logs-hold-no-secrets.test.ts
   return { rt, hooks, cloud: cloud(), stateDir, close: async () => (await rt.close(), await hooks.close()) };

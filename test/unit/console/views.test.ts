@@ -32,7 +32,8 @@ describe('console views', () => {
     ['evacuate', 'DISPATCHED', 'act'],
     ['evacuate', 'RESCHEDULED', 'verify'],
     ['evacuate', 'RESOLVED', 'verify'],
-    ['stack-update', 'DONE', 'verify'],
+    ['evacuate', 'DONE', 'act'], // its host check and force-down, before the evacuations
+    ['stack-update', 'DONE', 'act'],
     ['notify', 'DONE', 'tell'],
   ])('puts %s %s in %s', (step, outcome, phase) => {
     expect(phaseOf(entry(0, step, outcome))).toBe(phase);
@@ -43,8 +44,10 @@ describe('console views', () => {
       entry(0, 'classify-alarm', 'HELD_FOR_APPROVAL'),
       entry(1, 'notify', 'DONE'),
       entry(60, 'evacuate', 'APPROVED'),
+      entry(60.5, 'evacuate', 'DONE'), // the host check and force-down
       entry(61, 'evacuate', 'RESCHEDULED'),
       entry(62, 'classify-alarm', 'RESCHEDULED'), // a recheck after verification began stays in verify
+      entry(63, 'evacuate', 'DONE'), // ACTIVE elsewhere: still verifying
       entry(64, 'evacuate', 'RESOLVED'),
       entry(65, 'notify', 'DONE'),
     ]);
