@@ -4,6 +4,7 @@
  */
 import type { Approval } from './approval';
 import type { AcceptedFence, Principal } from './fence';
+import type { FenceRun } from './fencing';
 import type { Incident } from './incident';
 import type { Plan, StepName } from './pipeline';
 
@@ -71,6 +72,8 @@ export type IncidentRecord = {
   plan?: Plan;
   /** Fence evidence stackmend accepted for this incident: its source, who fenced and who vouched. */
   fence?: AcceptedFence;
+  /** stackmend's own fencing of the host (functions/evacuate/fence.ts): asked, read back. */
+  fencing?: FenceRun;
   /** Who sent the alarm, as the runtime authenticated it (a monitor's fence claim is believed by it). */
   reportedBy?: Principal;
   /** An operator's approval (stackmend approve), bound to this incident and its host, expiring. */

@@ -7,10 +7,11 @@ import { silentLogger, type Logger } from '../domain/log';
 import { AodhClient } from './aodh';
 import type { CloudConfig } from './config';
 import { HeatClient } from './heat';
+import { IronicClient, ironicHeaders } from './ironic';
 import { ServiceHttp, type RetryPolicy } from './http';
 import { KeystoneSession } from './keystone';
 import { NovaClient, novaHeaders } from './nova';
-import type { Alarming, Compute, Orchestration, Queueing } from './ports';
+import type { Alarming, BareMetal, Compute, Orchestration, Queueing } from './ports';
 import { ZaqarClient } from './zaqar';
 
 /** Catalog service types, as the lab (and most clouds) register them. */
@@ -19,6 +20,7 @@ export const SERVICE_TYPES = {
   heat: 'orchestration',
   zaqar: 'messaging',
   aodh: 'alarming',
+  ironic: 'baremetal',
 } as const;
 export type ServiceName = keyof typeof SERVICE_TYPES;
 
@@ -32,8 +34,8 @@ export type CloudOptions = {
   endpointOverrides?: Partial<Record<string, string>>;
 };
 
-/** What the steps, triggers and commands use: the four narrow ports (core/openstack/ports.ts). */
-export type Cloud = { nova: Compute; heat: Orchestration; aodh: Alarming; zaqar: Queueing };
+/** What the steps, triggers and commands use: the narrow ports (core/openstack/ports.ts). */
+export type Cloud = { nova: Compute; heat: Orchestration; aodh: Alarming; zaqar: Queueing; ironic: BareMetal };
 
 /** The authenticated session every service client is built on. */
 export type Connection = {
@@ -45,7 +47,13 @@ export type Connection = {
 };
 
 /** The concrete clients behind the ports, for code that needs more than the ports (lab tests, benchmark). */
-export type Clients = { nova: NovaClient; heat: HeatClient; aodh: AodhClient; zaqar: ZaqarClient };
+export type Clients = {
+  nova: NovaClient;
+  heat: HeatClient;
+  aodh: AodhClient;
+  zaqar: ZaqarClient;
+  ironic: IronicClient;
+};
 
 export function openConnection(config: CloudConfig, opts: CloudOptions = {}): Connection {
   const log = opts.log ?? silentLogger;
@@ -75,6 +83,7 @@ export function clientsOn(c: Connection, opts: Pick<CloudOptions, 'zaqarClientId
     heat: new HeatClient(http('heat')),
     aodh: new AodhClient(http('aodh')),
     zaqar: new ZaqarClient(http('zaqar'), c.deleteTrust, opts.zaqarClientId),
+    ironic: new IronicClient(http('ironic', ironicHeaders())),
   };
 }
 

@@ -26,6 +26,7 @@ export function serviceMessage(body: unknown): string | undefined {
     if (typeof e.message === 'string') return e.message;
   }
   if (typeof b.title === 'string' && typeof b.explanation === 'string') return `${b.title}: ${b.explanation}`; // heat
+  if (typeof b.error_message === 'string') return ironicFault(b.error_message); // ironic: JSON inside JSON
   for (const v of Object.values(b)) {
     // nova {badRequest:{code,message}}, {conflictingRequest:{...}}, {itemNotFound:{...}}
     if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).message === 'string') {
@@ -33,6 +34,21 @@ export function serviceMessage(body: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Ironic's `error_message` (test/fixtures/openstack/ironic-power-refused.json): `{"faultstring": "…", …}`
+ * as a string.
+ */
+function ironicFault(message: string): string {
+  try {
+    const inner = JSON.parse(message) as unknown;
+    if (inner && typeof inner === 'object' && typeof (inner as Record<string, unknown>).faultstring === 'string')
+      return (inner as Record<string, string>).faultstring;
+  } catch {
+    // not JSON: the message as it is
+  }
+  return message;
 }
 
 export class OpenStackApiError extends StackmendError {

@@ -2,12 +2,14 @@
  * The narrow ports the steps, triggers and CLI commands depend on: only the OpenStack calls
  * they make. NovaClient, HeatClient, AodhClient and ZaqarClient implement them against the
  * real services; test/support/fakes/ implements them in memory for unit tests.
+ * BareMetal (Ironic) is used only by the fencing drivers (core/fencing/).
  * Errors are part of the contract: evacuate throws SourceHostStillUpError (nova.ts),
  * markUnhealthy throws ResourceBusyError (heat.ts), a missing object is NotFoundError (errors.ts).
  */
 import type { StackRef } from '../domain/plan';
 import type { Alarm, EventAlarmCreate } from './aodh';
 import type { Resource, ServerOwner, Stack } from './heat';
+import type { NodeStates, PowerTarget } from './ironic';
 import type { ComputeService, Hypervisor, Server } from './nova';
 import type { OutgoingMessage, Subscription } from './zaqar';
 
@@ -56,4 +58,11 @@ export interface Queueing {
     subscriber: string,
     o?: { ttl?: number; options?: Record<string, unknown> },
   ): Promise<string>;
+}
+
+/** Ironic: a node's power, for fencing (core/fencing/drivers.ts). */
+export interface BareMetal {
+  /** Accepted (202); the conductor changes the power afterwards: read it back with getPowerStates. */
+  setPower(node: string, target: PowerTarget): Promise<Accepted>;
+  getPowerStates(node: string): Promise<NodeStates & Accepted>;
 }

@@ -3,6 +3,7 @@
  * and fenced by evidence stackmend believes (core/policy/fence.ts). A live host gets `host-alive` and
  * nothing is done; a late one is looked at again; anything unproven is held for a human.
  */
+import { describeTarget, fenceTargetOf } from '../domain/fencing';
 import type { EvacuateTarget, Plan } from '../domain/plan';
 import type { Facts, HostFacts } from './facts';
 import { isCattle, isPet, replaceTarget } from './managed';
@@ -61,7 +62,10 @@ export function decideHost(f: Facts, h: HostFacts, p: Policy): Ruling {
     }
   }
   const evidence = f.fenceCheck?.accepted;
-  if (!evidence) {
+  // a driver in the policy: evacuate fences the host first, and writes nothing to Nova before the
+  // power reads back off (functions/evacuate/fence.ts)
+  const willFence = evidence ? undefined : fenceTargetOf(p, h.host);
+  if (!evidence && !willFence) {
     const refused = f.fenceCheck?.refused.map((r) => `${r.source}: ${r.reason}`) ?? [];
     return hold(
       'no-fence-evidence',
@@ -83,19 +87,29 @@ export function decideHost(f: Facts, h: HostFacts, p: Policy): Ruling {
       plan,
     );
   }
-  if (!p.evacuatePets && plan.servers.length > 0 && evidence.source !== 'operator-approval') {
+  if (!p.evacuatePets && plan.servers.length > 0 && evidence?.source !== 'operator-approval') {
     return hold(
       'evacuation-needs-approval',
       `policy asks a human to approve evacuations (${plan.servers.length} servers on ${h.host})`,
       plan,
     );
   }
+  const todo =
+    `evacuate ${plan.servers.length} pet(s), replace ${plan.replace.length} Heat-managed server(s), ` +
+    `leave ${plan.untouched.length}`;
+  if (!evidence)
+    return act(
+      'evacuate',
+      'fence-then-evacuate',
+      `host ${h.host} is down (${live.reason}) and not yet fenced: stackmend powers it off through ` +
+        `${describeTarget(willFence!)} and, once that reads back off, will ${todo}`,
+      plan,
+    );
   return act(
     'evacuate',
     'fenced-host-failure',
     `host ${h.host} is down (${live.reason}) and fenced (${evidence.method} by ${evidence.by}, ` +
-      `${evidence.source} vouched for by ${evidence.vouchedBy}): evacuate ${plan.servers.length} pet(s), ` +
-      `replace ${plan.replace.length} Heat-managed server(s), leave ${plan.untouched.length}`,
+      `${evidence.source} vouched for by ${evidence.vouchedBy}): ${todo}`,
     plan,
   );
 }

@@ -18,6 +18,8 @@ export type HostCheckInput = {
   /** The fence the alarm claims, and who sent the alarm (as the runtime authenticated it). */
   claim?: FenceClaim;
   reportedBy?: Principal;
+  /** stackmend's own fence, read back off (core/policy/fencing.ts ownFenceClaim). */
+  ownFence?: FenceClaim;
   /** An operator's stored approval of this incident. */
   approval?: Approval;
   /** Rechecks of a late host already made for this incident. */
@@ -32,6 +34,7 @@ export type HostCheck = { liveness: HostLiveness; fenceCheck: FenceCheck };
 export function checkHost(x: HostCheckInput, p: LivenessPolicy & FencePolicy): HostCheck {
   const liveness = hostLiveness(x.service, { now: x.now, rechecks: x.rechecks, claimAt: x.claim?.at }, p);
   const offers: FenceOffer[] = [{ source: 'nova-forced-down', service: x.service }];
+  if (x.ownFence) offers.push({ source: 'stackmend-fence', fence: x.ownFence });
   if (x.approval) offers.push({ source: 'operator-approval', approval: x.approval });
   if (x.claim) offers.push({ source: 'monitor-claim', claim: x.claim, principal: x.reportedBy });
   const ctx = { incident: x.incident, host: x.service.host, now: x.now, heartbeatAt: x.service.updated_at };

@@ -4,6 +4,7 @@
  * believe a fence claim only from a fencer the operator names.
  */
 import * as z from 'zod';
+import { FencingPolicySchema } from '../domain/fencing';
 
 const policyFields = z.object({
   /** Server metadata that marks a pet to evacuate on host failure (Masakari's convention). */
@@ -51,6 +52,8 @@ const policyFields = z.object({
    */
   approverRoles: z.array(z.string().min(1)).default(['admin']),
   approverUsers: z.array(z.string().min(1)).default([]),
+  /** stackmend's own fencing: the driver per compute host and the read-back timeout (core/domain/fencing.ts). */
+  fencing: FencingPolicySchema.default({ hosts: {}, timeoutSec: 30 }),
 });
 
 export const PolicySchema = policyFields

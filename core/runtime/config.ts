@@ -101,6 +101,10 @@ export const RuntimeConfigSchema = z.object({
     .optional()
     .transform((t) => t || undefined), // a stage's `${env:…, ''}`: none, so classify-alarm fails closed
   auth: AuthConfigSchema.default(NO_AUTH),
+  /** Basic credentials of Redfish BMCs, named by the policy's `fencing.hosts.<host>.credential`. */
+  fencing_credentials: z
+    .array(z.object({ name: CredentialName, username: z.string().min(1), password: z.string().min(1) }))
+    .default([]),
   dry_run: z.boolean().default(false),
   policy: PolicySchema.default(PolicySchema.parse({})),
   log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,6 +1,7 @@
 /**
  * evacuate — moves the pet servers off a failed host, Masakari-style but as small checked
- * steps: fence evidence → a healthy host with room → force down + disable the compute
+ * steps: fence evidence (or stackmend's own fence through the policy's driver, ./fence.ts)
+ * → a healthy host with room → force down + disable the compute
  * service → evacuate each server (bounded parallelism) → confirm ACTIVE elsewhere on a later
  * invocation. Per-server progress lives in the incident record, so a retry resumes.
  * Immediately before any of these writes it reads the host's compute service from Nova and checks
@@ -17,6 +18,7 @@ import type { Deps } from '../_shared/deps';
 import { alreadyOver, evacuateTargets, replaceTargets, reschedule, resolveIfFinished } from '../_shared/progress';
 import { defineStep, type StepResult } from '../_shared/step';
 import { NoComputeServiceError } from './errors';
+import { fenceIfWanted } from './fence';
 import { hold, verifyHost } from './verify';
 
 const PARALLEL = 3;
@@ -124,7 +126,13 @@ export const step = defineStep({
     const host = r.plan.host;
     const isolated = r.progress[`host:${host}`] === 'confirmed';
     if (!isolated || evacuateTargets(r).some((s) => !r.progress[s.serverId])) {
-      const { svc, spare } = await computeService(d, host);
+      let { svc, spare } = await computeService(d, host);
+      if (!isolated) {
+        const fenced = await fenceIfWanted(d, r, svc); // ./fence.ts: the policy's driver, if any
+        if (Array.isArray(fenced)) return fenced;
+        if (fenced.record !== r) ({ svc, spare } = await computeService(d, host)); // fenced now: Nova read again
+        r = fenced.record;
+      }
       const ok = await verifyHost(d, r, svc, approveHint(r));
       if (Array.isArray(ok)) return ok;
       // the circuit breaker again, as at the decision: an incident without a slot acts only if one is free

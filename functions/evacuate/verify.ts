@@ -9,6 +9,7 @@ import type { AcceptedFence } from '../../core/domain/fence';
 import type { HostLiveness } from '../../core/domain/host-liveness';
 import type { IncidentRecord } from '../../core/domain/plan';
 import type { ComputeService } from '../../core/openstack/nova';
+import { ownFenceClaim } from '../../core/policy/fencing';
 import { checkHost, clearance } from '../../core/policy/host-check';
 import type { Deps } from '../_shared/deps';
 import type { StepResult } from '../_shared/step';
@@ -52,6 +53,7 @@ export async function verifyHost(
       incident: r.key,
       service: svc,
       claim: r.incident.fence,
+      ownFence: ownFenceClaim(r.fencing),
       reportedBy: r.reportedBy,
       approval: r.approval,
       rechecks: d.policy.lateRechecks, // evacuate does not wait for a late host: it holds

@@ -5,7 +5,8 @@ One process does what would otherwise be dozens of slow `openstack` CLI calls:
 
   labctl.py register                 Keystone projects, roles, users, services, endpoints (idempotent)
   labctl.py bootstrap                flavor m1.tiny, image fake-img, compute host mapping,
-                                     Masakari segment lab-seg, clouds.yaml entries (idempotent)
+                                     Masakari segment lab-seg, one Ironic node per compute host
+                                     (fake-hardware, named after it, powered on), clouds.yaml (idempotent)
   labctl.py wait-computes H[:EPOCH]  wait until each host's nova-compute reported after EPOCH
   labctl.py computes                 print compute services (status/state/forced_down)
   labctl.py reset [H:EPOCH ...]      return the cloud to a clean state (see reset())
@@ -39,9 +40,12 @@ CATALOG = {
     "aodh": ("alarming", "http://127.0.0.1:8042"),
     "mistral": ("workflowv2", "http://127.0.0.1:8989/v2"),
     "masakari": ("instance-ha", "http://127.0.0.1:15868/v1/%(tenant_id)s"),
+    "ironic": ("baremetal", "http://127.0.0.1:6385"),
     "ceilometer": (None, None),  # user only (service credentials)
 }
 NOVA_MV = {"OpenStack-API-Version": "compute 2.53", "X-OpenStack-Nova-API-Version": "2.53"}
+# without it Ironic answers as API 1.1, where a node is not found by its name
+IRONIC_MV = {"X-OpenStack-Ironic-API-Version": "1.27"}
 
 
 def log(*a):
@@ -184,6 +188,7 @@ def bootstrap():
         s.put("/v2/images/%s/file" % im["id"], endpoint_filter=ep("image"), data=b"\0" * 1024,
               headers={"Content-Type": "application/octet-stream"})
     segment(s)
+    ironic_nodes(s)
     write_clouds_yaml()
     log("bootstrap done in %.1f s" % (time.time() - t0))
 
@@ -201,6 +206,33 @@ def segment(s):
             s.post("/segments/%s/hosts" % seg["uuid"], endpoint_filter=ep("instance-ha"), json={"host": {
                 "name": h, "type": "COMPUTE", "control_attributes": "SSH", "reserved": False,
                 "on_maintenance": False}})
+
+
+def ironic_nodes(s):
+    """One fake-hardware node per compute host, named after it, powered on (the fencing driver's target)."""
+    b = ep("baremetal")
+    have = {n["name"] for n in get(s, "baremetal", "/v1/nodes", headers=IRONIC_MV)["nodes"]}
+    for h in HOSTS:
+        if h not in have:
+            s.post("/v1/nodes", endpoint_filter=b, headers=IRONIC_MV, json={"name": h, "driver": "fake-hardware"})
+    power_on_nodes(s)
+
+
+def power_on_nodes(s):
+    """Every node powered on and out of maintenance; waits until Ironic reads each back on."""
+    b = ep("baremetal")
+    for n in get(s, "baremetal", "/v1/nodes?fields=name,power_state,maintenance", headers=IRONIC_MV)["nodes"]:
+        if n.get("maintenance"):
+            s.delete("/v1/nodes/%s/maintenance" % n["name"], endpoint_filter=b, headers=IRONIC_MV)
+        if n["power_state"] != "power on":
+            s.put("/v1/nodes/%s/states/power" % n["name"], endpoint_filter=b, headers=IRONIC_MV,
+                  json={"target": "power on"})
+            log("ironic: %s powered on" % n["name"])
+
+    def all_on():
+        nodes = get(s, "baremetal", "/v1/nodes?fields=name,power_state,target_power_state", headers=IRONIC_MV)["nodes"]
+        return all(n["power_state"] == "power on" and not n["target_power_state"] for n in nodes)
+    wait(all_on, 30, 0.2, "Ironic nodes powered on")
 
 
 def write_clouds_yaml():
@@ -251,6 +283,7 @@ def reset(restarted):
         jobs += [pool.submit(reset_zaqar, ps) for ps in project_sessions.values()]
         jobs.append(pool.submit(reset_masakari, s))
         jobs.append(pool.submit(reset_mistral, s))
+        jobs.append(pool.submit(power_on_nodes, s))
         for j in jobs:
             j.result()
         reset_trusts(s)  # after queues/alarms/stacks are gone

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { silentLogger } from '../../core/domain/log';
 import { parseAlarms } from '../../core/domain/intake';
-import type { IncidentRecord, Outcome, StepName } from '../../core/domain/plan';
+import type { IncidentRecord, Outcome, Plan, StepName } from '../../core/domain/plan';
 import { MemoryStore } from '../../core/state/memory-store';
 import { depsFactory, type DepsFactory } from '../../functions/_shared/deps';
 import { Incidents } from '../../functions/_shared/incidents';
@@ -71,6 +71,37 @@ export const record = (w: World, key: string): Promise<IncidentRecord> => w.inci
 /** A recorded alarm payload from test/events/. */
 export const recordedEvent = (file: string): Record<string, unknown> =>
   JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'events', file), 'utf8'));
+
+/** Nova's service time format (test/fixtures/openstack/nova-force-down-2.53.json), `secondsAgo` before now. */
+export const novaTime = (w: World, secondsAgo: number) =>
+  new Date(w.now() - secondsAgo * 1000).toISOString().replace('Z', '000');
+
+/** Pets (HA_Enabled=True) named `ids` on `host`, and the evacuation plan classify-alarm makes of them. */
+export function petsOn(w: World, host: string, ids: readonly string[]): Plan & { action: 'evacuate' } {
+  for (const id of ids) w.cloud.nova.addServer({ id, name: id, host, metadata: { HA_Enabled: 'True' } });
+  const servers = ids.map((id) => ({ serverId: id, name: id, vcpus: 1, ramMb: 64 }));
+  return { action: 'evacuate', host, servers, replace: [], untouched: [] };
+}
+
+/**
+ * compute1 failed with the pets `ids`, as the recorded host monitor notification
+ * (test/events/masakari/run1-compute-host.json) reported it and classify-alarm decided `decision`:
+ * the record stored and handed on to evacuate. Returns the incident key.
+ */
+export async function evacuation(
+  w: World,
+  ids: readonly string[],
+  o: Pick<IncidentRecord, 'decision'> & Partial<Pick<IncidentRecord, 'fence'>>,
+): Promise<string> {
+  const plan = petsOn(w, 'compute1', ids);
+  const incident = await createIncident(w, recordedEvent('masakari/run1-compute-host.json'), {
+    status: 'acting',
+    plan,
+    ...o,
+  });
+  await w.store.schedule('evacuate', incident, w.now()); // classify-alarm's hand-off
+  return incident;
+}
 
 /**
  * Stores the record classify-alarm writes for a recorded alarm, with the decision and plan given:

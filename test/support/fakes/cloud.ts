@@ -5,6 +5,7 @@
  */
 import type { Cloud } from '../../../core/openstack/cloud';
 import { FakeAlarming } from './alarming';
+import { FakeBareMetal } from './baremetal';
 import { FakeCompute } from './compute';
 import { FakeControl, type Call, type FakeMethod } from './control';
 import { FakeOrchestration } from './orchestration';
@@ -18,6 +19,7 @@ export class FakeCloud implements Cloud {
   readonly heat: FakeOrchestration;
   readonly aodh: FakeAlarming;
   readonly zaqar: FakeQueueing;
+  readonly ironic: FakeBareMetal;
 
   constructor(now: () => number = Date.now) {
     this.control = new FakeControl(now);
@@ -25,6 +27,7 @@ export class FakeCloud implements Cloud {
     this.heat = new FakeOrchestration(this.control, this.nova);
     this.aodh = new FakeAlarming(this.control);
     this.zaqar = new FakeQueueing(this.control);
+    this.ironic = new FakeBareMetal(this.control);
   }
 
   get calls(): Call[] {
@@ -47,13 +50,18 @@ export class FakeCloud implements Cloud {
   tick(): void {
     this.heat.tick();
     this.nova.tick();
+    this.ironic.tick();
   }
 }
 
-/** The lab's two computes, as test/fixtures/openstack/nova-services-list.json lists them: enabled and up. */
+/**
+ * The lab's two computes, as test/fixtures/openstack/nova-services-list.json lists them: enabled and up;
+ * an Ironic node per host, named after it and powered on (test/lab/labctl.py ironic_nodes).
+ */
 export function labCloud(now?: () => number): FakeCloud {
   const cloud = new FakeCloud(now);
   cloud.nova.addService({ host: 'compute1', id: '4001e822-7ca3-4a18-bb4d-7bd39e1bd030' });
   cloud.nova.addService({ host: 'compute2', id: '7dbc03fc-ccdf-4218-8ba9-af3f5196972d' });
+  for (const host of ['compute1', 'compute2']) cloud.ironic.addNode(host);
   return cloud;
 }

@@ -7,30 +7,16 @@
 import { newApproval } from '../../../core/domain/approval';
 import { ServiceUnavailableError } from '../../../core/openstack/errors';
 import { step as evacuate } from '../../../functions/evacuate';
-import { createIncident, due, invoke, reconcile, record, recordedEvent, world, type World } from '../../support/steps';
+import { due, evacuation, invoke, novaTime, reconcile, record, world, type World } from '../../support/steps';
 
 const PETS = ['pet-1', 'pet-2', 'pet-3'];
 const RECHECK_MS = 2000; // the default policy's recheckAfterSec
 
-/** Nova's service time format (test/fixtures/openstack/nova-force-down-2.53.json), `secondsAgo` before now. */
-const novaTime = (w: World, secondsAgo: number) =>
-  new Date(w.now() - secondsAgo * 1000).toISOString().replace('Z', '000');
-
 async function failedHost(): Promise<{ w: World; incident: string }> {
   const w = world();
-  for (const name of PETS)
-    w.cloud.nova.addServer({ id: name, name, host: 'compute1', metadata: { HA_Enabled: 'True' } });
   w.cloud.nova.setService('compute1', { forced_down: true, state: 'down', updated_at: novaTime(w, 120) });
-  const incident = await createIncident(w, recordedEvent('masakari/run1-compute-host.json'), {
-    status: 'acting',
+  const incident = await evacuation(w, PETS, {
     decision: { verdict: 'evacuate', rule: 'fenced-host-failure', reason: 'compute1 is down and forced down in Nova' },
-    plan: {
-      action: 'evacuate',
-      host: 'compute1',
-      servers: PETS.map((id) => ({ serverId: id, name: id, vcpus: 1, ramMb: 64 })),
-      replace: [],
-      untouched: [],
-    },
     fence: {
       source: 'nova-forced-down',
       method: 'forced-down',
@@ -39,7 +25,6 @@ async function failedHost(): Promise<{ w: World; incident: string }> {
       vouchedBy: 'nova',
     },
   });
-  await w.store.schedule('evacuate', incident, w.now()); // classify-alarm's hand-off
   expect(await due(w, 'evacuate')).toEqual([incident]);
   return { w, incident };
 }
