@@ -1,6 +1,7 @@
 /** `stackmend incidents | audit | maintenance`: what stackmend knows, from the state store. */
+import * as os from 'node:os';
 import { openStore } from '../core/state';
-import { maintenanceKey } from '../functions/_shared/facts';
+import { Controls, EVERYTHING } from '../functions/_shared/controls';
 import { auditLine, Incidents } from '../functions/_shared/incidents';
 import { parametersFrom, parse, UsageError } from './args';
 import { formatTimeline } from './timeline';
@@ -42,12 +43,13 @@ export async function maintenance(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {});
   const [mode, subject] = positionals;
   if (!['on', 'off'].includes(mode ?? '') || !subject)
-    throw new UsageError('maintenance on|off <host> (or stack:<id>)');
-  const key = maintenanceKey(subject.includes(':') ? subject : `host:${subject}`);
-  await withIncidents(values, async (_i, store) =>
-    mode === 'on' ? store.put(key, { since: new Date().toISOString() }) : store.delete(key),
+    throw new UsageError('maintenance on|off <host> (or stack:<id>, or all)');
+  const target = subject === EVERYTHING || subject.includes(':') ? subject : `host:${subject}`;
+  const by = { via: 'local-user', name: os.userInfo().username }; // who ran the command, as the machine knows them
+  await withIncidents(values, (_i, store) =>
+    new Controls(store, Date.now).set('maintenance', mode === 'on', by, target),
   );
-  process.stdout.write(`maintenance ${mode} for ${subject}\n`);
+  process.stdout.write(`maintenance ${mode} for ${target}\n`);
   return 0;
 }
 

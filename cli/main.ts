@@ -24,7 +24,7 @@ Usage: stackmend <command> [options]
   incidents [--json]         incidents and their timelines; audit [--json]: the audit log
   dismiss <incident> --reason "…"
                              close an incident held open (it counts toward the circuit breaker)
-  maintenance on|off <host|stack-id>
+  maintenance on|off <host|stack:<id>|all>
   demo                       bring the lab up and heal a real cloud end to end
   bench                      benchmarks (stackmend vs the Mistral chain and Masakari)
 

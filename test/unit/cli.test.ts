@@ -1,5 +1,7 @@
 /** The stackmend command's contract with shells and CI: usage, exit codes, JSON on stdout. */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'stackmend.cjs');
@@ -39,6 +41,19 @@ describe('stackmend CLI', () => {
       stderr: expect.stringContaining('not in the state store'),
     });
     expect(run('dismiss', 'some-incident')).toMatchObject({ status: 2, stderr: expect.stringContaining('--reason') });
+  });
+
+  it('turns maintenance on and off for a host and for everything, each change in the audit log with who', () => {
+    const state = `file:${fs.mkdtempSync(path.join(os.tmpdir(), 'stackmend-cli-maint-'))}`;
+    expect(run('maintenance', 'on', 'compute1', '--state', state)).toMatchObject({ status: 0 });
+    expect(run('maintenance', 'on', 'all', '--state', state).stdout).toBe('maintenance on for all\n');
+    expect(run('maintenance', 'off', 'all', '--state', state)).toMatchObject({ status: 0 });
+    const audit = JSON.parse(run('audit', '--json', '--state', state).stdout);
+    expect(audit.map((e: any) => [e.control, e.subject, e.on, e.by.via])).toEqual([
+      ['maintenance', 'host:compute1', true, 'local-user'],
+      ['maintenance', 'all', true, 'local-user'],
+      ['maintenance', 'all', false, 'local-user'],
+    ]);
   });
 
   it('refuses to dismiss an incident it does not know, with a hint', () => {
