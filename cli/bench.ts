@@ -1,247 +1,99 @@
 /**
- * `npm run bench`: stackmend against today's tools, on the real lab, same scenarios, measured
- * from the cloud's point of view. Prints a table and writes bench-results/latest.{json,md}.
- *   1. member replacement: stackmend vs the Aodh → Zaqar → Mistral → Heat chain
- *   2. duplicate delivery: how many remediations N identical alarms start
- *   3. host failure with a pet: stackmend (the host forced down in Nova by a fencing agent) vs Masakari
- *   4. cold start per function bundle (after `npm run build`)
+ * `npm run bench [-- --only PART,…]`: stackmend measured, and compared with today's tools. Parts:
+ *   cost       bundle size and cold start per function, as built vs as published (no cloud)
+ *   storm      100 failed hosts × 100 servers (--hosts, --servers-per-host): 11,110 alarms into
+ *              classify-alarm in-process (--storm-runs, default 3) and over HTTP to `serve` (a replay
+ *              cloud; Redis db 9)
+ *   scale-out  the storm over HTTP to 1, 2 and 4 `serve` processes sharing Redis db 9 (--scale-runs rounds)
+ *   lab        the real lab: member replacement vs the Mistral chain, duplicates, host failure vs Masakari
+ *              (run it under flock /tmp/stackmend-lab.lock)
+ * Each run writes bench-results/<timestamp>.json; bench-results/latest.json keeps the newest result of
+ * every part, latest.md its table, and the pictures (bench/svg.ts) are drawn from it.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import axios from 'axios';
-import { createGroup, deleteAndTimeReplacement, member, type ReplacementTiming } from '../bench/heat-replace';
-import { masakariEvacuation, stackmendEvacuation } from '../bench/host-failure';
-import { bootPet } from '../bench/scenario';
-import { executionsSince, uploadWorkflow, waitExecutions, wireMember } from '../bench/mistral-chain';
-import { fmt, summarize, type Summary } from '../bench/stats';
-import { isTerminal } from '../core/domain/plan';
-import { connectLab as connect } from '../bench/openstack/cloud';
-import { loadCloudConfig } from '../core/openstack/config';
-import { jsonLogger } from '../core/runtime/log';
-import { arm } from '../triggers/arm';
-import { parse } from './args';
-import { lab } from '../bench/lab';
-import { startLocalRuntime } from './local-runtime';
-import { waitFor } from '../bench/wait';
+import { measureCost } from '../bench/cost';
+import { render } from '../bench/report';
+import { DEFAULT_STORM } from '../bench/storm/alarms';
+import { scaleOut, storm } from '../bench/storm/run';
+import { parse, UsageError } from './args';
+import { labSuite } from './bench-lab';
+
+export const PARTS = ['cost', 'storm', 'scale-out', 'lab'] as const;
+export type Part = (typeof PARTS)[number];
 
 const say = (s: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const AODH_CACHE_MS = 4500;
+
+function partsOf(only: string | undefined): Part[] {
+  if (!only) return [...PARTS];
+  const asked = only.split(',').map((p) => p.trim());
+  const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length) throw new UsageError(`--only ${unknown.join(',')}: the parts are ${PARTS.join(', ')}`);
+  return asked as Part[];
+}
 
 export async function bench(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
+    only: { type: 'string' },
     runs: { type: 'string' },
     'masakari-runs': { type: 'string' },
+    'cold-runs': { type: 'string' },
+    'storm-runs': { type: 'string' },
+    'scale-runs': { type: 'string' },
+    hosts: { type: 'string' },
+    'servers-per-host': { type: 'string' },
     out: { type: 'string' },
   });
-  const runs = Number(values.runs ?? 3);
-  const masakariRuns = Number(values['masakari-runs'] ?? 1);
+  const parts = partsOf(values.only);
   const outDir = values.out ?? 'bench-results';
-  const results: Record<string, unknown> = {
-    date: new Date().toISOString(),
-    host: `${os.cpus().length} cpu, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-    runs,
+  const measured: Record<string, unknown> = {};
+  const stamp = () => ({ measuredAt: new Date().toISOString(), host: machine() });
+  const shape = {
+    ...DEFAULT_STORM,
+    ...(values.hosts ? { hosts: Number(values.hosts) } : {}),
+    ...(values['servers-per-host'] ? { serversPerHost: Number(values['servers-per-host']) } : {}),
   };
-  say('lab up + reset');
-  lab(['up'], { quiet: true });
-  lab(['reset'], { quiet: true });
-  const masakariEnv = fs.existsSync('/var/lib/stackmend-lab/masakari.env')
-    ? fs.readFileSync('/var/lib/stackmend-lab/masakari.env', 'utf8').trim()
-    : 'unknown';
-  results.masakariConfig = masakariEnv
-    .split('\n')
-    .filter((l) => l.startsWith('MASAKARI') || l.startsWith('NOVA_SERVICE_DOWN'))
-    .join(', ');
-  const cloud = connect(loadCloudConfig({ cloud: 'stackmend-lab' }));
-  const token = randomBytes(8).toString('hex');
-  const rt = await startLocalRuntime({
-    port: 0,
-    parameters: {
-      cloud: 'stackmend-lab',
-      state_url: `file:${fs.mkdtempSync(path.join(os.tmpdir(), 'sm-bench-'))}`,
-      webhook_token: token,
-      policy: { repeatThreshold: 1000 } /* the bench fails the same host on purpose */,
-    },
-    log: jsonLogger({ level: 'error' }),
-    tickSec: 0.25,
-  });
-  try {
-    // 1. member replacement
-    const sm = await createGroup(cloud, 'bench-stackmend');
-    await arm(cloud, rt.store, sm, { via: 'http', url: rt.alarmUrl });
-    const smRuns: ReplacementTiming[] = [];
-    for (let i = 0; i < runs; i++) {
-      await pause(AODH_CACHE_MS);
-      smRuns.push(await deleteAndTimeReplacement(cloud, sm, await member(cloud, sm, String(i % 3))));
-      say(`stackmend replacement run ${i + 1}: ${JSON.stringify(smRuns[i])}`);
+  for (const part of parts) {
+    say(`${part}…`);
+    switch (part) {
+      case 'cost':
+        measured.cost = { ...stamp(), functions: await measureCost(Number(values['cold-runs'] ?? 10)) };
+        break;
+      case 'storm':
+        measured.storm = await storm({ runs: Number(values['storm-runs'] ?? 3), shape, say, stamp });
+        break;
+      case 'scale-out':
+        measured['scale-out'] = await scaleOut({ runs: Number(values['scale-runs'] ?? 1), shape, say, stamp });
+        break;
+      case 'lab':
+        measured.lab = {
+          ...stamp(),
+          ...(await labSuite({
+            runs: Number(values.runs ?? 3),
+            masakariRuns: Number(values['masakari-runs'] ?? 1),
+            say,
+          })),
+        };
+        break;
+      default: {
+        const unreachable: never = part;
+        throw new UsageError(`unknown part ${String(unreachable)}`);
+      }
     }
-    await uploadWorkflow(cloud);
-    const mc = await createGroup(cloud, 'bench-mistral');
-    const mcRuns: ReplacementTiming[] = [];
-    for (let i = 0; i < runs; i++) {
-      await wireMember(cloud, mc, await member(cloud, mc, String(i % 3)), `${Date.now() % 100000}-${i}`);
-      await pause(AODH_CACHE_MS);
-      mcRuns.push(await deleteAndTimeReplacement(cloud, mc, await member(cloud, mc, String(i % 3))));
-      say(`Mistral chain replacement run ${i + 1}: ${JSON.stringify(mcRuns[i])}`);
-    }
-    results.replace = {
-      stackmend: summarize(smRuns.map((r) => r.totalMs)),
-      mistralChain: summarize(mcRuns.map((r) => r.totalMs)),
-    };
-    results.repairStarted = {
-      stackmend: summarize(smRuns.map((r) => r.startedMs)),
-      mistralChain: summarize(mcRuns.map((r) => r.startedMs)),
-    };
-
-    // 2. duplicate delivery: the recorded Aodh alarm, 5 times into the chain's queue / 20 times to stackmend
-    const recorded = JSON.parse(
-      fs.readFileSync(path.join(__dirname, '..', 'test', 'events', 'aodh', 'event-webhook-2.json'), 'utf8'),
-    );
-    const m = await member(cloud, mc, '0');
-    const queue = await wireMember(cloud, mc, m, `dup-${Date.now() % 100000}`);
-    const since = Date.now();
-    for (let i = 0; i < 5; i++) await cloud.zaqar.post(queue, [{ body: recorded }]);
-    await waitExecutions(cloud, since, 5, 60).catch(() => undefined);
-    const mistralExecs = await executionsSince(cloud, since);
-    await waitFor(
-      'bench-mistral settled',
-      async () => !(await cloud.heat.getStack(mc)).stack_status.endsWith('IN_PROGRESS'),
-      120,
-      500,
-    );
-    const dupVictim = await member(cloud, sm, '1');
-    const alarm = structuredClone(recorded);
-    alarm.reason_data.event.message_id = `bench-dup-${Date.now()}`;
-    alarm.reason_data.event.traits = alarm.reason_data.event.traits.map((t: [string, number, string]) =>
-      t[0] === 'instance_id' ? [t[0], t[1], dupVictim.serverId] : t,
-    );
-    const forVictim = async () =>
-      (await rt.incidents.list()).filter(
-        (r) => r.incident.subject.type === 'server' && r.incident.subject.serverId === dupVictim.serverId,
-      );
-    await pause(AODH_CACHE_MS);
-    await cloud.nova.deleteServer(dupVictim.serverId); // the real Aodh alarm fires too: 21 deliveries about one failure
-    await waitFor(
-      'the member gone from Nova',
-      async () =>
-        cloud.nova.getServer(dupVictim.serverId).then(
-          () => false,
-          () => true,
-        ),
-      60,
-      100,
-    );
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () => axios.post(rt.alarmUrl, alarm, { validateStatus: () => true })),
-    );
-    await waitFor(
-      'the member replaced',
-      async () => (await forVictim()).some((r) => r.status === 'resolved' || r.status === 'failed'),
-      120,
-      250,
-    );
-    await pause(2000); // let the real Aodh alarm arrive too
-    const outcomes = answers.map((a) => a.data.outcome as string);
-    results.duplicates = {
-      mistralChain: {
-        delivered: 5,
-        executionsStarted: mistralExecs,
-        finalStackStatus: (await cloud.heat.getStack(mc)).stack_status,
-      },
-      stackmend: {
-        delivered: '20 copies + the real Aodh alarm',
-        remediations: (await forVictim()).filter((r) => r.decision?.verdict === 'replace').length,
-        stackUpdates: (await forVictim())
-          .flatMap((r) => r.timeline)
-          .filter((e) => e.step === 'stack-update' && e.outcome === 'DISPATCHED').length,
-        dispatched: outcomes.filter((o) => o === 'DISPATCHED').length,
-        duplicate: outcomes.filter((o) => o === 'DUPLICATE').length,
-        grouped: outcomes.filter((o) => o === 'GROUPED').length,
-      },
-    };
-    say(`duplicates: ${JSON.stringify(results.duplicates)}`);
-
-    // 3. host failure with a pet
-    const evac: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      lab(['reset'], { quiet: true });
-      const pet = await bootPet(cloud, `bench-pet-${i}`, 'compute1');
-      evac.push(await stackmendEvacuation(cloud, rt.alarmUrl, pet, 'compute1'));
-      say(`stackmend evacuation run ${i + 1}: ${evac[i]} ms`);
-      await waitFor(
-        'the host incident to close',
-        async () => (await rt.incidents.list()).every((r) => isTerminal(r.status)),
-        60,
-        250,
-      );
-      lab(['revive-host', 'compute1'], { quiet: true });
-    }
-    const masa: number[] = [];
-    for (let i = 0; i < masakariRuns; i++) {
-      lab(['reset'], { quiet: true });
-      const pet = await bootPet(cloud, `bench-masakari-pet-${i}`, 'compute1');
-      masa.push(await masakariEvacuation(cloud, pet, 'compute1'));
-      say(`Masakari evacuation run ${i + 1}: ${masa[i]} ms`);
-      lab(['revive-host', 'compute1'], { quiet: true });
-    }
-    results.evacuate = { stackmend: summarize(evac), masakari: summarize(masa) };
-  } finally {
-    await rt.close();
-    lab(['reset'], { quiet: true });
   }
-  results.coldStart = await coldStarts();
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const md = report(results);
-  fs.writeFileSync(path.join(outDir, 'latest.md'), md);
-  process.stdout.write(`\n${md}\nwritten: ${outDir}/latest.json, ${outDir}/latest.md\n`);
+  const file = path.join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(measured, null, 2)}\n`);
+  const latestFile = path.join(outDir, 'latest.json');
+  const previous = fs.existsSync(latestFile) ? (JSON.parse(fs.readFileSync(latestFile, 'utf8')) as object) : {};
+  const latest = { ...previous, ...measured };
+  fs.writeFileSync(latestFile, `${JSON.stringify(latest, null, 2)}\n`);
+  const written = render(latest, outDir);
+  process.stdout.write(
+    `\n${fs.readFileSync(path.join(outDir, 'latest.md'), 'utf8')}\nwritten: ${[file, latestFile, ...written].join(', ')}\n`,
+  );
   return 0;
 }
 
-async function coldStarts(): Promise<unknown> {
-  const dist = path.join(__dirname, '..', 'dist');
-  const built = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build.mjs')], { encoding: 'utf8' });
-  if (built.status !== 0 && !fs.existsSync(dist)) return `skipped: npm run build failed: ${built.stderr.slice(-300)}`;
-  const { measureColdStart } = require('../local/whisk/coldstart') as typeof import('../local/whisk/coldstart');
-  const out: Record<string, unknown> = {};
-  for (const fn of fs.readdirSync(dist).filter((f) => fs.existsSync(path.join(dist, f, 'index.js')))) {
-    const params =
-      fn === 'classify-alarm'
-        ? { __ow_method: 'post', __ow_headers: {}, __ow_body: JSON.stringify({ hello: 'cold start' }) }
-        : { incident: 'cold-start-probe', state_url: 'memory:', allow_local_state: true };
-    out[fn] = await measureColdStart(path.join(dist, fn, 'index.js'), params);
-  }
-  return out;
-}
-
-function report(r: Record<string, unknown>): string {
-  const rep = r.replace as { stackmend: Summary; mistralChain: Summary } | undefined;
-  const rs = r.repairStarted as { stackmend: Summary; mistralChain: Summary } | undefined;
-  const ev = r.evacuate as { stackmend: Summary; masakari: Summary } | undefined;
-  const lines = [
-    `# stackmend benchmark (${r.date}, ${r.host})`,
-    '',
-    '| scenario | stackmend | baseline |',
-    '|---|---|---|',
-    rs
-      ? `| ResourceGroup member deleted → Heat update started (the repair decided and sent) | ${fmt(rs.stackmend)} | Aodh→Zaqar→Mistral→Heat: ${fmt(rs.mistralChain)} |`
-      : '',
-    rep
-      ? `| ResourceGroup member deleted → replacement ACTIVE, stack UPDATE_COMPLETE | ${fmt(rep.stackmend)} | Aodh→Zaqar→Mistral→Heat: ${fmt(rep.mistralChain)} |`
-      : '',
-    ev
-      ? `| host killed + reported → pet ACTIVE on the other host | ${fmt(ev.stackmend)} | Masakari (${r.masakariConfig}): ${fmt(ev.masakari)} |`
-      : '',
-    `| identical alarm deliveries → remediations started | ${JSON.stringify((r.duplicates as { stackmend?: unknown })?.stackmend ?? 'n/a')} | ${JSON.stringify((r.duplicates as { mistralChain?: unknown })?.mistralChain ?? 'n/a')} |`,
-    '',
-    '## cold start per function bundle',
-    '```',
-    JSON.stringify(r.coldStart, null, 2),
-    '```',
-    '',
-  ];
-  return lines.filter((l) => l !== undefined).join('\n');
-}
+const machine = () => `${os.cpus().length} cpu, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;

@@ -17,7 +17,7 @@ export const LAYERS = {
   functions: ['core', 'functions'],
   triggers: ['core', 'triggers'],
   local: ['core/domain', 'local'],
-  bench: ['core', 'functions', 'triggers', 'local', 'bench', 'lab'],
+  bench: ['core', 'functions', 'triggers', 'local', 'bench', 'lab', 'test/support'], // the storm's cloud: test/support/fakes
   lab: ['core', 'functions', 'triggers', 'local', 'lab'],
   console: ['core', 'functions', 'console'],
   // the page (bundled for the browser by console/assets.ts): its modules and the shapes the API answers with
