@@ -51,7 +51,7 @@ const { STEP_NAMES, STEPS } = await loadRegistry();
  */
 const WHY =
   'every step needs zod (~89 KiB: all external input is parsed), ioredis (~91 KiB with its command table and parser: the state store of real deployments), axios (~90 KiB with follow-redirects and the proxy agent: the OpenStack client) and the entry-point authentication and TLS code; what is left out and what is left: scripts/bundle-shims.mjs, README "Bundle size"';
-const ALLOWANCES = Object.fromEntries(STEP_NAMES.map((n) => [n, { maxBytes: 420 * 1024, why: WHY }]));
+const ALLOWANCES = Object.fromEntries(STEP_NAMES.map((n) => [n, { maxBytes: 430 * 1024, why: WHY }]));
 
 /** The registry's steps, each with its handler module (which must exist). */
 function registeredFunctions() {
