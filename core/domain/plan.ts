@@ -80,6 +80,8 @@ export type IncidentRecord = {
   approval?: Approval;
   /** Rechecks of a late host made so far (classify-alarm decides again after each). */
   rechecks?: number;
+  /** Times the sweeper found it acting with no step due and handed it on again (functions/_shared/sweep.ts). */
+  swept?: number;
   /** Per-server progress so a retry resumes where it stopped. */
   progress: Record<string, ServerProgress>;
   /**

@@ -151,6 +151,11 @@ export class Incidents {
     return r;
   }
 
+  /** Keys of the incidents not yet ended (the `open:` index), sorted. */
+  async openKeys(): Promise<string[]> {
+    return (await this.store.list(K.open(''))).map((e) => e.key.slice(K.open('').length));
+  }
+
   /** Incidents not yet ended (the `open:` index). */
   async openCount(): Promise<number> {
     return (await this.store.list(K.open(''))).length;

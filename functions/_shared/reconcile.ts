@@ -3,12 +3,13 @@
  * item is lent to this invocation for LEASE_MS; done → ack; failed → retry with a bounded
  * exponential backoff; after MAX_ATTEMPTS leases the incident ends `failed` with the reason and
  * the operator is told. An invocation killed mid-batch never acks: its leases expire and the
- * items are handed out again.
+ * items are handed out again. Then the sweeper (./sweep.ts) hands on acting incidents nothing is due for.
  */
 import type { StepName } from '../../core/domain/pipeline';
 import { isTerminal } from '../../core/domain/plan';
 import type { Leased } from '../../core/state/store';
 import type { StepContext, StepResult } from './step';
+import { sweep } from './sweep';
 
 /** How long one invocation holds a due item before another may take it (an action's limit is 60 s). */
 export const LEASE_MS = 60_000;
@@ -40,6 +41,7 @@ export async function reconcileDue(
       out.push(await failedTry(step, ctx, item, (e as Error).message));
     }
   }
+  out.push(...(await sweep(step, ctx.deps, MAX_ATTEMPTS))); // acting incidents whose hand-off was lost
   return out; // nothing due: an empty, silent reconcile
 }
 
