@@ -4,7 +4,8 @@
  */
 import type { FenceClaim } from './fence';
 
-export const ALARM_SOURCES = ['aodh', 'alertmanager', 'nova', 'masakari', 'operator'] as const;
+/** `stackmend`: its own detection of silent compute hosts (functions/classify-alarm/detect.ts). */
+export const ALARM_SOURCES = ['aodh', 'alertmanager', 'nova', 'masakari', 'operator', 'stackmend'] as const;
 export type AlarmSource = (typeof ALARM_SOURCES)[number];
 
 /** How the alarm reached us: straight from the monitor, or through a Zaqar queue push. */

@@ -54,6 +54,14 @@ const policyFields = z.object({
   approverUsers: z.array(z.string().min(1)).default([]),
   /** stackmend's own fencing: the driver per compute host and the read-back timeout (core/domain/fencing.ts). */
   fencing: FencingPolicySchema.default({ hosts: {}, timeoutSec: 30 }),
+  /**
+   * Detection of its own (functions/classify-alarm/detect.ts): classify-alarm's periodic reconcile reads
+   * Nova's compute services at most every `intervalSec` and opens a host incident for each enabled host
+   * that counts as down (core/policy/host-liveness.ts). Off unless switched on.
+   */
+  detectHosts: z
+    .object({ enabled: z.boolean().default(false), intervalSec: z.number().int().positive().default(10) })
+    .default({ enabled: false, intervalSec: 10 }),
 });
 
 export const PolicySchema = policyFields

@@ -45,6 +45,8 @@ export type StepDef<I> = {
   gate?: (ports: GatePorts) => Gate;
   /** New input is a dry run while an operator has the stored dry-run switch on (./controls.ts). */
   honoursDryRunSwitch?: true;
+  /** Work of its own that every periodic reconcile runs before the due queue (classify-alarm: ./detect.ts). */
+  periodic?: (ctx: StepContext) => Promise<StepResult[]>;
 };
 
 const ReconcileSchema = z.object({ reconcile: z.literal(true) });
@@ -120,6 +122,10 @@ function parseInput<I>(def: StepDef<I>, body: unknown): I {
   return r.data;
 }
 
-function reconcile<I>(def: StepDef<I>, ctx: StepContext): Promise<StepResult[]> {
-  return reconcileDue(def.name, ctx, (incident) => def.run(parseInput(def, { incident }), { ...ctx, due: true }));
+async function reconcile<I>(def: StepDef<I>, ctx: StepContext): Promise<StepResult[]> {
+  const own = def.periodic ? await def.periodic(ctx) : [];
+  const due = await reconcileDue(def.name, ctx, (incident) =>
+    def.run(parseInput(def, { incident }), { ...ctx, due: true }),
+  );
+  return [...own, ...due];
 }

@@ -7,6 +7,7 @@ import { parseAlarms } from '../../core/domain/intake';
 import { publicEntry } from '../../core/runtime/gate';
 import { defineStep, type StepResult } from '../_shared/step';
 import { classifyOne } from './classify';
+import { detectHosts } from './detect';
 import { recheckOne } from './recheck';
 
 const DueInput = z.object({ incident: z.string().min(1) });
@@ -17,6 +18,7 @@ export const step = defineStep({
   /** The one public entry point: callers are authenticated before the body is parsed (core/runtime/gate.ts). */
   gate: (ports) => publicEntry('classify-alarm', ports),
   honoursDryRunSwitch: true,
+  periodic: detectHosts, // silent compute hosts, from Nova's own record (./detect.ts)
   async run(input, ctx): Promise<StepResult[]> {
     // its own due work (a late host to decide again): scheduled by classify-alarm, not sent by a monitor
     if (ctx.due) return [await recheckOne(DueInput.parse(input).incident, ctx)];
