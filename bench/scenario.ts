@@ -14,8 +14,9 @@ import { waitFor } from './wait';
 const ROOT = path.join(__dirname, '..');
 export const GROUP_TEMPLATE = fs.readFileSync(path.join(ROOT, 'examples', 'heat', 'group.yaml'), 'utf8');
 
-export async function createGroup(cloud: Cloud, name: string, count = 3): Promise<StackRef> {
-  const ref = await cloud.heat.createStack(name, GROUP_TEMPLATE, { count });
+/** `az`: where the members run (the template's default: nova:compute2). */
+export async function createGroup(cloud: Cloud, name: string, count = 3, az?: string): Promise<StackRef> {
+  const ref = await cloud.heat.createStack(name, GROUP_TEMPLATE, az ? { count, az } : { count });
   await waitFor(
     `stack ${name} CREATE_COMPLETE`,
     async () => {
@@ -72,6 +73,20 @@ export function hostDownNotification(
   n.notification.generated_time = new Date().toISOString().replace('Z', '');
   if (fenced) n.notification.payload.fenced = fenced;
   return n;
+}
+
+type AodhTrait = [string, number, string];
+/**
+ * Aodh's event alarm for the deletion of `serverId` (the recorded test/events/aodh/event-webhook-2.json,
+ * retargeted: its instance traits name the server, `messageId` makes it a delivery of its own).
+ */
+export function serverDeletedAlarm(serverId: string, messageId: string) {
+  const alarm = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'events', 'aodh', 'event-webhook-2.json'), 'utf8'));
+  alarm.reason_data.event.message_id = messageId;
+  alarm.reason_data.event.traits = alarm.reason_data.event.traits.map((t: AodhTrait) =>
+    t[0] === 'instance_id' || t[0] === 'resource_id' ? [t[0], t[1], serverId] : t,
+  );
+  return alarm;
 }
 
 export const fencedNow = (by: string): Fenced => ({ by, method: 'power-off', at: new Date().toISOString() });
