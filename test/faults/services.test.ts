@@ -17,6 +17,7 @@ import {
   heatSince,
   lab,
   postAlarm,
+  repairedOnce,
   resetLab,
   settledServers,
   settledStatus,
@@ -41,17 +42,10 @@ afterAll(async () => {
   resetLab();
 });
 
-async function healedOnce(victimId: string, before: Awaited<ReturnType<typeof heatRecord>>, member: string) {
-  const r = await waitIncident(
-    h.rt,
-    (x) => x.incident.subject.type === 'server' && x.incident.subject.serverId === victimId && settledStatus(x),
-    240,
-  );
-  expect(r.status).toBe('resolved');
-  await settledServers(h, stack);
-  expect(await heatSince(stack, before)).toEqual({ updates: 1, failedOrCancelled: [], marked: { [member]: 1 } });
+const healedOnce = async (victimId: string, before: Awaited<ReturnType<typeof heatRecord>>, member: string) => {
+  const r = await repairedOnce(h, stack, victimId, before, member);
   expect((await h.rt.incidents.list()).filter((x) => x.key === r.key)).toHaveLength(1);
-}
+};
 
 describe('a lab service fails during a repair', () => {
   it('heat-api stopped while the update runs: stackmend retries, and completes once it is back', async () => {

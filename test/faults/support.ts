@@ -14,7 +14,7 @@ import axios from 'axios';
 import { serverDeletedAlarm } from '../../bench/scenario';
 import type { StackRef } from '../../core/domain/plan';
 import { labLogin } from '../support/lab';
-import { waitFor, type Harness } from '../e2e/support';
+import { settledStatus, waitFor, waitIncident, type Harness } from '../e2e/support';
 
 export {
   CLOUD,
@@ -78,6 +78,28 @@ export async function heatSince(stack: StackRef, before: Awaited<ReturnType<type
     failedOrCancelled: now.failedOrCancelled.slice(before.failedOrCancelled.length),
     marked,
   };
+}
+
+/**
+ * The incident about `victimId` resolved, and since `before` Heat ran exactly one update of `stack`,
+ * marked only `member`, and failed or cancelled nothing.
+ */
+export async function repairedOnce(
+  h: Pick<Harness, 'rt' | 'cloud'>,
+  stack: StackRef,
+  victimId: string,
+  before: Awaited<ReturnType<typeof heatRecord>>,
+  member: string,
+) {
+  const r = await waitIncident(
+    h.rt,
+    (x) => x.incident.subject.type === 'server' && x.incident.subject.serverId === victimId && settledStatus(x),
+    240,
+  );
+  expect(r.status).toBe('resolved');
+  await settledServers(h, stack);
+  expect(await heatSince(stack, before)).toEqual({ updates: 1, failedOrCancelled: [], marked: { [member]: 1 } });
+  return r;
 }
 
 /** A group member deleted in Nova, and the Aodh alarm that reports it (sent by the test, so it controls when). */
