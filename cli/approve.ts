@@ -20,6 +20,8 @@ import { approveEvacuation, NothingToApproveError } from '../functions/_shared/a
 import { BreakerFullError, Incidents } from '../functions/_shared/incidents';
 import { parametersFrom, parse, UsageError } from './args';
 import { exitCodeOf, invokeStep } from './invoke';
+import { sayer } from './output';
+import { evacuationProgress } from './progress';
 
 const isMethod = (m: string): m is FenceMethod => (FENCE_METHODS as readonly string[]).includes(m);
 const say = (s: string) => process.stderr.write(`stackmend approve: ${s}\n`);
@@ -84,12 +86,17 @@ export async function approve(argv: string[]): Promise<number> {
     });
     if (!a) return 3;
     if (config.dry_run) return (say(`dry run: would store ${JSON.stringify(a)}; nothing written`), 0);
-    say(`approval stored for ${key} (${a.host}), valid until ${a.expiresAt}`);
+    sayer('approve', values).info(`approval stored for ${key} (${a.host}), valid until ${a.expiresAt}`);
   } finally {
     await store.close();
   }
   if (values['no-evacuate']) return 0;
-  const res = await invokeStep('evacuate', { incident: key }, params, { chain: !!values.chain });
+  const progress = evacuationProgress(String(params.state_url), key, sayer('approve', values));
+  const res = await invokeStep('evacuate', { incident: key }, params, {
+    chain: !!values.chain,
+    log: () => void progress.report(),
+    verbose: !!values.verbose,
+  }).finally(() => progress.close());
   process.stdout.write(`${JSON.stringify(res.body, null, 2)}\n`);
   const outcomes = ((res.body as { results?: { outcome: string }[] }).results ?? []).map((x) => x.outcome);
   return outcomes.includes('HOST_ALIVE') ? 3 : exitCodeOf(res);

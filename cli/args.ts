@@ -4,13 +4,17 @@ import { parseArgs } from 'node:util';
 
 export const COMMON = {
   cloud: { type: 'string' }, // clouds.yaml entry (default: OS_CLOUD, then OS_* variables)
+  'os-cloud': { type: 'string' }, // the same, as the openstack CLI spells it
   state: { type: 'string' }, // state store URL (default file:.stackmend/state)
   token: { type: 'string' }, // webhook token classify-alarm requires (default: STACKMEND_WEBHOOK_TOKEN)
   'notify-webhook': { type: 'string' },
   'notify-queue': { type: 'string' },
   policy: { type: 'string' }, // the policy (core/policy/policy.ts) as JSON or @file.json
   'dry-run': { type: 'boolean' },
-  json: { type: 'boolean' },
+  json: { type: 'boolean' }, // = -f json
+  format: { type: 'string', short: 'f' }, // json | table | value (cli/output.ts)
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -43,7 +47,7 @@ export function parametersFrom(v: Record<string, unknown>, env = process.env): R
   const notify: Record<string, string> = {};
   if (v['notify-webhook']) notify.webhook_url = String(v['notify-webhook']);
   if (v['notify-queue']) notify.zaqar_queue = String(v['notify-queue']);
-  const cloud = (v.cloud as string | undefined) ?? env.OS_CLOUD;
+  const cloud = (v['os-cloud'] as string | undefined) ?? (v.cloud as string | undefined) ?? env.OS_CLOUD;
   const token = (v.token as string | undefined) ?? env.STACKMEND_WEBHOOK_TOKEN;
   return {
     ...(cloud ? { cloud } : {}),

@@ -11,14 +11,14 @@ import { loadCloudConfig } from '../core/openstack/config';
 import { openStore } from '../core/state';
 import { arm, disarm, type ArmTarget } from '../triggers/arm';
 import { parametersFrom, parse, UsageError } from './args';
+import { formatOf, renderObject, sayer, type Say } from './output';
 
 /** `trust+http(s)://…` for an http(s) URL (one in that form is kept), without userinfo: the alarm holds no secret. */
-function keystoneForm(url: string): string {
+function keystoneForm(url: string, say: Say): string {
   const plain = url.replace(/^trust\+/, '');
   if (!/^https?:\/\//.test(plain)) throw new UsageError(`--url ${url} is not an http(s) URL`);
   const bare = plain.replace(/^(https?:\/\/)[^/@]*@/, '$1');
-  if (bare !== plain)
-    process.stderr.write('stackmend arm: the Keystone form sends a token, not the user:password@ of --url: left out\n');
+  if (bare !== plain) say.info('the Keystone form sends a token, not the user:password@ of --url: left out');
   return `trust+${bare}`;
 }
 
@@ -45,7 +45,7 @@ export async function armCommand(argv: string[]): Promise<number> {
       throw new UsageError(
         "--url is required with --via keystone or http: classify-alarm's web action URL (see `stackmend serve`)",
       );
-    target = { via: 'http', url: via === 'keystone' ? keystoneForm(values.url) : values.url };
+    target = { via: 'http', url: via === 'keystone' ? keystoneForm(values.url, sayer('arm', values)) : values.url };
   } else if (via === 'zaqar') {
     target = { via: 'zaqar', queue: values.queue ?? 'stackmend-alarms', subscriber: values.subscriber ?? values.url };
   } else throw new UsageError('--via is keystone (the default), http or zaqar');
@@ -53,8 +53,8 @@ export async function armCommand(argv: string[]): Promise<number> {
   try {
     const report = await arm(cloud, store, positionals[0], target);
     process.stdout.write(
-      values.json
-        ? `${JSON.stringify(report)}\n`
+      values.json || values.format
+        ? renderObject(report, formatOf(values, 'json'))
         : `armed ${report.stack.name}: ${report.servers} servers, ${report.created.length} alarms created, ${report.kept} kept, ${report.removed.length} removed\n`,
     );
     return 0;

@@ -4,6 +4,7 @@ import { openStore } from '../core/state';
 import { Controls, EVERYTHING } from '../functions/_shared/controls';
 import { auditLine, Incidents } from '../functions/_shared/incidents';
 import { parametersFrom, parse, UsageError } from './args';
+import { formatOf, renderRows } from './output';
 import { formatTimeline } from './timeline';
 
 async function withIncidents<T>(
@@ -22,7 +23,17 @@ export async function incidents(argv: string[]): Promise<number> {
   const { values } = parse(argv, {});
   await withIncidents(values, async (i) => {
     const all = await i.list();
-    if (values.json) return void process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+    if (values.json || values.format) {
+      const f = formatOf(values, 'json');
+      if (f === 'json') return void process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+      const rows = all.map((r) => ({
+        key: r.key,
+        status: r.status,
+        rule: r.decision?.rule,
+        summary: r.incident.summary,
+      }));
+      return void process.stdout.write(renderRows(rows, ['key', 'status', 'rule', 'summary'], f));
+    }
     if (all.length === 0) return void process.stdout.write('no incidents\n');
     for (const r of all)
       process.stdout.write(`${r.key}  [${r.status}]  ${r.incident.summary}\n${formatTimeline(r.timeline, '    ')}\n`);
@@ -34,7 +45,11 @@ export async function audit(argv: string[]): Promise<number> {
   const { values } = parse(argv, { limit: { type: 'string' } });
   await withIncidents(values, async (i) => {
     const log = await i.auditEntries(Number(values.limit ?? 1000));
-    process.stdout.write(values.json ? `${JSON.stringify(log, null, 2)}\n` : log.map(auditLine).join('\n') + '\n');
+    const f = values.json || values.format ? formatOf(values, 'json') : undefined;
+    const rows = log as unknown as Record<string, unknown>[];
+    process.stdout.write(
+      f ? renderRows(rows, ['at', 'incident', 'step', 'outcome', 'reason'], f) : log.map(auditLine).join('\n') + '\n',
+    );
   });
   return 0;
 }

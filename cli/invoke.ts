@@ -6,6 +6,7 @@ import { openStore } from '../core/state';
 import { depsFactory } from '../functions/_shared/deps';
 import { InProcessTransport, QueuedTransport } from '../core/runtime/dispatch';
 import { parametersFrom, parse, readJsonArg, UsageError } from './args';
+import { formatOf, renderObject } from './output';
 import { RECONCILING, STEP_MODULES } from './steps';
 
 function readData(arg: string | undefined): unknown {
@@ -25,10 +26,10 @@ export async function invokeStep(
   step: StepName,
   body: unknown,
   params: Record<string, unknown>,
-  opts: { chain?: boolean; timeoutSec?: number; log?: (r: Response) => void } = {},
+  opts: { chain?: boolean; timeoutSec?: number; log?: (r: Response) => void; verbose?: boolean } = {},
 ) {
   const store = openStore(String(params.state_url));
-  const log = jsonLogger({ level: 'warn', sink: (l) => process.stderr.write(`${l}\n`) });
+  const log = jsonLogger({ level: opts.verbose ? 'debug' : 'warn', sink: (l) => process.stderr.write(`${l}\n`) });
   const inproc = new InProcessTransport(log);
   const factory = depsFactory({ store, log, transport: opts.chain ? inproc : new QueuedTransport(store) });
   const call = (s: StepName, b: unknown) =>
@@ -59,10 +60,12 @@ export async function invoke(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { data: { type: 'string', short: 'd' }, chain: { type: 'boolean' } });
   const step = positionals[0] ?? '';
   if (!isStepName(step)) throw new UsageError(`unknown function "${step}": one of ${STEP_NAMES.join(', ')}`);
-  const print = (r: Response) => process.stdout.write(`${JSON.stringify(r.body, null, 2)}\n`);
+  const format = formatOf(values, 'json');
+  const print = (r: Response) => process.stdout.write(renderObject(r.body as Record<string, unknown>, format));
   const res = await invokeStep(step, readData(values.data), parametersFrom(values), {
     chain: !!values.chain,
     log: values.chain ? print : undefined,
+    verbose: !!values.verbose,
   });
   print(res);
   return exitCodeOf(res);

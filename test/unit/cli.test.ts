@@ -3,9 +3,19 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { HELP } from '../../cli/help';
+import { paint, renderRows } from '../../cli/output';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'stackmend.cjs');
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+const runIn = (cwd: string, env: NodeJS.ProcessEnv, ...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    cwd,
+    env: { ...process.env, ...env },
+  });
+const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), 'stackmend-cli-'));
 
 describe('stackmend CLI', () => {
   it('prints usage and exits 0 for help, 2 for an unknown command', () => {
@@ -56,10 +66,79 @@ describe('stackmend CLI', () => {
     ]);
   });
 
-  it('refuses to dismiss an incident it does not know, with a hint', () => {
+  it('refuses to dismiss an incident it does not know, with a hint: bad input, exit 2', () => {
     expect(run('dismiss', 'nope', '--reason', 'test', '--state', 'memory:')).toMatchObject({
-      status: 1,
+      status: 2,
       stderr: expect.stringContaining('not in the state store'),
     });
+  });
+
+  it.each(Object.keys(HELP))(
+    'prints `%s --help` and exits 0 without running it (no state, no cloud, no lab)',
+    (cmd) => {
+      const dir = scratch();
+      const r = runIn(dir, { OS_CLOUD: 'no-such-cloud' }, cmd, '--help');
+      expect(r).toMatchObject({ status: 0, stdout: expect.stringContaining(`Usage: stackmend ${cmd}`) });
+      expect(r.stdout).toContain('Exit codes: 0 handled, 2 bad usage or bad input');
+      expect(r.stderr).toBe('');
+      expect(fs.readdirSync(dir)).toEqual([]); // nothing written: no .stackmend/, no key file
+    },
+  );
+
+  it('prints data as -f json, table or value, and refuses another format with exit 2', () => {
+    const state = `file:${scratch()}`;
+    expect(JSON.parse(run('incidents', '--state', state, '-f', 'json').stdout)).toEqual([]);
+    expect(run('incidents', '--state', state, '-f', 'table')).toMatchObject({
+      status: 0,
+      stdout: expect.stringMatching(/^key +status +rule +summary\n-+/),
+    });
+    expect(run('audit', '--state', state, '-f', 'value')).toMatchObject({ status: 0, stdout: '' });
+    expect(run('incidents', '--state', state, '-f', 'yaml')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('-f is one of json, table, value'),
+    });
+  });
+
+  it('takes the cloud from --os-cloud, --cloud or OS_CLOUD (doctor names it, and exits 3 for its failure)', () => {
+    const dir = scratch();
+    const args = [
+      'doctor',
+      '--state',
+      `file:${dir}`,
+      '--config-dir',
+      dir,
+      '--token',
+      'a-webhook-token-0123',
+      '-f',
+      'json',
+    ];
+    for (const [extra, env] of [
+      [['--os-cloud', 'cloud-a'], {}],
+      [['--cloud', 'cloud-a'], {}],
+      [[], { OS_CLOUD: 'cloud-a' }],
+    ] as const) {
+      const r = runIn(dir, env, ...args, ...extra);
+      expect(r.status).toBe(3);
+      const keystone = (JSON.parse(r.stdout) as { check: string; level: string; message: string }[]).find(
+        (f) => f.check === 'keystone',
+      );
+      expect(keystone).toMatchObject({ level: 'fail', message: expect.stringContaining('cloud "cloud-a"') });
+    }
+  });
+
+  it('colours only on a terminal, and never with NO_COLOR', () => {
+    expect(paint('FAIL', 'red', { isTTY: true }, {})).toBe('\u001b[31mFAIL\u001b[0m');
+    expect(paint('FAIL', 'red', { isTTY: false }, {})).toBe('FAIL');
+    expect(paint('FAIL', 'red', { isTTY: true }, { NO_COLOR: '1' })).toBe('FAIL');
+    expect(run('doctor', '--help').stdout).not.toContain('\u001b[');
+  });
+
+  it('aligns table columns and prints values as openstack -f value does', () => {
+    const rows = [
+      { a: 'x', b: 1 },
+      { a: 'longer', b: undefined },
+    ];
+    expect(renderRows(rows, ['a', 'b'], 'table')).toBe('a       b\n------  -\nx       1\nlonger\n');
+    expect(renderRows(rows, ['a', 'b'], 'value')).toBe('x 1\nlonger \n');
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * `stackmend doctor`'s checks of the OpenStack configuration files (cli/doctor/files.ts), on the lab's
+ * own files (test/lab/etc, as lab.sh installs them) and on copies with each trap of
+ * /work/shared/lab-notes put back: each is found, says how to fix it, and quotes no password.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkConfigFiles, type Finding } from '../../cli/doctor/files';
+import { DEFAULT_POLICY, PolicySchema } from '../../core/policy/policy';
+
+const ETC = path.join(__dirname, '..', 'lab', 'etc');
+const lab = (rel: string) => fs.readFileSync(path.join(ETC, rel), 'utf8');
+const files =
+  (edits: Record<string, (text: string) => string> = {}) =>
+  (rel: string) =>
+    (edits[rel] ?? ((t: string) => t))(lab(rel));
+const byCheck = (f: Finding[]) => Object.fromEntries(f.map((x) => [x.check, x]));
+
+describe('doctor on the configuration files', () => {
+  it("finds the lab's files right, but for Aodh's single delivery attempt", () => {
+    const f = byCheck(checkConfigFiles(files(), DEFAULT_POLICY));
+    for (const ok of ['ceilometer-alarm-topic', 'nova-notifications', 'aodh-event-cache', 'zaqar-notifier-pipeline'])
+      expect(f[ok]).toMatchObject({ level: 'ok' });
+    expect(f['aodh-retries']).toMatchObject({
+      level: 'warn',
+      fix: expect.stringContaining('rest_notifier_max_retries = 3'),
+    });
+    expect(f['service-down-time']).toMatchObject({
+      level: 'info',
+      message: expect.stringMatching(/after 20 s, Nova after service_down_time = 60 s/),
+    });
+  });
+
+  it.each<[string, Record<string, (t: string) => string>, string, RegExp]>([
+    [
+      'Ceilometer publishing on its default topic',
+      { 'ceilometer/event_pipeline.yaml': (t) => t.replace('notifier://?topic=alarm.all', 'notifier://') },
+      'ceilometer-alarm-topic',
+      /notifier:\/\/\?topic=alarm\.all/,
+    ],
+    [
+      'Nova notifications off',
+      { 'nova/nova.conf': (t) => t.replace('driver = messagingv2', 'driver = noop') },
+      'nova-notifications',
+      /driver = messagingv2/,
+    ],
+    [
+      'Aodh caching event alarms for the default 60 s',
+      { 'aodh/aodh.conf': (t) => t.replace('event_alarm_cache_ttl = 3', '') },
+      'aodh-event-cache',
+      /event_alarm_cache_ttl = 5/,
+    ],
+    [
+      'Zaqar without its notifier pipeline',
+      { 'zaqar/zaqar.conf': (t) => t.replace('message_pipeline = zaqar.notification.notifier', '') },
+      'zaqar-notifier-pipeline',
+      /message_pipeline = zaqar\.notification\.notifier/,
+    ],
+    [
+      'Nova heartbeating less often than the policy expects',
+      { 'nova/nova.conf': (t) => t.replace('[DEFAULT]', '[DEFAULT]\nreport_interval = 30') },
+      'report-interval',
+      /reportIntervalSec to 30/,
+    ],
+  ])('finds %s, and says how to fix it', (_name, edits, check, fix) => {
+    const f = byCheck(checkConfigFiles(files(edits), DEFAULT_POLICY));
+    expect(['warn', 'fail']).toContain(f[check]?.level);
+    expect(f[check]?.fix).toMatch(fix);
+  });
+
+  it('says what it could not read instead of guessing', () => {
+    const f = checkConfigFiles(() => undefined, DEFAULT_POLICY);
+    expect(f.every((x) => x.level === 'info' && /not readable/.test(x.message))).toBe(true);
+  });
+
+  it('quotes no password from the files it reads', () => {
+    const withPasswords = (rel: string) => lab(rel).replace(/@PW@/g, 'a-service-password-77');
+    const text = JSON.stringify(checkConfigFiles(withPasswords, PolicySchema.parse({})));
+    expect(text).not.toContain('a-service-password-77');
+  });
+});
