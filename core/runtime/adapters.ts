@@ -19,7 +19,13 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
  * Unwraps the transport, lets the gate (of a public entry point) admit the request before the body is
  * parsed, then parses it; an envelope that cannot be read (e.g. a body that is not JSON) is a 400, not a crash.
  */
-async function handleSafely(step: string, handler: Handler, unwrap: () => RawRequest, gate?: Gate): Promise<Response> {
+async function handleSafely(
+  step: string,
+  handler: Handler,
+  unwrap: () => RawRequest,
+  gate?: Gate,
+  deadline?: number,
+): Promise<Response> {
   let req: Request;
   try {
     const raw = unwrap();
@@ -27,12 +33,27 @@ async function handleSafely(step: string, handler: Handler, unwrap: () => RawReq
   } catch (e) {
     return errorResponse(step, e);
   }
-  return handler(req);
+  return handler(deadline === undefined ? req : { ...req, deadline });
+}
+
+/**
+ * OpenWhisk's deadline of the running activation: `__OW_DEADLINE`, epoch ms, which the Node runtime
+ * sets for each activation (read here, never written); undefined when absent or not a number.
+ */
+export function openwhiskDeadline(env: Record<string, string | undefined> = process.env): number | undefined {
+  const ms = Number(env.__OW_DEADLINE);
+  return env.__OW_DEADLINE && Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Lambda's deadline: now plus what its context says is left. */
+export function lambdaDeadline(context: { getRemainingTimeInMillis?: () => number } | undefined, now = Date.now()) {
+  const left = context?.getRemainingTimeInMillis?.();
+  return typeof left === 'number' && Number.isFinite(left) ? now + left : undefined;
 }
 
 export function openwhiskMain(step: string, handler: Handler, gate?: Gate) {
   return async function main(params: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await handleSafely(step, handler, () => rawFromOpenWhisk(params ?? {}), gate);
+    const res = await handleSafely(step, handler, () => rawFromOpenWhisk(params ?? {}), gate, openwhiskDeadline());
     const answer = { statusCode: res.statusCode, headers: { ...JSON_HEADERS, ...res.headers }, body: res.body };
     return res.statusCode >= 400 ? { error: answer } : answer;
   };
@@ -43,8 +64,8 @@ const isHttpEvent = (e: LambdaEvent) => 'requestContext' in e || 'httpMethod' in
 
 /** Lambda gets its configuration once, from the STACKMEND_CONFIG variable (JSON), read at cold start. */
 export function lambdaHandler(step: string, handler: Handler, config: () => Record<string, unknown>, gate?: Gate) {
-  return middy<LambdaEvent, unknown>().handler(async (event) => {
-    const res = await handleSafely(step, handler, () => rawFromLambda(event, config()), gate);
+  return middy<LambdaEvent, unknown>().handler(async (event, context) => {
+    const res = await handleSafely(step, handler, () => rawFromLambda(event, config()), gate, lambdaDeadline(context));
     if (isHttpEvent(event ?? {}))
       return {
         statusCode: res.statusCode,

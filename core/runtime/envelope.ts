@@ -20,6 +20,8 @@ export type Request = {
   config: Record<string, unknown>;
   /** Who called, when the entry point authenticates its callers (core/runtime/auth.ts). */
   principal?: Principal;
+  /** Epoch ms at which the platform ends this invocation (core/runtime/adapters.ts); none: the action's limit. */
+  deadline?: number;
 };
 
 /** A request before its body is parsed: what an entry point checks first (size, credentials, type). */

@@ -8,6 +8,7 @@
 import type { StepName } from '../../core/domain/pipeline';
 import { isTerminal } from '../../core/domain/plan';
 import type { Leased } from '../../core/state/store';
+import { hasTime } from './deadline';
 import type { StepContext, StepResult } from './step';
 import { sweep } from './sweep';
 
@@ -32,7 +33,8 @@ export async function reconcileDue(
   const { store, now } = ctx.deps;
   const leased = await store.lease(step, now(), { limit: RECONCILE_BATCH, leaseMs: LEASE_MS });
   const out: StepResult[] = [];
-  for (const item of leased) {
+  for (const [n, item] of leased.entries()) {
+    if (!hasTime(ctx)) return [...out, ...(await handBack(step, ctx, leased.slice(n)))];
     try {
       out.push(...(await run(item.id)));
       // false: the step scheduled the item again itself (a reschedule ends the lease and keeps the new due time)
@@ -41,8 +43,20 @@ export async function reconcileDue(
       out.push(await failedTry(step, ctx, item, (e as Error).message));
     }
   }
-  out.push(...(await sweep(step, ctx.deps, MAX_ATTEMPTS))); // acting incidents whose hand-off was lost
+  // acting incidents whose hand-off was lost
+  if (hasTime(ctx)) out.push(...(await sweep(step, ctx.deps, MAX_ATTEMPTS)));
   return out; // nothing due: an empty, silent reconcile
+}
+
+/** Leased items this invocation has no time left for: due again now, for the next reconcile. */
+async function handBack(step: StepName, ctx: StepContext, items: Leased[]): Promise<StepResult[]> {
+  const { store, now } = ctx.deps;
+  for (const item of items) await store.retry(step, item.id, item.token, now());
+  return items.map((item) => ({
+    outcome: 'RESCHEDULED',
+    incident: item.id,
+    reason: `${step} stops before its deadline: handed back to the due queue for the next reconcile`,
+  }));
 }
 
 async function failedTry(step: StepName, ctx: StepContext, item: Leased, why: string): Promise<StepResult> {

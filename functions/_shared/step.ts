@@ -18,6 +18,7 @@ import { unwrapTransport, inEnvelope, type Request } from '../../core/runtime/en
 import { errorResponse } from '../../core/runtime/errors';
 import type { Gate, GatePorts } from '../../core/runtime/gate';
 import { Controls } from './controls';
+import { deadlineOf } from './deadline';
 import { defaultDeps, type Deps, type DepsFactory } from './deps';
 import { reconcileDue } from './reconcile';
 
@@ -34,7 +35,14 @@ export type StepResult = {
  * `req.body` is the step input with any Zaqar envelope removed; `transport` says whether there was one.
  * `due`: the input is work the step scheduled for itself, taken from its due queue by a reconcile.
  */
-export type StepContext = { deps: Deps; req: Request; transport: AlarmTransport; due?: true };
+export type StepContext = {
+  deps: Deps;
+  req: Request;
+  transport: AlarmTransport;
+  due?: true;
+  /** Epoch ms: no new work starts within DEADLINE_MARGIN_MS of it (./deadline.ts). */
+  deadline: number;
+};
 
 export type StepDef<I> = {
   name: StepName;
@@ -86,7 +94,12 @@ export function defineStep<I>(def: StepDef<I>): Step {
         (!!def.honoursDryRunSwitch && !due && (await dryRunSwitched(factory(parsedConfig.data, { dryRun: false }))));
       const shared = factory(parsedConfig.data, { dryRun });
       const deps: Deps = { ...shared, dispatcher: handingOnFrom(def.name, shared.dispatcher) };
-      const ctx: StepContext = { deps, req: { ...req, body }, transport };
+      const ctx: StepContext = {
+        deps,
+        req: { ...req, body },
+        transport,
+        deadline: deadlineOf(req.deadline, deps.now()),
+      };
       const results = due ? await reconcile(def, ctx) : await def.run(parseInput(def, body), ctx);
       if (!dryRun) await performDueRearms(deps);
       for (const r of results)

@@ -16,7 +16,8 @@ import { hostOf, type ComputeService } from '../../core/openstack/nova';
 import { describeEvidence } from '../../core/policy/host-check';
 import type { Deps } from '../_shared/deps';
 import { alreadyOver, evacuateTargets, replaceTargets, reschedule, resolveIfFinished } from '../_shared/progress';
-import { defineStep, type StepResult } from '../_shared/step';
+import { hasTime } from '../_shared/deadline';
+import { defineStep, type StepContext, type StepResult } from '../_shared/step';
 import { NoComputeServiceError } from './errors';
 import { fenceIfWanted } from './fence';
 import { hold, verifyHost } from './verify';
@@ -38,14 +39,20 @@ async function isolateHost(d: Deps, r: IncidentRecord, svc: ComputeService): Pro
   return done;
 }
 
+/** Evacuates the servers not yet asked for, PARALLEL at a time; no batch starts near the deadline (`left`). */
 async function startEvacuations(
-  d: Deps,
+  ctx: StepContext,
   r: IncidentRecord,
   host: string,
-): Promise<{ started: string[]; failed: string[]; requestIds: string[]; record: IncidentRecord }> {
+): Promise<{ started: string[]; failed: string[]; requestIds: string[]; left: number; record: IncidentRecord }> {
+  const d = ctx.deps;
   const todo = evacuateTargets(r).filter((s) => !r.progress[s.serverId]);
-  const out = { started: [] as string[], failed: [] as string[], requestIds: [] as string[] };
+  const out = { started: [] as string[], failed: [] as string[], requestIds: [] as string[], left: 0 };
   for (let i = 0; i < todo.length; i += PARALLEL) {
+    if (!hasTime(ctx)) {
+      out.left = todo.length - i; // the next invocation starts them (their progress is still unset)
+      break;
+    }
     await Promise.all(
       todo.slice(i, i + PARALLEL).map(async (s) => {
         try {
@@ -115,7 +122,8 @@ const approveHint = (r: IncidentRecord) =>
 export const step = defineStep({
   name: 'evacuate',
   input: z.object({ incident: z.string().min(1) }),
-  async run({ incident }, { deps: d }): Promise<StepResult[]> {
+  async run({ incident }, ctx): Promise<StepResult[]> {
+    const d = ctx.deps;
     let r = await d.incidents.require(incident);
     const over = alreadyOver(r, 'evacuate');
     if (over) return over;
@@ -174,7 +182,7 @@ export const step = defineStep({
       }
     }
     if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: 'evacuation already under way' }];
-    const started = await startEvacuations(d, r, host);
+    const started = await startEvacuations(ctx, r, host);
     r = started.record;
     if (started.started.length || started.failed.length) {
       r = await d.incidents.record(incident, {
@@ -185,6 +193,13 @@ export const step = defineStep({
       });
     }
     const { waiting, record } = await confirm(d, r, host);
+    if (started.left > 0)
+      return reschedule(
+        d,
+        'evacuate',
+        record,
+        `near the deadline: ${started.left} server(s) left for the next invocation`,
+      );
     if (waiting > 0)
       return reschedule(d, 'evacuate', record, `waiting for ${waiting} server(s) to become ACTIVE on another host`);
     const resolved = await resolveIfFinished(d, 'evacuate', incident);
