@@ -141,4 +141,23 @@ describe('stackmend CLI', () => {
     expect(renderRows(rows, ['a', 'b'], 'table')).toBe('a       b\n------  -\nx       1\nlonger\n');
     expect(renderRows(rows, ['a', 'b'], 'value')).toBe('x 1\nlonger \n');
   });
+
+  it("knows every command of the README's `Using it` block, and runs those that need no cloud", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const block = /## Using it\n\n```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+    const lines = block
+      .split('\n')
+      .flatMap((l) => l.split(/;\s+/))
+      .map((l) => /npx stackmend (.*?)(\s+#.*)?$/.exec(l)?.[1]?.trim())
+      .filter((l): l is string => !!l);
+    expect(lines.length).toBeGreaterThanOrEqual(14);
+    const state = `file:${scratch()}`;
+    const NEEDS_CLOUD = ['serve', 'arm', 'disarm', 'invoke', 'approve', 'doctor']; // the lab tests run these
+    for (const line of lines) {
+      const argv = line.match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"|"$/g, ''));
+      expect(Object.keys(HELP)).toContain(argv[0]);
+      if (argv.some((a) => a.startsWith('<')) || (NEEDS_CLOUD.includes(argv[0]!) && !argv.includes('--help'))) continue;
+      expect({ line, status: run(...argv, '--state', state).status }).toEqual({ line, status: 0 });
+    }
+  });
 });
