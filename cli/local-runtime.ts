@@ -100,7 +100,8 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       try {
         for (const s of RECONCILING) {
           const due = (await store.pending(s)).some((p) => p.dueAt <= Date.now());
-          if (due) await whisk.invoke(`${PACKAGE}/${s}`, { reconcile: true });
+          // a step with periodic work of its own (classify-alarm's detect-hosts) runs every tick
+          if (due || STEP_MODULES[s].periodicWanted(config)) await whisk.invoke(`${PACKAGE}/${s}`, { reconcile: true });
         }
       } catch (e) {
         log.warn('reconcile tick failed', { error: e });

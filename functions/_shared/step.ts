@@ -12,7 +12,7 @@ import { STEPS, type StepName } from '../../core/domain/pipeline';
 import type { IncidentStatus, Outcome } from '../../core/domain/plan';
 import { lambdaConfigFromEnv, lambdaHandler, openwhiskMain, type Response } from '../../core/runtime/adapters';
 import { performDueRearms } from '../../core/runtime/arm/rearm';
-import { RuntimeConfigSchema } from '../../core/runtime/config';
+import { RuntimeConfigSchema, type RuntimeConfig } from '../../core/runtime/config';
 import { handingOnFrom, type Receipt } from '../../core/runtime/dispatch';
 import { unwrapTransport, inEnvelope, type Request } from '../../core/runtime/envelope';
 import { errorResponse } from '../../core/runtime/errors';
@@ -53,8 +53,12 @@ export type StepDef<I> = {
   gate?: (ports: GatePorts) => Gate;
   /** New input is a dry run while an operator has the stored dry-run switch on (./controls.ts). */
   honoursDryRunSwitch?: true;
-  /** Work of its own that every periodic reconcile runs before the due queue (classify-alarm: ./detect.ts). */
-  periodic?: (ctx: StepContext) => Promise<StepResult[]>;
+  /**
+   * Work of its own that every periodic reconcile runs before the due queue (classify-alarm:
+   * functions/classify-alarm/detect.ts); `wanted`: whether a configuration has any (a local runtime
+   * then reconciles the step on every tick, not only when its due queue holds work).
+   */
+  periodic?: { wanted: (config: RuntimeConfig) => boolean; run: (ctx: StepContext) => Promise<StepResult[]> };
 };
 
 const ReconcileSchema = z.object({ reconcile: z.literal(true) });
@@ -65,6 +69,8 @@ export type Step = {
   /** The platform-neutral handler (the local runtime and tests call it with their own ports). */
   handle(req: Request, factory?: DepsFactory): Promise<Response>;
   gate?: (ports: GatePorts) => Gate;
+  /** The step has periodic work of its own under this configuration (StepDef.periodic). */
+  periodicWanted(config: RuntimeConfig): boolean;
   main(params: Record<string, unknown>): Promise<Record<string, unknown>>;
   handler: ReturnType<typeof lambdaHandler>;
 };
@@ -118,6 +124,7 @@ export function defineStep<I>(def: StepDef<I>): Step {
   return {
     name: def.name,
     handle,
+    periodicWanted: (config) => !!def.periodic?.wanted(config),
     gate: def.gate,
     main: openwhiskMain(def.name, (r) => handle(r), def.gate?.({})),
     handler: lambdaHandler(def.name, (r) => handle(r), lambdaConfigFromEnv, def.gate?.({})),
@@ -136,7 +143,7 @@ function parseInput<I>(def: StepDef<I>, body: unknown): I {
 }
 
 async function reconcile<I>(def: StepDef<I>, ctx: StepContext): Promise<StepResult[]> {
-  const own = def.periodic ? await def.periodic(ctx) : [];
+  const own = def.periodic ? await def.periodic.run(ctx) : [];
   const due = await reconcileDue(def.name, ctx, (incident) =>
     def.run(parseInput(def, { incident }), { ...ctx, due: true }),
   );

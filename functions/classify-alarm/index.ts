@@ -18,7 +18,8 @@ export const step = defineStep({
   /** The one public entry point: callers are authenticated before the body is parsed (core/runtime/gate.ts). */
   gate: (ports) => publicEntry('classify-alarm', ports),
   honoursDryRunSwitch: true,
-  periodic: detectHosts, // silent compute hosts, from Nova's own record (./detect.ts)
+  // silent compute hosts, from Nova's own record (./detect.ts)
+  periodic: { wanted: (config) => config.policy.detectHosts.enabled, run: detectHosts },
   async run(input, ctx): Promise<StepResult[]> {
     // its own due work (a late host to decide again): scheduled by classify-alarm, not sent by a monitor
     if (ctx.due) return [await recheckOne(DueInput.parse(input).incident, ctx)];
