@@ -11,6 +11,10 @@
  * 3. Feeds are never bound on deploy: deployTriggers masks `trigger.feed` (sets it to undefined on
  *    the shared object) before deployFeeds reads it → keep the feed aside and restore it for
  *    deployFeeds.
+ * 4. The package.json naming the handler file (what OpenWhisk's Node.js runtime needs to find the code in a
+ *    zip) is added only to the code sent at deploy, not to the artifacts `osls package` writes → added to
+ *    every artifact too, so `wsk action create <fn> .serverless/<fn>.zip --kind nodejs:20` works as well.
+ * 5. The stage's dispatch.transport is checked for OpenWhisk before anything is compiled (deploy/transports.cjs).
  * The plugin is archived (last code change 2019); deploy/README.md says why osls 4 and this wrapper.
  */
 'use strict';
@@ -60,4 +64,50 @@ deployFeeds.getFeeds = function getFeeds() {
     .filter(Boolean);
 };
 
-module.exports = require('serverless-openwhisk');
+const fs = require('node:fs');
+const path = require('node:path');
+const JSZip = require(require.resolve('jszip', { paths: [path.dirname(require.resolve('serverless-openwhisk'))] }));
+
+/** `dist/notify/index.main` → `dist/notify/index.js`, the file package.json's `main` names. */
+const handlerFile = (handler) => `${handler.slice(0, handler.lastIndexOf('.'))}.js`;
+
+class ArtifactPackageJson {
+  constructor(serverless) {
+    this.hooks = {
+      'after:package:createDeploymentArtifacts': async () => {
+        for (const fn of Object.values(serverless.service.functions || {})) {
+          const artifact = fn.package && fn.package.artifact;
+          if (!artifact || !fn.handler || !fs.existsSync(artifact)) continue;
+          const zip = await JSZip.loadAsync(fs.readFileSync(artifact));
+          zip.file('package.json', JSON.stringify({ main: handlerFile(fn.handler) }));
+          fs.writeFileSync(artifact, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+        }
+      },
+    };
+  }
+}
+
+const OpenWhiskIndex = require('serverless-openwhisk');
+const { checkTransport } = require('./transports.cjs');
+
+/** The stage's transport must be one OpenWhisk offers (deploy/transports.cjs). */
+class StageTransport {
+  constructor(serverless) {
+    this.hooks = {
+      'before:package:compileFunctions': () => {
+        const pkg = ((serverless.service.resources || {}).packages || {}).stackmend || {};
+        checkTransport('openwhisk', pkg.parameters, 'deploy/stages/<stage>.yml');
+      },
+    };
+  }
+}
+
+class StackmendOpenWhisk extends OpenWhiskIndex {
+  constructor(serverless, options) {
+    super(serverless, options);
+    serverless.pluginManager.addPlugin(ArtifactPackageJson);
+    serverless.pluginManager.addPlugin(StageTransport);
+  }
+}
+
+module.exports = StackmendOpenWhisk;

@@ -4,7 +4,7 @@
  * its `handler` module) → dist/<name>/index.js.
  *
  * CommonJS for Node 20, minified, no legal comments; the bundle keeps both entry points:
- * `exports.main` (OpenWhisk nodejs:20) and `exports.handler` (Lambda nodejs20.x). Each bundle is
+ * `exports.main` (OpenWhisk nodejs:20) and `exports.handler` (Lambda nodejs22.x). Each bundle is
  * loaded once in a fresh `node` to prove both exports exist. Prints a size table, writes it to
  * dist/sizes.json, and exits 1 when a bundle is over BUDGET_BYTES without an ALLOWANCES entry.
  *

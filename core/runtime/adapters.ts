@@ -51,9 +51,45 @@ export function lambdaDeadline(context: { getRemainingTimeInMillis?: () => numbe
   return typeof left === 'number' && Number.isFinite(left) ? now + left : undefined;
 }
 
-export function openwhiskMain(step: string, handler: Handler, gate?: Gate) {
+/**
+ * What OpenWhisk tells an activation through its environment (the action proxy sets `__OW_*` per
+ * activation): the API host, the namespace and, for an action annotated `provide-api-key: true`, the key.
+ */
+export type OpenWhiskActivation = { apiHost?: string; namespace?: string; apiKey?: string };
+
+export function openwhiskActivationFromEnv(): OpenWhiskActivation {
+  const env = process.env;
+  return { apiHost: env.__OW_API_HOST, namespace: env.__OW_NAMESPACE, apiKey: env.__OW_API_KEY };
+}
+
+/**
+ * The `openwhisk` and `http` transports fire triggers / call web actions with the namespace's key: unless the
+ * stage names them, it is the activation's own (provide-api-key), at its API host, in its namespace.
+ */
+function withActivationKey(config: Record<string, unknown>, a: OpenWhiskActivation): Record<string, unknown> {
+  const dispatch = config.dispatch;
+  if (!dispatch || typeof dispatch !== 'object' || Array.isArray(dispatch)) return config;
+  const d = dispatch as Record<string, unknown>;
+  if (d.transport !== 'openwhisk' && d.transport !== 'http') return config;
+  const given = (key: string, value: string | undefined) => (d[key] === undefined && value ? { [key]: value } : {});
+  return {
+    ...config,
+    dispatch: { ...d, ...given('api_host', a.apiHost), ...given('namespace', a.namespace), ...given('auth', a.apiKey) },
+  };
+}
+
+export function openwhiskMain(
+  step: string,
+  handler: Handler,
+  gate?: Gate,
+  activation: () => OpenWhiskActivation = () => ({}),
+) {
   return async function main(params: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await handleSafely(step, handler, () => rawFromOpenWhisk(params ?? {}), gate, openwhiskDeadline());
+    const unwrap = () => {
+      const raw = rawFromOpenWhisk(params ?? {});
+      return { ...raw, config: withActivationKey(raw.config, activation()) };
+    };
+    const res = await handleSafely(step, handler, unwrap, gate, openwhiskDeadline());
     const answer = { statusCode: res.statusCode, headers: { ...JSON_HEADERS, ...res.headers }, body: res.body };
     return res.statusCode >= 400 ? { error: answer } : answer;
   };

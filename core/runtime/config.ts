@@ -15,7 +15,11 @@ export const DispatchConfigSchema = z.object({
   transport: z.enum(TRANSPORT_NAMES).default('queue'),
   /** http: base URL of the web actions, e.g. http://127.0.0.1:3233/api/v1/web/guest/stackmend */
   base_url: z.string().optional(),
-  /** openwhisk: REST API host, namespace and "uuid:key" auth for trigger fires. */
+  /**
+   * openwhisk: REST API host, namespace and "uuid:key" auth for trigger fires (http: the auth of the web actions).
+   * Deployed on OpenWhisk, each defaults to the activation's own (`__OW_API_HOST`, `__OW_NAMESPACE`, and the
+   * key OpenWhisk hands an action annotated `provide-api-key: true`; core/runtime/adapters.ts).
+   */
   api_host: z.string().optional(),
   namespace: z.string().optional(),
   auth: z.string().optional(),

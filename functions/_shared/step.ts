@@ -10,7 +10,13 @@ import { ConfigError, InvalidPayloadError } from '../../core/domain/errors';
 import type { AlarmTransport } from '../../core/domain/incident';
 import { STEPS, type StepName } from '../../core/domain/pipeline';
 import type { IncidentStatus, Outcome } from '../../core/domain/plan';
-import { lambdaConfigFromEnv, lambdaHandler, openwhiskMain, type Response } from '../../core/runtime/adapters';
+import {
+  lambdaConfigFromEnv,
+  lambdaHandler,
+  openwhiskActivationFromEnv,
+  openwhiskMain,
+  type Response,
+} from '../../core/runtime/adapters';
 import { performDueRearms } from '../../core/runtime/arm/rearm';
 import { RuntimeConfigSchema, type RuntimeConfig } from '../../core/runtime/config';
 import { handingOnFrom, type Receipt } from '../../core/runtime/dispatch';
@@ -126,7 +132,7 @@ export function defineStep<I>(def: StepDef<I>): Step {
     handle,
     periodicWanted: (config) => !!def.periodic?.wanted(config),
     gate: def.gate,
-    main: openwhiskMain(def.name, (r) => handle(r), def.gate?.({})),
+    main: openwhiskMain(def.name, (r) => handle(r), def.gate?.({}), openwhiskActivationFromEnv),
     handler: lambdaHandler(def.name, (r) => handle(r), lambdaConfigFromEnv, def.gate?.({})),
   };
 }

@@ -87,6 +87,8 @@ export interface LocalWhisk {
   fireTrigger(name: string, params: Record<string, unknown>): Promise<{ activationId: string }>;
   /** Activation records, oldest first. */
   activations(): ActivationRecord[];
+  /** The pids of the action's live containers (a process each; none for in-process actions). */
+  containerPids(name: string): number[];
   /** Resolves once no activation is running (e.g. after firing a trigger). */
   settled(): Promise<void>;
   /** `http://127.0.0.1:3233/api/v1/web/guest/stackmend/classify-alarm` for `stackmend/classify-alarm`. */

@@ -150,6 +150,7 @@ export async function startLocalWhisk(options: LocalWhiskOptions = {}): Promise<
     fireTrigger: async (name, params) => ({ activationId: fire(store.ref(name), params).activationId }),
     activations: (): ActivationRecord[] => activations.all(),
     settled: () => invoker.settled(),
+    containerPids: (name) => containers.pidsOf(store.ref(name)),
     webActionUrl(name) {
       const ref = store.ref(name);
       const [pkg, short] = ref.name.includes('/') ? ref.name.split('/') : ['default', ref.name];

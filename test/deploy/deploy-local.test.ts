@@ -4,7 +4,7 @@
  * functions answer.
  */
 import openwhisk from 'openwhisk';
-import { RECONCILING } from '../../core/domain/pipeline';
+import { RECONCILING, STEPS, type StepName } from '../../core/domain/pipeline';
 import { startLocalWhisk, pathOf, type LocalWhisk } from '../../local/whisk';
 import { declaredFunctions, readZip, scratchService, stageParameters, type ScratchService } from './support';
 
@@ -20,7 +20,7 @@ const reconciled = [...RECONCILING].sort(); // every step the registry says reco
 const readFeed = (options: { name: string; trigger: string }) => ow.feeds.feed('READ' as never, options);
 
 beforeAll(async () => {
-  [whisk, service] = await Promise.all([startLocalWhisk({ port: 0 }), scratchService()]);
+  [whisk, service] = await Promise.all([startLocalWhisk({ port: 0, containerConcurrency: 4 }), scratchService()]);
   ow = openwhisk({ apihost: whisk.url, api_key: whisk.auth, namespace: whisk.namespace });
   env = { OW_APIHOST: whisk.url, OW_AUTH: whisk.auth, OW_NAMESPACE: whisk.namespace };
   const deployed = await service.osls(['deploy'], env);
@@ -36,12 +36,9 @@ describe('osls deploy to the local runtime', () => {
     const pkg = await ow.packages.get({ name: 'stackmend' });
 
     expect(pkg.parameters?.map((p) => p.key).sort()).toEqual(Object.keys(stageParameters('local')).sort());
-    expect(pkg.parameters?.find((p) => p.key === 'dispatch')?.value).toMatchObject({
-      transport: 'openwhisk',
-      api_host: whisk.url,
-      namespace: 'guest',
-      auth: whisk.auth,
-    });
+    // no key in any parameter: the steps fire triggers with the key OpenWhisk hands them (provide-api-key)
+    expect(pkg.parameters?.find((p) => p.key === 'dispatch')?.value).toEqual({ transport: 'openwhisk' });
+    expect(JSON.stringify(pkg.parameters)).not.toContain(whisk.auth);
   });
 
   it('creates one action per function, each a zip of package.json and its own bundle', async () => {
@@ -70,6 +67,8 @@ describe('osls deploy to the local runtime', () => {
 
     expect(await annotations('classify-alarm')).toMatchObject({ 'web-export': true, 'raw-http': true, final: true });
     expect(await annotations('classify-alarm')).not.toHaveProperty('require-whisk-auth');
+    for (const fn of functions)
+      expect((await annotations(fn))['provide-api-key']).toBe(STEPS[fn as StepName].handsOnTo.some((n) => n !== fn));
     for (const fn of chained)
       expect(await annotations(fn)).toMatchObject({ 'web-export': true, 'require-whisk-auth': true });
     const anonymous = await fetch(whisk.webActionUrl('stackmend/notify'), { method: 'POST', body: '{}' });
@@ -121,6 +120,23 @@ describe('osls deploy to the local runtime', () => {
       success: false,
       result: { error: { statusCode: 400, body: { step: 'notify', error: 'InvalidPayloadError' } } },
     });
+  });
+
+  it('refuses to run a deployed step given a file: state store, saying why', async () => {
+    const invoked = await service.osls(
+      ['invoke', '-f', 'notify', '-d', JSON.stringify({ incident: 'x', state_url: 'file:.stackmend/state' })],
+      env,
+    );
+
+    expect(invoked.code).not.toBe(0);
+    const notify = whisk.activations().filter((a) => pathOf(a) === 'guest/stackmend/notify');
+    const { error } = notify.at(-1)!.response.result as {
+      error: { statusCode: number; body: { error: string; message: string } };
+    };
+    expect(error).toMatchObject({ statusCode: 500, body: { error: 'ConfigError' } });
+    expect(error.body.message).toMatch(
+      /is a directory of this action's container, but a deployed action runs in many containers/,
+    );
   });
 
   it('answers `osls info` and `osls logs`', async () => {

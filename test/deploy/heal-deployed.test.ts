@@ -1,8 +1,9 @@
 /**
  * The deployment, proven on the real lab: `osls deploy` the built bundles to the local OpenWhisk
  * runtime, arm a Heat stack so Aodh calls the *deployed* classify-alarm web action, delete a
- * member → healed through the deployed actions, chained by trigger fires and rules (state in
- * Redis), not by in-process calls. Then `osls invoke` and `osls remove`.
+ * member → healed through the deployed actions, each running in its own containers, chained by
+ * trigger fires (with the key OpenWhisk hands them: provide-api-key) and rules, state in Redis —
+ * not by in-process calls. Then `osls invoke` and `osls remove`.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,7 +22,8 @@ import { createGroup } from '../e2e/support';
 import { noteSecrets } from '../support/run-logs';
 import { printedJson, scratchService, type ScratchService } from './support';
 
-const STATE_URL = 'redis://127.0.0.1:6379/9';
+/** db 11: keys under the default `stackmend:` prefix (the state contract tests there use their own prefixes) */
+const STATE_URL = 'redis://127.0.0.1:6379/11';
 const TOKEN = 'deployed-webhook-token-3b81e6';
 let whisk: LocalWhisk;
 let service: ScratchService;
@@ -31,7 +33,8 @@ const cloud = connectLab(loadCloudConfig({ cloud: 'stackmend-lab' }));
 
 beforeAll(async () => {
   lab(['reset'], { quiet: true });
-  [whisk, service] = await Promise.all([startLocalWhisk({ port: 0 }), scratchService()]);
+  // the container model: every step in its own containers, up to 4 per action (local/whisk/container/)
+  [whisk, service] = await Promise.all([startLocalWhisk({ port: 0, containerConcurrency: 4 }), scratchService()]);
   noteSecrets(TOKEN, whisk.auth); // test/after-all/logs-hold-no-secrets.test.ts
   // the "local" stage, with the reconcile alarm every second (a local-runtime extension) for a quick test
   const stage = parseYaml(fs.readFileSync(path.join(service.dir, 'deploy/stages/local.yml'), 'utf8'));

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { RuntimeConfigSchema } from '../../core/runtime/config';
+import { TRANSPORTS, checkTransport } from '../../deploy/transports.cjs';
 import { repoRoot } from './support';
 
 const stagesDir = path.join(repoRoot, 'deploy/stages');
@@ -37,6 +38,25 @@ describe('stage files', () => {
     expect(parsed.error?.issues ?? []).toEqual([]);
     expect(Object.keys(stage.reconcile ?? {}).filter((k) => ['minutes', 'seconds', 'cron'].includes(k))).toHaveLength(
       1,
+    );
+  });
+
+  it.each(stages)('%s names a transport each platform offers (Lambda: its `lambda: dispatch:`)', (file) => {
+    const stage = resolveEnv(parseYaml(fs.readFileSync(path.join(stagesDir, file), 'utf8'))) as {
+      parameters: { dispatch?: unknown };
+      lambda?: { dispatch?: unknown };
+    };
+
+    expect(checkTransport('openwhisk', stage.parameters, file)).toBe('openwhisk');
+    expect(checkTransport('lambda', { ...stage.parameters, ...stage.lambda }, file)).toBe('queue');
+  });
+
+  it('refuses a transport the platform does not offer, naming the ones it does', () => {
+    expect(() => checkTransport('lambda', { dispatch: { transport: 'openwhisk' } }, 'prod.yml')).toThrow(
+      `prod.yml: dispatch.transport "openwhisk" does not work on lambda; use ${TRANSPORTS.lambda.join(', ')}`,
+    );
+    expect(() => checkTransport('openwhisk', { dispatch: { transport: 'inprocess' } }, 'prod.yml')).toThrow(
+      /"inprocess" does not work on openwhisk; use openwhisk, http, zaqar, queue/,
     );
   });
 

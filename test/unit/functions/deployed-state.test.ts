@@ -1,7 +1,9 @@
 /**
  * A deployed step (the OpenWhisk `main` and Lambda `handler` of its bundle) needs a state store
- * every container shares: `file:` and `memory:` are refused with a ConfigError that says why.
+ * every container shares: `file:` and `memory:` are refused with a ConfigError that says why. On
+ * OpenWhisk it hands on with the key the platform gives the activation, not one stored in a parameter.
  */
+import { openwhiskMain, type OpenWhiskActivation } from '../../../core/runtime/adapters';
 import { step as notify } from '../../../functions/notify';
 
 describe('the state store of a deployed step', () => {
@@ -26,5 +28,43 @@ describe('the state store of a deployed step', () => {
 
     expect(answer).toMatchObject({ statusCode: 500, body: { error: 'ConfigError' } });
     expect(JSON.stringify(answer.body)).toMatch(/state_url \\"file:\.stackmend\/state\\" is a directory/);
+  });
+});
+
+describe('the OpenWhisk key of a deployed step', () => {
+  const activation: OpenWhiskActivation = {
+    apiHost: 'https://ow.example.org',
+    namespace: 'ops',
+    apiKey: 'uuid:own-key',
+  };
+  async function dispatchSeen(params: Record<string, unknown>) {
+    let seen: unknown;
+    const main = openwhiskMain(
+      'notify',
+      async (req) => {
+        seen = req.config.dispatch;
+        return { statusCode: 200, body: {} };
+      },
+      undefined,
+      () => activation,
+    );
+    await main(params);
+    return seen;
+  }
+
+  it('fires triggers with the activation’s own key, host and namespace (provide-api-key) when the stage names none', async () => {
+    expect(await dispatchSeen({ dispatch: { transport: 'openwhisk' } })).toEqual({
+      transport: 'openwhisk',
+      api_host: 'https://ow.example.org',
+      namespace: 'ops',
+      auth: 'uuid:own-key',
+    });
+  });
+
+  it('keeps what the stage names, and gives the key to no other transport', async () => {
+    expect(await dispatchSeen({ dispatch: { transport: 'openwhisk', auth: 'uuid:stage-key' } })).toMatchObject({
+      auth: 'uuid:stage-key',
+    });
+    expect(await dispatchSeen({ dispatch: { transport: 'queue' } })).toEqual({ transport: 'queue' });
   });
 });

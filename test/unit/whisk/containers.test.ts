@@ -5,19 +5,10 @@
  */
 import { ActivationStatus } from '../../../local/whisk';
 import { ActionContainer } from '../../../local/whisk/container/container';
-import { makeZip, startHarness, type Harness } from './support';
+import { makeZip, processAlive, startHarness, type Harness } from './support';
 
 let h: Harness;
 afterEach(() => h?.whisk.close());
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Waits `ms`, then answers what this container saw: its pid and the activation id before and after. */
 const SLOW_ECHO = `async function main(p) {
@@ -95,7 +86,7 @@ describe('containers', () => {
     expect(record.annotations).toContainEqual({ key: 'timeout', value: true });
     const pid = Number(/pid (\d+)/.exec(record.logs.join('\n'))?.[1]);
     expect(pid).toBeGreaterThan(0);
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
   });
 
   it('replaces a container whose process exited in the middle of an activation', async () => {
@@ -116,7 +107,7 @@ describe('containers', () => {
     });
     const pids = [first, after].map((r) => (r.response.result as { pid: number }).pid);
     expect(pids[1]).not.toBe(pids[0]);
-    expect(alive(pids[0]!)).toBe(false);
+    expect(processAlive(pids[0]!)).toBe(false);
   });
 
   it('sets the __OW_ environment as OpenWhisk does; the key only with provide-api-key', async () => {

@@ -85,3 +85,13 @@ export async function eventually<T>(check: () => T | undefined, timeoutMs = 3000
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
