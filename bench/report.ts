@@ -23,6 +23,8 @@ export type LabResults = {
   replace?: { stackmend: Summary; mistralChain: Summary };
   repairStarted?: { stackmend: Summary; mistralChain: Summary };
   evacuate?: { stackmend: Summary; masakari: Summary };
+  /** Masakari / stackmend per interleaved pair */
+  evacuateRatio?: Summary;
   duplicates?: { stackmend: unknown; mistralChain: unknown };
 };
 
@@ -78,7 +80,7 @@ function labTable(r: LabResults): string[] {
           row(
             'host killed + reported → pet ACTIVE on the other host',
             r.evacuate,
-            `Masakari (${r.masakariConfig})`,
+            `Masakari (${r.masakariConfig}; Masakari / stackmend per pair ${fmt(r.evacuateRatio, times)})`,
             r.evacuate.masakari,
           ),
         ]
