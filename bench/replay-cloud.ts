@@ -110,6 +110,8 @@ export type ReplayCloud = {
   url: string;
   /** requests answered, by "METHOD /path" (servers' ids kept: one key per server) */
   counts: Map<string, number>;
+  /** when each "METHOD /path" was first asked (epoch ms) */
+  firstAt: Map<string, number>;
   /** how long accepted work takes from now on (Infinity: it waits) */
   setTickMs(ms: number): void;
   close(): Promise<void>;
@@ -120,6 +122,7 @@ export async function startReplayCloud(cloud: FakeCloud, o: { tickMs?: number } 
   let tickMs = o.tickMs ?? 1000;
   let ticked = Date.now();
   const counts = new Map<string, number>();
+  const firstAt = new Map<string, number>();
   const table = routes(cloud);
   let base = '';
   const answer = async (method: string, url: URL, body: unknown): Promise<Answer> => {
@@ -141,6 +144,7 @@ export async function startReplayCloud(cloud: FakeCloud, o: { tickMs?: number } 
       const url = new URL(req.url ?? '/', base);
       const key = `${req.method} ${url.pathname}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (!firstAt.has(key)) firstAt.set(key, Date.now());
       const text = Buffer.concat(chunks).toString('utf8');
       answer(req.method ?? 'GET', url, text ? JSON.parse(text) : undefined).then(
         (a) => {
@@ -159,6 +163,7 @@ export async function startReplayCloud(cloud: FakeCloud, o: { tickMs?: number } 
   return {
     url: base,
     counts,
+    firstAt,
     setTickMs: (ms) => void (tickMs = ms),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

@@ -6,13 +6,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BundleCost } from './cost';
 import { pictures } from './pictures';
-import type { ScaleOutResults, StormResults } from './storm/run';
+import type { ScaleOutResults, StormHttpResults, StormResults } from './storm/run';
 import { fmt, millis, summarize, times, type Summary } from './stats';
 
 export type Latest = {
   cost?: { measuredAt: string; host: string; functions: Record<string, BundleCost> };
   lab?: LabResults;
   storm?: StormResults;
+  'storm-http'?: StormHttpResults;
   'scale-out'?: ScaleOutResults;
 };
 
@@ -96,35 +97,65 @@ function labTable(r: LabResults): string[] {
 
 const n0 = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : 'n/a');
 
-function stormTable(s: StormResults): string[] {
+function stormTable(s: StormResults, http: StormHttpResults | undefined): string[] {
   const ip = s.inProcess;
   const pick = (f: (r: (typeof ip)[number]) => number) => summarize(ip.map(f));
-  const h = s.overHttp;
   const first = ip[0];
+  const c = first.cloudCallsPerAlarm;
+  const h = (cell: (r: StormHttpResults) => string) => (http ? cell(http) : 'not run (`--only storm-http`)');
+  const own = fmt(
+    pick((r) => r.alarmsPerOwnSecond),
+    n0,
+  );
+  const rows: [string, string, string][] = [
+    [
+      'throughput per core',
+      `${own} alarms/s of stackmend's own time (${fmt(
+        pick((r) => r.alarmsPerCpuSecond),
+        n0,
+      )} per CPU s with the fake)`,
+      h(
+        (r) =>
+          `${n0(r.alarmsPerServeCpuSecond)} alarms per CPU s of serve (${n0(r.alarmsPerSecond)}/s wall, 16 in flight)`,
+      ),
+    ],
+    [
+      'latency p50 / p99',
+      `${millis(first.latencyMs.median)} / ${millis(first.latencyMs.p99 ?? NaN)}`,
+      h((r) => `${millis(r.latencyMs.median)} / ${millis(r.latencyMs.p99 ?? NaN)}`),
+    ],
+    [
+      'incidents',
+      ip.map((r) => r.incidents).join(', '),
+      h((r) => `${r.hostIncidents} host incidents (${r.incidents} records, ${r.resolved} resolved)`),
+    ],
+    [
+      'duplicate actions',
+      `${ip.map((r) => r.duplicateActions).join(', ')} of ${first.actions} hand-offs`,
+      h((r) => `${r.duplicateEvacuations} of ${r.evacuations} Nova evacuations`),
+    ],
+    ['host report → first write to Nova', '(hand-offs counted, not run)', h((r) => fmt(r.decisionMs, millis))],
+    [
+      'cloud calls per alarm',
+      `host report ${c.hostReport}, server alarm ${c.serverAlarm}, duplicate ${c.duplicate}; mean ${c.all.toFixed(2)}`,
+      h((r) => `${r.cloudRequestsPerAlarm.toFixed(2)} requests per alarm, evacuations included`),
+    ],
+  ];
   return [
     `## Alarm storm (${s.measuredAt}, ${s.host})`,
     '',
-    `${s.shape.hosts} failed hosts × ${s.shape.serversPerHost} servers: ${first.alarms} alarms (${first.distinct} distinct, ${first.duplicates} duplicate deliveries).`,
+    `${s.shape.hosts} failed hosts × ${s.shape.serversPerHost} servers: ${first.alarms} alarms ` +
+      `(${first.distinct} distinct, ${first.duplicates} duplicate deliveries).`,
     '',
     '| | in-process (fake cloud, memory store) | over HTTP (1 `serve`, replay cloud, Redis) |',
     '|---|---|---|',
-    `| throughput per core | ${fmt(
-      pick((r) => r.alarmsPerOwnSecond),
-      n0,
-    )} alarms/s of stackmend's own time (${fmt(
-      pick((r) => r.alarmsPerCpuSecond),
-      n0,
-    )} per CPU s with the fake) | ${n0(h.alarmsPerServeCpuSecond)} alarms per CPU s of serve (${n0(h.alarmsPerSecond)}/s wall, 16 in flight) |`,
-    `| latency p50 / p99 | ${millis(first.latencyMs.median)} / ${millis(first.latencyMs.p99 ?? NaN)} | ${millis(h.latencyMs.median)} / ${millis(h.latencyMs.p99 ?? NaN)} |`,
-    `| incidents | ${ip.map((r) => r.incidents).join(', ')} | ${h.hostIncidents} host incidents (${h.incidents} records, ${h.resolved} resolved) |`,
-    `| duplicate actions | ${ip.map((r) => r.duplicateActions).join(', ')} of ${first.actions} hand-offs | ${h.duplicateEvacuations} of ${h.evacuations} Nova evacuations |`,
-    `| cloud calls per alarm | host report ${first.cloudCallsPerAlarm.hostReport}, server alarm ${first.cloudCallsPerAlarm.serverAlarm}, duplicate ${first.cloudCallsPerAlarm.duplicate}; mean ${first.cloudCallsPerAlarm.all.toFixed(2)} | ${h.cloudRequestsPerAlarm.toFixed(2)} requests per alarm, evacuations included |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
     '| alarms | hosts | calls per alarm | alarms/s own | p99 |',
     '|---|---|---|---|---|',
     ...s.curve.map(
-      (c) =>
-        `| ${c.alarms} | ${c.hosts} | ${c.cloudCallsPerAlarm.toFixed(2)} | ${n0(c.alarmsPerOwnSecond)} | ${millis(c.p99Ms)} |`,
+      (k) =>
+        `| ${k.alarms} | ${k.hosts} | ${k.cloudCallsPerAlarm.toFixed(2)} | ${n0(k.alarmsPerOwnSecond)} | ${millis(k.p99Ms)} |`,
     ),
     '',
   ];
@@ -154,7 +185,7 @@ export function render(latest: Latest, outDir: string): string[] {
     'Each figure: median (min, max, p95 where n ≥ 20, n); comparisons interleaved and given as ratios.',
     '',
     ...(latest.cost ? costTable(latest.cost) : []),
-    ...(latest.storm ? stormTable(latest.storm) : []),
+    ...(latest.storm ? stormTable(latest.storm, latest['storm-http']) : []),
     ...(latest['scale-out'] ? scaleOutTable(latest['scale-out']) : []),
     ...(latest.lab ? labTable(latest.lab) : []),
   ];

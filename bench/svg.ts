@@ -17,7 +17,7 @@ function doc(width: number, height: number, title: string, body: string[]): stri
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${width / 2}" y="20" text-anchor="middle" ${FONT} font-size="14" font-weight="bold">${esc(title)}</text>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-family="sans-serif" font-size="14" font-weight="bold">${esc(title)}</text>`,
     ...body,
     '</svg>',
     '',

@@ -2,8 +2,8 @@
  * `npm run bench [-- --only PART,…]`: stackmend measured, and compared with today's tools. Parts:
  *   cost       bundle size and cold start per function, as built vs as published (no cloud)
  *   storm      100 failed hosts × 100 servers (--hosts, --servers-per-host): 11,110 alarms into
- *              classify-alarm in-process (--storm-runs, default 3) and over HTTP to `serve` (a replay
- *              cloud; Redis db 9)
+ *              classify-alarm in-process (--storm-runs, default 3), and smaller storms for the curve
+ *   storm-http the same storm over HTTP to one `serve` (a replay cloud; Redis db 9)
  *   scale-out  the storm over HTTP to 1, 2 and 4 `serve` processes sharing Redis db 9 (--scale-runs rounds)
  *   lab        the real lab: member replacement vs the Mistral chain, duplicates, host failure vs Masakari
  *              (run it under flock /tmp/stackmend-lab.lock)
@@ -16,11 +16,11 @@ import * as path from 'node:path';
 import { measureCost } from '../bench/cost';
 import { render } from '../bench/report';
 import { DEFAULT_STORM } from '../bench/storm/alarms';
-import { scaleOut, storm } from '../bench/storm/run';
+import { scaleOut, storm, stormHttp } from '../bench/storm/run';
 import { parse, UsageError } from './args';
 import { labSuite } from './bench-lab';
 
-export const PARTS = ['cost', 'storm', 'scale-out', 'lab'] as const;
+export const PARTS = ['cost', 'storm', 'storm-http', 'scale-out', 'lab'] as const;
 export type Part = (typeof PARTS)[number];
 
 const say = (s: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
@@ -62,6 +62,9 @@ export async function bench(argv: string[]): Promise<number> {
         break;
       case 'storm':
         measured.storm = await storm({ runs: Number(values['storm-runs'] ?? 3), shape, say, stamp });
+        break;
+      case 'storm-http':
+        measured['storm-http'] = await stormHttp({ runs: 1, shape, say, stamp });
         break;
       case 'scale-out':
         measured['scale-out'] = await scaleOut({ runs: Number(values['scale-runs'] ?? 1), shape, say, stamp });

@@ -70,16 +70,21 @@ export function callsPer(stream: Delivery[], calls: number[]): CallsPer {
   };
 }
 
-/** Times every call of the fake cloud (test/support/fakes/control.ts `run`, the one way into it). */
+/**
+ * Times the fake cloud's calls (test/support/fakes/control.ts `run`, the one way into it): the time at
+ * least one call was in flight, so calls made together (Promise.all) count once.
+ */
 function timed(cloud: FakeCloud): { ms: () => number } {
   let ms = 0;
+  let inFlight = 0;
+  let since = 0;
   const run = cloud.control.run.bind(cloud.control);
   cloud.control.run = async (method, args, impl) => {
-    const t = performance.now();
+    if (inFlight++ === 0) since = performance.now();
     try {
       return await run(method, args, impl);
     } finally {
-      ms += performance.now() - t;
+      if (--inFlight === 0) ms += performance.now() - since;
     }
   };
   return { ms: () => ms };

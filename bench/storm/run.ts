@@ -1,6 +1,6 @@
 /**
- * The storm and scale-out parts of `npm run bench`: the full storm (DEFAULT_STORM) in-process several
- * times, smaller storms for the scale curve, once over HTTP to one `serve`; then 1, 2 and 4 `serve`
+ * The storm parts of `npm run bench`: the full storm (DEFAULT_STORM) in-process several times and
+ * smaller storms for the scale curve (storm); once over HTTP to one `serve` (storm-http); then 1, 2 and 4 `serve`
  * processes on one Redis, in interleaved rounds (1, 2, 4, 1, 2, 4 …), throughput as ratios to one.
  */
 import { ratios, summarize, type Summary } from '../stats';
@@ -15,8 +15,10 @@ export type StormResults = {
   inProcess: StormRun[];
   /** alarms per own second and cloud calls per alarm against the number of alarms */
   curve: { hosts: number; alarms: number; alarmsPerOwnSecond: number; cloudCallsPerAlarm: number; p99Ms: number }[];
-  overHttp: ServeRun;
 };
+
+/** The storm over HTTP to one `serve` (Redis db 9: run it under flock /tmp/stackmend-redis.lock). */
+export type StormHttpResults = { measuredAt: string; host: string; shape: StormShape } & ServeRun;
 
 export type ScaleOutResults = {
   measuredAt: string;
@@ -68,9 +70,14 @@ export async function storm(o: PartOptions): Promise<StormResults> {
     cloudCallsPerAlarm: full.cloudCallsPerAlarm.all,
     p99Ms: full.latencyMs.p99 ?? NaN,
   });
-  const overHttp = await stormOverHttp(shape, 1);
-  o.say(`storm over HTTP: ${brief(overHttp)}`);
-  return { ...o.stamp(), shape, inProcess, curve, overHttp };
+  return { ...o.stamp(), shape, inProcess, curve };
+}
+
+export async function stormHttp(o: PartOptions): Promise<StormHttpResults> {
+  const shape = o.shape ?? DEFAULT_STORM;
+  const run = await stormOverHttp(shape, 1);
+  o.say(`storm over HTTP: ${brief(run)}`);
+  return { ...o.stamp(), shape, ...run };
 }
 
 export async function scaleOut(o: PartOptions): Promise<ScaleOutResults> {

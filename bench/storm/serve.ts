@@ -49,6 +49,8 @@ export type ServeRun = {
   duplicateEvacuations: number;
   /** compute-service updates (force down, disable) per failed host: median */
   serviceUpdatesPerHost: number;
+  /** a host's report sent → stackmend's first write to Nova about it (the compute service update), ms */
+  decisionMs: Summary;
   /** every request the replay cloud answered, per alarm */
   cloudRequestsPerAlarm: number;
   /** until every incident was terminal, from the first alarm */
@@ -174,12 +176,14 @@ export async function stormOverHttp(
     let next = 0;
     // a server's alarm is sent once its host's report was answered (./alarms.ts: the report comes first)
     const reported = new Map<string, Promise<number>>();
+    const sentAt = new Map<string, number>();
     const t0 = performance.now();
     const worker = async () => {
       for (let i = next++; i < stream.length; i = next++) {
         const d = stream[i];
         if (d.about === 'server') await reported.get(d.host);
         const started = performance.now();
+        if (d.about === 'host' && !d.duplicate) sentAt.set(d.host, Date.now());
         const sent = post(agent, serves[i % serves.length].url, d.body);
         if (d.about === 'host' && !d.duplicate)
           reported.set(
@@ -208,6 +212,8 @@ export async function stormOverHttp(
     const per = (re: RegExp) => [...replay.counts].filter(([k]) => re.test(k)).map(([, n]) => n);
     const evac = per(/^POST \/v2\.1\/servers\/[^/]+\/action$/);
     const updates = per(/^PUT \/v2\.1\/os-services\//);
+    const firstWrite = (host: string) => replay.firstAt.get(`PUT /v2.1/os-services/${cloud.nova.service(host)?.id}`);
+    const decisions = [...sentAt].map(([host, at]) => (firstWrite(host) ?? NaN) - at).filter(Number.isFinite);
     return {
       processes,
       concurrency,
@@ -225,6 +231,7 @@ export async function stormOverHttp(
       evacuations: evac.reduce((a, b) => a + b, 0),
       duplicateEvacuations: evac.reduce((a, n) => a + n - 1, 0),
       serviceUpdatesPerHost: summarize(updates).median,
+      decisionMs: summarize(decisions, { keepRuns: false }),
       cloudRequestsPerAlarm: requests / stream.length,
       settledMs,
     };
