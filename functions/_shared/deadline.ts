@@ -6,12 +6,17 @@
  * local runtime's default limit in local/whisk/types.ts).
  */
 export const ACTION_LIMIT_MS = 60_000;
-/** Room kept before the deadline to finish the work in hand and record it. */
+/**
+ * Room kept before the deadline to finish the work in hand and record it: 10 s, or a quarter of
+ * the invocation's time when that is shorter (an action with a 3 s limit still does its work).
+ */
 export const DEADLINE_MARGIN_MS = 10_000;
 
-/** The invocation's deadline, epoch ms on the deps' clock. */
-export const deadlineOf = (given: number | undefined, now: number): number => given ?? now + ACTION_LIMIT_MS;
+/** Epoch ms (on the deps' clock) after which the invocation starts no new work. */
+export const stopByOf = (given: number | undefined, now: number): number => {
+  const deadline = given ?? now + ACTION_LIMIT_MS;
+  return deadline - Math.min(DEADLINE_MARGIN_MS, Math.max(0, (deadline - now) / 4));
+};
 
 /** May new work still start? */
-export const hasTime = (ctx: { deadline: number; deps: { now: () => number } }): boolean =>
-  ctx.deps.now() < ctx.deadline - DEADLINE_MARGIN_MS;
+export const hasTime = (ctx: { stopBy: number; deps: { now: () => number } }): boolean => ctx.deps.now() < ctx.stopBy;

@@ -24,7 +24,7 @@ import { unwrapTransport, inEnvelope, type Request } from '../../core/runtime/en
 import { errorResponse } from '../../core/runtime/errors';
 import type { Gate, GatePorts } from '../../core/runtime/gate';
 import { Controls } from './controls';
-import { deadlineOf } from './deadline';
+import { stopByOf } from './deadline';
 import { defaultDeps, type Deps, type DepsFactory } from './deps';
 import { reconcileDue } from './reconcile';
 
@@ -46,8 +46,8 @@ export type StepContext = {
   req: Request;
   transport: AlarmTransport;
   due?: true;
-  /** Epoch ms: no new work starts within DEADLINE_MARGIN_MS of it (./deadline.ts). */
-  deadline: number;
+  /** Epoch ms: no new work starts after it — the deadline less its margin (./deadline.ts). */
+  stopBy: number;
 };
 
 export type StepDef<I> = {
@@ -110,7 +110,7 @@ export function defineStep<I>(def: StepDef<I>): Step {
         deps,
         req: { ...req, body },
         transport,
-        deadline: deadlineOf(req.deadline, deps.now()),
+        stopBy: stopByOf(req.deadline, deps.now()),
       };
       const results = due ? await reconcile(def, ctx) : await def.run(parseInput(def, body), ctx);
       if (!dryRun) await performDueRearms(deps);

@@ -1,6 +1,7 @@
 /**
  * A step that overruns its time limit, run as OpenWhisk runs it: the built notify bundle in a
- * container of the local runtime, state in Redis (db 11). The container is killed at the limit (its
+ * container of the local runtime, state in Redis (db 8, its own, emptied first: a due item another test left
+ * in a shared db would be leased instead of this test's). The container is killed at the limit (its
  * process is gone), the due item it had leased is not lost, and once the lease ends the next reconcile
  * takes it again and finishes it (functions/_shared/reconcile.ts, core/state lease/ack).
  */
@@ -8,6 +9,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import Redis from 'ioredis';
 import openwhisk from 'openwhisk';
 import { openStore } from '../../core/state';
 import type { StateStore } from '../../core/state/store';
@@ -17,7 +19,7 @@ import { createIncident, recordedEvent, type World } from '../support/steps';
 import { makeZip, processAlive } from '../unit/whisk/support';
 import { scratchService, type ScratchService } from './support';
 
-const STATE_URL = 'redis://127.0.0.1:6379/11';
+const STATE_URL = 'redis://127.0.0.1:6379/8';
 const LIMIT_MS = 3000;
 
 let whisk: LocalWhisk;
@@ -45,6 +47,9 @@ async function startHook(): Promise<typeof hook> {
 }
 
 beforeAll(async () => {
+  const r = new Redis(STATE_URL);
+  await r.flushdb();
+  r.disconnect();
   [whisk, service, hook] = await Promise.all([
     startLocalWhisk({ port: 0, containerConcurrency: 4 }),
     scratchService(),

@@ -19,6 +19,7 @@ describe('Keystone', () => {
     const types = admin.catalog.map((e) => e.type).sort();
     expect(types).toEqual([
       'alarming',
+      'baremetal',
       'compute',
       'identity',
       'image',

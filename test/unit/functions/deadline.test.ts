@@ -47,13 +47,24 @@ describe('the invocation deadline', () => {
   it('makes a reconcile hand back the leased items it has no time for, due again at once', async () => {
     const s = scene('ten-hosts');
     for (const h of HOSTS.slice(0, 2)) await s.call(hostDown(h), { step: classify });
-    const res = await s.call({ reconcile: true }, { deadline: s.now() + DEADLINE_MARGIN_MS - 1 });
+    const res = await s.call({ reconcile: true }, { deadline: s.now() }); // at its deadline already
     expect(res.body.results.map((r) => r.outcome)).toEqual(['RESCHEDULED', 'RESCHEDULED']);
     expect(s.cloud.writes()).toEqual([]);
     const pending = await s.store.pending('evacuate');
     expect(pending.map((p) => p.dueAt)).toEqual([s.now(), s.now()]);
     const later = await s.call({ reconcile: true });
     expect(later.body.results).toHaveLength(2);
+    expect(s.cloud.callsTo('nova.evacuate')).toHaveLength(2);
+  });
+
+  it('lets an action with a short limit (3 s) do its work: the margin is a quarter of its time', async () => {
+    const s = scene('ten-hosts');
+    for (const h of HOSTS.slice(0, 2)) await s.call(hostDown(h), { step: classify });
+    const res = await s.call({ reconcile: true }, { deadline: s.now() + 3_000 });
+    expect(res.body.results.map((r) => r.reason)).toEqual([
+      'waiting for 1 server(s) to become ACTIVE on another host',
+      'waiting for 1 server(s) to become ACTIVE on another host',
+    ]);
     expect(s.cloud.callsTo('nova.evacuate')).toHaveLength(2);
   });
 
