@@ -161,12 +161,8 @@ export class ServeProcess {
   }
 
   /** SIGKILL: no shutdown, nothing finished or flushed. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode) return;
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await gone;
+  kill(): Promise<void> {
+    return sigkill(this.child);
   }
 }
 
@@ -187,13 +183,17 @@ export class OwnRedis {
   }
 
   /** SIGKILL: the server is gone at once; what it had appended is all that survives. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode) return;
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await gone;
+  kill(): Promise<void> {
+    return sigkill(this.child);
   }
+}
+
+/** SIGKILLs a child that is still running and waits until it has exited. */
+async function sigkill(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await gone;
 }
 
 const portOpen = (port: number) =>

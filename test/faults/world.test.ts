@@ -72,17 +72,23 @@ describe('two members of one ResourceGroup deleted a moment apart', () => {
   });
 });
 
+/** HOST's nova-compute killed, then reported down by a monitor with no fence evidence: the incident is held. */
+async function killAndReportWithoutEvidence() {
+  lab(['kill-host', HOST], { quiet: true });
+  await waitSilent(h, HOST);
+  const res = await postAlarm(h.rt.alarmUrl, hostDownNotification(HOST));
+  expect(res.data).toMatchObject({
+    outcome: 'HELD_FOR_APPROVAL',
+    details: { decision: { rule: 'no-fence-evidence' } },
+  });
+  return res;
+}
+
 describe('a held host incident follows the world', () => {
   let held: string;
 
   it('ends recovered once the host reports to Nova again: nothing is written to Nova', async () => {
-    lab(['kill-host', HOST], { quiet: true });
-    await waitSilent(h, HOST);
-    const res = await postAlarm(h.rt.alarmUrl, hostDownNotification(HOST));
-    expect(res.data).toMatchObject({
-      outcome: 'HELD_FOR_APPROVAL',
-      details: { decision: { rule: 'no-fence-evidence' } },
-    });
+    const res = await killAndReportWithoutEvidence();
     held = res.data.incident;
     lab(['revive-host', HOST], { quiet: true });
     const r = await waitIncident(h.rt, (x) => x.key === held && x.status === 'recovered', 60);
@@ -110,13 +116,7 @@ describe('a held host incident follows the world', () => {
   it('is decided again and evacuates the pet when the host dies and a fencing agent forces it down in Nova', async () => {
     await h.cloud.heat.deleteStack(stack); // only the pet is left on the host: its members would be re-created there
     await waitFor('group deleted', async () => !(await h.cloud.heat.listStacks()).some((s) => s.id === stack.id), 90);
-    lab(['kill-host', HOST], { quiet: true });
-    await waitSilent(h, HOST);
-    const res = await postAlarm(h.rt.alarmUrl, hostDownNotification(HOST));
-    expect(res.data).toMatchObject({
-      outcome: 'HELD_FOR_APPROVAL',
-      details: { decision: { rule: 'no-fence-evidence' } },
-    });
+    const res = await killAndReportWithoutEvidence();
     const key = res.data.incident;
     expect(key).not.toBe(held);
     await fenceInNova(h.cloud, HOST); // what fence_compute does once the host is powered off
