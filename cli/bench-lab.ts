@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import axios from 'axios';
 import { createGroup, deleteAndTimeReplacement, member, type ReplacementTiming } from '../bench/heat-replace';
 import { masakariEvacuation, stackmendEvacuation } from '../bench/host-failure';
-import { bootPet } from '../bench/scenario';
+import { bootPet, serverDeletedAlarm } from '../bench/scenario';
 import { executionsSince, uploadWorkflow, waitExecutions, wireMember } from '../bench/mistral-chain';
 import { ratios, summarize } from '../bench/stats';
 import { isTerminal } from '../core/domain/plan';
@@ -99,11 +99,7 @@ export async function labSuite({ runs, masakariRuns, say }: LabOptions): Promise
       500,
     );
     const dupVictim = await member(cloud, sm, '1');
-    const alarm = structuredClone(recorded);
-    alarm.reason_data.event.message_id = `bench-dup-${Date.now()}`;
-    alarm.reason_data.event.traits = alarm.reason_data.event.traits.map((t: [string, number, string]) =>
-      t[0] === 'instance_id' ? [t[0], t[1], dupVictim.serverId] : t,
-    );
+    const alarm = serverDeletedAlarm(dupVictim.serverId, `bench-dup-${Date.now()}`);
     const forVictim = async () =>
       (await rt.incidents.list()).filter(
         (r) => r.incident.subject.type === 'server' && r.incident.subject.serverId === dupVictim.serverId,
