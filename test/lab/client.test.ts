@@ -78,7 +78,7 @@ describe('Nova', () => {
 
   it('lists compute services and hypervisors, disables and re-enables a service', async () => {
     const services = await c.nova.listComputeServices();
-    expect(services.map((s) => s.host).sort()).toEqual(['compute1', 'compute2']);
+    expect(services.map((s) => s.host).sort()).toEqual(['compute1', 'compute2', 'compute3']);
     const svc2 = services.find((s) => s.host === 'compute2')!;
     expect(await c.nova.disableService(svc2.id, 'client test')).toMatchObject({
       status: 'disabled',
@@ -183,9 +183,14 @@ describe('Aodh, Masakari, Mistral', () => {
     expect(await c.aodh.listAlarms(tag)).toEqual([]);
   });
 
-  it('reads the Masakari segment with both computes and its notifications', async () => {
+  it('reads the Masakari segment with the three computes, compute3 reserved, and its notifications', async () => {
     const [seg] = (await c.masakari.listSegments()).filter((s) => s.name === 'lab-seg');
-    expect((await c.masakari.listHosts(seg.uuid)).map((h) => h.name).sort()).toEqual(['compute1', 'compute2']);
+    const hosts = await c.masakari.listHosts(seg.uuid);
+    expect(hosts.map((h) => [h.name, h.reserved]).sort()).toEqual([
+      ['compute1', false],
+      ['compute2', false],
+      ['compute3', true],
+    ]);
   });
 
   it('uploads a workflow and runs an execution to SUCCESS', async () => {

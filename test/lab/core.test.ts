@@ -38,7 +38,7 @@ describe('Keystone', () => {
 });
 
 describe('Nova', () => {
-  it('has the fake-img image, flavor 1 and two enabled, up computes', async () => {
+  it('has the fake-img image, flavor 1, two enabled, up computes and compute3 up but disabled (reserved)', async () => {
     const img = await admin.call('image', 'GET', '/v2/images?name=fake-img');
     expect(img.body.images[0]).toMatchObject({ status: 'active', visibility: 'public', disk_format: 'raw' });
     const fl = await admin.call('compute', 'GET', '/flavors/1');
@@ -47,6 +47,7 @@ describe('Nova', () => {
     expect(svcs.body.services.map((s: any) => [s.host, s.status, s.state, s.forced_down]).sort()).toEqual([
       ['compute1', 'enabled', 'up', false],
       ['compute2', 'enabled', 'up', false],
+      ['compute3', 'disabled', 'up', false],
     ]);
   });
 

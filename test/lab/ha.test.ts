@@ -105,6 +105,7 @@ describe('Masakari', () => {
     for (const h of ['compute1', 'compute2']) {
       expect(restored[h]).toMatchObject({ status: 'enabled', state: 'up', forced_down: false });
     }
+    expect(restored.compute3).toMatchObject({ status: 'disabled', state: 'up', forced_down: false });
     const seg = (await admin.call('instance-ha', 'GET', '/segments')).body.segments.find(
       (x: any) => x.name === 'lab-seg',
     );

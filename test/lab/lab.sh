@@ -43,13 +43,13 @@ usage: npm run lab -- <command>   (or: bash test/lab/lab.sh <command>)
   down                   stop every process the lab started (only those)
   logs <service>         tail -f that service's log (see `status` for names)
   reset                  delete stacks, servers, alarms, queues, trusts, Masakari notifications;
-                         restart stopped computes; un-force/re-enable compute services
+                         restart stopped computes; un-force/re-enable compute1+2, keep compute3 disabled
   kill-host <computeN>   SIGKILL that nova-compute's process group ("the host died")
   revive-host <computeN> start that nova-compute again and wait until Nova reports it up
   stop <service>         stop one lab service (SIGTERM to its process group; a fault for tests)
   start <service>        start it again and wait until its API answers (`reset` also restarts it)
 
-Hosts: compute1 compute2.  Logs: /var/log/stackmend-lab/  State: /var/lib/stackmend-lab/
+Hosts: compute1 compute2 (enabled), compute3 (disabled: a reserved host; `reset` disables it again).  Logs: /var/log/stackmend-lab/  State: /var/lib/stackmend-lab/
 EOF
 }
 
@@ -65,6 +65,7 @@ SERVICES=(
   "nova-scheduler|||/etc/nova/nova.conf"
   "nova-compute1|||/etc/nova/nova.conf $STATE/etc/nova-compute1.conf"
   "nova-compute2|||/etc/nova/nova.conf $STATE/etc/nova-compute2.conf"
+  "nova-compute3|||/etc/nova/nova.conf $STATE/etc/nova-compute3.conf"
   "heat-api|8004|http://127.0.0.1:8004/|/etc/heat/heat.conf /etc/heat/policy.yaml"
   "heat-engine|||/etc/heat/heat.conf /etc/heat/policy.yaml"
   "zaqar|8888|http://127.0.0.1:8888/|/etc/zaqar/zaqar.conf"
@@ -99,7 +100,7 @@ svc_cmd() { # prints the argv (one per line) that starts a service
     neutron-api) a=("${UWSGI[@]}" --http-socket 127.0.0.1:9696 --processes 1 --threads 1 --wsgi-file /usr/bin/neutron-api --procname-prefix neutron-api-) ;;
     glance-api)  a=(glance-api --config-file /etc/glance/glance-api.conf) ;;
     nova-api|nova-conductor|nova-scheduler) a=("$1" --config-file /etc/nova/nova.conf) ;;
-    nova-compute[12]) a=(nova-compute --config-file /etc/nova/nova.conf --config-file "$STATE/etc/$1.conf") ;;
+    nova-compute[123]) a=(nova-compute --config-file /etc/nova/nova.conf --config-file "$STATE/etc/$1.conf") ;;
     heat-api|heat-engine) a=("$1" --config-file /etc/heat/heat.conf) ;;
     # zaqar-server and aodh-api alone are single-threaded wsgiref servers: run their WSGI apps
     # under uwsgi instead (both read /etc/<svc>/<svc>.conf)
@@ -272,7 +273,7 @@ do_configs() {
   (cd "$LAB_DIR/etc" && find . -type f | sed 's|^\./||') | while read -r rel; do
     render "$LAB_DIR/etc/$rel" >"$tmp"; install_file "$tmp" "/etc/$rel"
   done
-  for f in 1 2; do
+  for f in 1 2 3; do
     printf '# stackmend lab: nova-compute%s (read after /etc/nova/nova.conf)\n[DEFAULT]\nhost = compute%s\n' "$f" "$f" >"$tmp"
     install_file "$tmp" "$STATE/etc/nova-compute$f.conf"
   done
@@ -462,7 +463,7 @@ cmd_up() {
   fi
   # computes that (re)started must have reported before the cloud can schedule on them
   local since=() started
-  for name in nova-compute1 nova-compute2; do
+  for name in nova-compute1 nova-compute2 nova-compute3; do
     started=$(cat "$RUN/$name.started")
     [ "$started" -ge $((t_up / 1000)) ] && since+=("compute${name#nova-compute}:$started")
   done
@@ -526,8 +527,8 @@ cmd_logs() {
 
 host_arg() { # computeN -> service name, or usage + exit 2
   case ${1:-} in
-    compute1|compute2) echo "nova-$1" ;;
-    *) [ -n "${1:-}" ] && err "unknown host: $1"; err "usage: npm run lab -- $2 <compute1|compute2>"; exit 2 ;;
+    compute1|compute2|compute3) echo "nova-$1" ;;
+    *) [ -n "${1:-}" ] && err "unknown host: $1"; err "usage: npm run lab -- $2 <compute1|compute2|compute3>"; exit 2 ;;
   esac
 }
 cmd_kill_host() {

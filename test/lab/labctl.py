@@ -27,7 +27,11 @@ KS = "http://127.0.0.1:5000/v3"
 SVC_PW = os.environ.get("LAB_SERVICE_PASSWORD", "labservice")
 ADMIN_PW = os.environ.get("LAB_ADMIN_PASSWORD", "labadmin")
 MEMBER_PW = os.environ.get("LAB_MEMBER_PASSWORD", "labmember")
-HOSTS = ("compute1", "compute2")
+HOSTS = ("compute1", "compute2", "compute3")
+# kept disabled, as a Masakari reserved host is until it is used: nothing is scheduled there unless a test
+# enables it; `reset` disables it again
+RESERVED = ("compute3",)
+RESERVED_REASON = "stackmend lab: reserved host"
 MEMBER_USER, MEMBER_PROJECT = "stackmend-member", "demo"
 # name: (service type, endpoint url); each gets a user of the same name in project "service"
 CATALOG = {
@@ -171,8 +175,8 @@ def print_computes(s):
 def bootstrap():
     t0 = time.time()
     s = sess()
-    # both computes registered, then mapped into cell1 (the scheduler would do it within 10 s anyway)
-    wait(lambda: {x["host"] for x in compute_services(s)} >= set(HOSTS), 120, 1, "both nova-compute services")
+    # every compute registered, then mapped into cell1 (the scheduler would do it within 10 s anyway)
+    wait(lambda: {x["host"] for x in compute_services(s)} >= set(HOSTS), 120, 1, "every nova-compute service")
     subprocess.run(["nova-manage", "cell_v2", "discover_hosts"], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     flavors = get(s, "compute", "/flavors")["flavors"]
@@ -187,6 +191,7 @@ def bootstrap():
             "name": "fake-img", "disk_format": "raw", "container_format": "bare", "visibility": "public"}).json()
         s.put("/v2/images/%s/file" % im["id"], endpoint_filter=ep("image"), data=b"\0" * 1024,
               headers={"Content-Type": "application/octet-stream"})
+    disable_reserved(s)
     segment(s)
     ironic_nodes(s)
     write_clouds_yaml()
@@ -199,13 +204,22 @@ def segment(s):
     if not seg:
         seg = s.post("/segments", endpoint_filter=ep("instance-ha"), json={"segment": {
             "name": "lab-seg", "recovery_method": "auto", "service_type": "COMPUTE",
-            "description": "stackmend lab: compute1 + compute2"}}).json()["segment"]
+            "description": "stackmend lab: compute1 + compute2, compute3 reserved"}}).json()["segment"]
     have = {h["name"] for h in get(s, "instance-ha", "/segments/%s/hosts" % seg["uuid"])["hosts"]}
     for h in HOSTS:
         if h not in have:
             s.post("/segments/%s/hosts" % seg["uuid"], endpoint_filter=ep("instance-ha"), json={"host": {
-                "name": h, "type": "COMPUTE", "control_attributes": "SSH", "reserved": False,
+                "name": h, "type": "COMPUTE", "control_attributes": "SSH", "reserved": h in RESERVED,
                 "on_maintenance": False}})
+
+
+def disable_reserved(s):
+    """The reserved computes disabled (with a reason saying so), whatever a test left them as."""
+    for x in compute_services(s):
+        if x["host"] in RESERVED and x["status"] != "disabled":
+            s.put("/os-services/%s" % x["id"], endpoint_filter=ep("compute"), headers=NOVA_MV,
+                  json={"status": "disabled", "disabled_reason": RESERVED_REASON})
+            log("%s: disabled (reserved host)" % x["host"])
 
 
 def ironic_nodes(s):
@@ -444,6 +458,8 @@ def reset_computes(s, restarted):
                     continue
                 log("%s: forced_down cleared" % x["host"])
                 x = r.json()["service"]
+            if x["host"] in RESERVED:
+                continue  # disable_reserved() below
             if x["status"] == "disabled":
                 if x["state"] != "up":
                     pending.append("%s disabled, waiting for state up" % x["host"])
@@ -452,6 +468,7 @@ def reset_computes(s, restarted):
                       json={"status": "enabled"})
                 log("%s: re-enabled" % x["host"])
         if not pending:
+            disable_reserved(s)
             return
         if time.time() > deadline:
             raise TimeoutError("compute services not restored: %s" % pending)
