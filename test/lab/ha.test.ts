@@ -24,14 +24,15 @@ afterAll(() => {
 });
 
 describe('Masakari', () => {
-  it('has segment lab-seg (auto recovery, COMPUTE) with compute1 and compute2, out of maintenance', async () => {
+  it('has segment lab-seg (auto recovery, COMPUTE) with compute1, compute2 and compute3 reserved, out of maintenance', async () => {
     const segs = (await admin.call('instance-ha', 'GET', '/segments')).body.segments;
     const seg = segs.find((x: any) => x.name === 'lab-seg');
     expect(seg).toMatchObject({ recovery_method: 'auto', service_type: 'COMPUTE' });
     const hosts = (await admin.call('instance-ha', 'GET', `/segments/${seg.uuid}/hosts`)).body.hosts;
-    expect(hosts.map((h: any) => [h.name, h.type, h.on_maintenance]).sort()).toEqual([
-      ['compute1', 'COMPUTE', false],
-      ['compute2', 'COMPUTE', false],
+    expect(hosts.map((h: any) => [h.name, h.type, h.on_maintenance, h.reserved]).sort()).toEqual([
+      ['compute1', 'COMPUTE', false, false],
+      ['compute2', 'COMPUTE', false, false],
+      ['compute3', 'COMPUTE', false, true],
     ]);
     expect(Number(labSettings().MASAKARI_WAIT_PERIOD_AFTER_SERVICE_UPDATE)).toBeGreaterThan(0);
   });
