@@ -7,7 +7,8 @@
 import * as z from 'zod';
 import { FENCE_METHODS } from '../../core/domain/fence';
 import { INCIDENT_KINDS } from '../../core/domain/incident';
-import { approveEvacuation, NothingToApproveError } from '../../functions/_shared/approve';
+import { mayApprove } from '../../core/policy/approvers';
+import { approveEvacuation, NotAnApproverError, NothingToApproveError } from '../../functions/_shared/approve';
 import { matches, mttrSeries, STATUS_FILTERS, summaryOf } from '../views';
 import { json, parseBody, parseWith, type ConsoleReply } from './http';
 import { actor, type ApiContext } from './ports';
@@ -56,9 +57,14 @@ export async function approveIncident(ctx: ApiContext): Promise<ConsoleReply> {
   const { req, params, ports } = ctx;
   const body = parseBody(req, ApproveSchema, 'approval');
   const d = ports.deps;
+  // the policy's approvers, as for `stackmend approve` (core/policy/approvers.ts): the console's
+  // operator role lets a user act, approving an evacuation needs an approver
+  const approvedBy = { ...actor(ctx), roles: ctx.session?.roles ?? [] };
+  const may = mayApprove(approvedBy, d.policy);
+  if (!may.valid) throw new NotAnApproverError(`${may.reason}: nothing approved`);
   const approval = await approveEvacuation(
     d.incidents,
-    { incident: params.key, approvedBy: actor(ctx), ...body },
+    { incident: params.key, approvedBy, ...body },
     { now: d.now(), ttlSec: d.policy.approvalTtlSec, maxOpenIncidents: d.policy.maxOpenIncidents },
   );
   const next = await d.dispatcher.send('evacuate', params.key);

@@ -1,7 +1,8 @@
 /**
- * Who may approve a held evacuation with `stackmend approve` (cli/approve.ts asks before it stores the
- * approval): a Keystone user holding one of the policy's `approverRoles` or named in `approverUsers`
- * (core/policy/policy.ts). The console decides by its own `operator_roles` (console/auth.ts). Pure.
+ * Who may approve a held evacuation: a Keystone user holding one of the policy's `approverRoles` or named
+ * in `approverUsers` (core/policy/policy.ts). Asked before an approval is stored (cli/approve.ts,
+ * console/api/incidents.ts) and again when evacuate uses it (core/policy/fence.ts), so that one rule
+ * decides whichever way the approval came. Pure.
  */
 import type { ApprovalCheck } from '../domain/approval';
 import type { Policy } from './policy';

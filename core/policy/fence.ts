@@ -5,6 +5,7 @@
  * trusts and the claim is fresh. Any claim older than the host's last heartbeat is wrong.
  */
 import { type Approval, approvalValid } from '../domain/approval';
+import { type ApproverPolicy, mayApprove } from './approvers';
 import { CLOCK_SKEW_SEC, epochMsOf, isoOf } from '../domain/clock';
 import type { AcceptedFence, FenceClaim, FenceSource, Principal } from '../domain/fence';
 import type { ComputeServiceState } from '../domain/host-liveness';
@@ -19,7 +20,7 @@ export type FenceOffer =
 
 /** The incident and host the evidence must be about; `now` in epoch ms; Nova's last heartbeat of the host. */
 export type FenceContext = { incident: string; host: string; now: number; heartbeatAt?: string | null };
-export type FencePolicy = Pick<Policy, 'fenceMaxAgeSec' | 'trustedFencers'>;
+export type FencePolicy = Pick<Policy, 'fenceMaxAgeSec' | 'trustedFencers'> & ApproverPolicy;
 
 export type FenceRefusal = { source: FenceSource; reason: string };
 export type FenceAcceptance = { accepted: AcceptedFence } | { refused: FenceRefusal };
@@ -40,6 +41,9 @@ export function acceptFenceEvidence(offer: FenceOffer, ctx: FenceContext, p: Fen
       const a = offer.approval;
       const check = approvalValid(a, ctx.incident, ctx.host, ctx.now);
       if (!check.valid) return refuse(check.reason);
+      // whoever stored it (cli/approve.ts, console/api/incidents.ts), the policy's approvers decide at use
+      const may = mayApprove(a.approvedBy, p);
+      if (!may.valid) return refuse(`the approval is not an approver's: ${may.reason}`);
       const claim = { by: a.fencedBy, method: a.method, at: a.approvedAt };
       return timely(claim, ctx, { source: offer.source, vouchedBy: `operator ${a.approvedBy.name}` });
     }

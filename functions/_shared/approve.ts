@@ -16,7 +16,17 @@ export class NothingToApproveError extends StackmendError {
   override readonly status = 409;
 }
 
-export type ApprovalRequest = { incident: string; approvedBy: Principal; fencedBy: string; method: FenceMethod };
+/** The one approving is not among the policy's approvers (core/policy/approvers.ts): nothing is stored. */
+export class NotAnApproverError extends StackmendError {
+  override readonly status = 403;
+}
+
+export type ApprovalRequest = {
+  incident: string;
+  approvedBy: Principal & { roles?: string[] };
+  fencedBy: string;
+  method: FenceMethod;
+};
 
 /**
  * The approval `r` asks for, valid for `ttlSec` from `now`; stored with its timeline entry (APPROVED)

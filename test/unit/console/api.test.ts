@@ -138,7 +138,7 @@ describe('console API', () => {
     expect(res).toMatchObject({ status: 202, json: { approval: { incident: key, host: 'compute1' } } });
     const r = await record(w, key);
     expect(r.approval).toMatchObject({
-      approvedBy: { via: 'keystone', name: 'alice' },
+      approvedBy: { via: 'keystone', name: 'alice', roles: ['admin', 'member'] },
       fencedBy: 'alice, IPMI power off',
     });
     expect(r.timeline.at(-1)).toMatchObject({ step: 'evacuate', outcome: 'APPROVED' });
@@ -161,6 +161,16 @@ describe('console API', () => {
     ]);
   });
 
+  it('refuses an approval signed with the operator credential: only a Keystone approver approves (policy approverRoles)', async () => {
+    const { call, key, w } = await heldHost();
+    const login = await call('POST', '/ui/api/login', { method: 'token', token: OPERATOR_TOKEN, name: 'carol' });
+    const res = await call('POST', `/ui/api/incidents/${key}/approve`, { fencedBy: 'carol' }, login.cookie);
+    expect(res).toMatchObject({ status: 403, json: { error: 'NotAnApproverError' } });
+    expect(res.json.message).toMatch(/carol was not authenticated by Keystone.*nothing approved/);
+    expect((await w.incidents.require(key)).approval).toBeUndefined();
+    expect(w.cloud.writes()).toEqual([]);
+  });
+
   it('denies a held evacuation as the operator credential: closed, who said no in the audit log', async () => {
     const { call, key, w } = await heldHost();
     const login = await call('POST', '/ui/api/login', { method: 'token', token: OPERATOR_TOKEN, name: 'carol' });
@@ -169,7 +179,8 @@ describe('console API', () => {
     expect((await w.incidents.auditLog()).at(-1)?.reason).toBe(
       'denied by carol (console-token): host is being replaced; nothing done',
     );
-    const again = await call('POST', `/ui/api/incidents/${key}/approve`, { fencedBy: 'carol' }, login.cookie);
+    const alice = await signIn(call, 'alice');
+    const again = await call('POST', `/ui/api/incidents/${key}/approve`, { fencedBy: 'alice' }, alice);
     expect(again).toMatchObject({ status: 409, json: { error: 'NothingToApproveError' } });
     expect(w.cloud.writes()).toEqual([]);
   });

@@ -137,7 +137,7 @@ describe('evacuate checks the host in Nova again before it writes', () => {
           {
             incident,
             host: 'compute1',
-            approvedBy: { via: 'keystone', name: 'alice' },
+            approvedBy: { via: 'keystone', name: 'alice', roles: ['admin'] },
             fencedBy: 'alice',
             method: 'power-off',
           },

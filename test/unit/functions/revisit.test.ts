@@ -130,7 +130,7 @@ describe('a held host incident follows the world', () => {
   it('leaves an incident an operator approved to evacuate', async () => {
     const w = silentCompute2();
     const key = await held(w);
-    const approvedBy = { via: 'keystone', name: 'operator admin' };
+    const approvedBy = { via: 'keystone', name: 'operator admin', roles: ['admin'] };
     const approval = newApproval(
       { incident: key, host: 'compute2', fencedBy: 'alice', method: 'power-off', approvedBy },
       w.now(),

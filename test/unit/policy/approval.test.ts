@@ -9,7 +9,7 @@ const approved = newApproval(
   {
     incident: INCIDENT,
     host: 'compute1',
-    approvedBy: { via: 'keystone', name: 'alice' },
+    approvedBy: { via: 'keystone', name: 'alice', roles: ['admin'] },
     fencedBy: 'alice',
     method: 'power-off',
   },

@@ -300,7 +300,7 @@ describe('decide', () => {
     const approval = {
       incident: 'masakari:h',
       host: 'compute1',
-      approvedBy: { via: 'keystone', name: 'alice' },
+      approvedBy: { via: 'keystone', name: 'alice', roles: ['admin'] },
       approvedAt: iso(SILENT - sec(10)),
       expiresAt: iso(SILENT + sec(890)),
       fencedBy: 'alice',

@@ -18,7 +18,7 @@ const byMonitor = (at: string, principal = monitor): FenceOffer => ({
   claim: claim(at),
   principal,
 });
-const alice = { via: 'keystone', name: 'alice' };
+const alice = { via: 'keystone', name: 'alice', roles: ['admin'] };
 const approval = (over: object = {}) => ({
   ...newApproval(
     { incident: ctx.incident, host: 'compute1', approvedBy: alice, fencedBy: 'alice at the BMC', method: 'power-off' },
@@ -98,6 +98,19 @@ describe('acceptFenceEvidence', () => {
       'an approval for another host',
       { source: 'operator-approval', approval: approval({ host: 'compute2' }) },
       /for host compute2, not compute1/,
+    ],
+    [
+      "an approval by a Keystone user holding none of the policy's approverRoles (as a console operator without admin)",
+      {
+        source: 'operator-approval',
+        approval: approval({ approvedBy: { via: 'keystone', name: 'bob', roles: ['member'] } }),
+      },
+      /not an approver's: Keystone user bob \(roles member\) holds none of the approver roles \(admin\)/,
+    ],
+    [
+      'an approval signed with the console operator credential, not by Keystone',
+      { source: 'operator-approval', approval: approval({ approvedBy: { via: 'console-token', name: 'carol' } }) },
+      /not an approver's: carol was not authenticated by Keystone/,
     ],
     [
       'an approval given before the host heartbeated again',
