@@ -6,12 +6,13 @@
 import { silentLogger, type Logger } from '../domain/log';
 import { AodhClient } from './aodh';
 import type { CloudConfig } from './config';
+import { GlanceClient } from './glance';
 import { HeatClient } from './heat';
 import { IronicClient, ironicHeaders } from './ironic';
 import { ServiceHttp, type RetryPolicy } from './http';
 import { KeystoneSession } from './keystone';
 import { NovaClient, novaHeaders } from './nova';
-import type { Alarming, BareMetal, Compute, Orchestration, Queueing } from './ports';
+import type { Alarming, BareMetal, Compute, Images, Orchestration, Queueing } from './ports';
 import { ZaqarClient } from './zaqar';
 
 /** Catalog service types, as the lab (and most clouds) register them. */
@@ -21,6 +22,7 @@ export const SERVICE_TYPES = {
   zaqar: 'messaging',
   aodh: 'alarming',
   ironic: 'baremetal',
+  glance: 'image',
 } as const;
 export type ServiceName = keyof typeof SERVICE_TYPES;
 
@@ -35,7 +37,14 @@ export type CloudOptions = {
 };
 
 /** What the steps, triggers and commands use: the narrow ports (core/openstack/ports.ts). */
-export type Cloud = { nova: Compute; heat: Orchestration; aodh: Alarming; zaqar: Queueing; ironic: BareMetal };
+export type Cloud = {
+  nova: Compute;
+  heat: Orchestration;
+  aodh: Alarming;
+  zaqar: Queueing;
+  ironic: BareMetal;
+  glance: Images;
+};
 
 /** The authenticated session every service client is built on. */
 export type Connection = {
@@ -53,6 +62,7 @@ export type Clients = {
   aodh: AodhClient;
   zaqar: ZaqarClient;
   ironic: IronicClient;
+  glance: GlanceClient;
 };
 
 export function openConnection(config: CloudConfig, opts: CloudOptions = {}): Connection {
@@ -84,6 +94,7 @@ export function clientsOn(c: Connection, opts: Pick<CloudOptions, 'zaqarClientId
     aodh: new AodhClient(http('aodh')),
     zaqar: new ZaqarClient(http('zaqar'), c.deleteTrust, opts.zaqarClientId),
     ironic: new IronicClient(http('ironic', ironicHeaders())),
+    glance: new GlanceClient(http('glance')),
   };
 }
 

@@ -26,12 +26,18 @@ export const ServerSchema = z.looseObject({
   'OS-EXT-STS:task_state': z.string().nullish(),
   'OS-EXT-STS:vm_state': z.string().nullish(),
   locked: z.boolean().optional(),
+  /** 2.73+: why it is locked (null when nobody gave a reason). */
+  locked_reason: z.string().nullish(),
+  /** The Glance image it booted from; `""` when it booted from a volume. */
+  image: z.union([z.looseObject({ id: z.string() }), z.literal('')]).nullish(),
+  /** 2.47+: the flavor embedded in the server, extra_specs included (admin). */
   flavor: z
     .looseObject({
       vcpus: z.number().optional(),
       ram: z.number().optional(),
       disk: z.number().optional(),
       original_name: z.string().optional(),
+      extra_specs: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
 });
@@ -64,6 +70,19 @@ export const HypervisorSchema = z.looseObject({
   service: z.looseObject({ host: z.string() }),
 });
 export type Hypervisor = z.infer<typeof HypervisorSchema>;
+
+/** Recorded: test/fixtures/openstack/nova-aggregates-list.json */
+export const AggregateSchema = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  availability_zone: z.string().nullish(),
+  hosts: z.array(z.string()).default([]),
+  metadata: z.record(z.string(), z.string()).default({}),
+});
+export type Aggregate = z.infer<typeof AggregateSchema>;
+
+/** The id of the Glance image a server booted from (none for boot-from-volume). */
+export const imageIdOf = (s: Server): string | undefined => (s.image ? s.image.id : undefined);
 
 export type ServerCreate = {
   name: string;
@@ -157,6 +176,11 @@ export class NovaClient implements Compute {
   unlock = (id: string) => this.action(id, { unlock: null });
   stop = (id: string) => this.action(id, { 'os-stop': null });
   start = (id: string) => this.action(id, { 'os-start': null });
+
+  async listAggregates(): Promise<Aggregate[]> {
+    const res = await this.http.get<{ aggregates: unknown[] }>('os-aggregates');
+    return z.array(AggregateSchema).parse(res.data.aggregates);
+  }
 
   async listHypervisors(): Promise<Hypervisor[]> {
     const res = await this.http.get<{ hypervisors: unknown[] }>('os-hypervisors/detail', {

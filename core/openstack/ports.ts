@@ -10,7 +10,8 @@ import type { StackRef } from '../domain/plan';
 import type { Alarm, EventAlarmCreate } from './aodh';
 import type { Resource, ServerOwner, Stack } from './heat';
 import type { NodeStates, PowerTarget } from './ironic';
-import type { ComputeService, Hypervisor, Server } from './nova';
+import type { Image } from './glance';
+import type { Aggregate, ComputeService, Hypervisor, Server } from './nova';
 import type { OutgoingMessage, Subscription } from './zaqar';
 
 /** OpenStack request id of an accepted call, when the service sent one. */
@@ -24,8 +25,20 @@ export interface Compute {
   listHypervisors(): Promise<Hypervisor[]>;
   forceDown(serviceId: string): Promise<ComputeService>;
   disableService(serviceId: string, reason: string): Promise<ComputeService>;
+  /** A reserved host is enabled before servers are evacuated to it. */
+  enableService(serviceId: string): Promise<ComputeService>;
+  /** Host aggregates with their hosts and metadata (one list per decision). */
+  listAggregates(): Promise<Aggregate[]>;
+  /** A server is locked (2.73+: with a reason) while stackmend evacuates it, and unlocked after. */
+  lock(serverId: string, reason: string): Promise<void>;
+  unlock(serverId: string): Promise<void>;
   /** Refused with SourceHostStillUpError while the source host's compute service is up. */
   evacuate(serverId: string, targetHost?: string): Promise<Accepted>;
+}
+
+/** Glance: an image's properties and tags (evacuable selection). */
+export interface Images {
+  getImage(id: string): Promise<Image>;
 }
 
 /** Heat: stacks, their (nested) resources, mark-unhealthy and the existing-template update. */

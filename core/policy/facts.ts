@@ -15,6 +15,16 @@ export type ServerFacts = {
   gone: boolean;
   vcpus?: number;
   ramMb?: number;
+  /**
+   * Host incidents: the Glance image the server booted from, read once per image and decision
+   * (functions/_shared/facts.ts). Undefined: booted from a volume, or the image is deleted.
+   */
+  image?: { id: string; name?: string; properties: Record<string, string>; tags: string[] };
+  /** The flavor as Nova embeds it in the server (2.47+): its name and extra_specs. */
+  flavor?: { name?: string; extraSpecs: Record<string, string> };
+  /** Nova's lock (2.73+ with its reason): a server an operator locked stays locked after an evacuation. */
+  locked?: boolean;
+  lockedReason?: string;
   /** The Heat stack/resource that owns it, if any. */
   owner?: { root: StackRef; stack: StackRef; resourceName: string };
   /** What Heat says now: the root stack's status, and the server the resource points at today. */
@@ -27,6 +37,24 @@ export type HostFacts = {
   servers: ServerFacts[];
   /** Enabled, up compute hosts other than this one, with free capacity. */
   spareHosts: { host: string; freeVcpus: number; freeRamMb: number }[];
+  /** The host aggregates this host is in (Nova os-aggregates, read once per decision). */
+  aggregates?: { name: string; metadata: Record<string, string> }[];
+  /** The availability zone of this host (its compute service's zone as Nova lists it). */
+  availabilityZone?: string;
+  /**
+   * The policy's reserved hosts (evacuation.reservedHosts) as Nova reports them now, in the policy's
+   * order: a reserved host is disabled until stackmend enables it to receive servers.
+   */
+  reservedHosts?: ReservedHost[];
+};
+
+export type ReservedHost = {
+  host: string;
+  status: 'enabled' | 'disabled';
+  state: 'up' | 'down';
+  forcedDown: boolean;
+  freeVcpus: number;
+  freeRamMb: number;
 };
 
 export type Facts = {

@@ -5,12 +5,15 @@
  */
 import * as z from 'zod';
 import { FencingPolicySchema } from '../domain/fencing';
+import { DEFAULT_EVACUATION, EvacuationPolicySchema } from './evacuation';
 
 const policyFields = z.object({
   /** Server metadata that marks a pet to evacuate on host failure (Masakari's convention). */
   haMetadata: z.object({ key: z.string(), value: z.string() }).default({ key: 'HA_Enabled', value: 'True' }),
   /** Extra evacuation match: server names matching this regex are pets too. */
   evacuateNamePattern: z.string().optional(),
+  /** Which servers of a failed host are evacuated, to where, in what order (core/policy/evacuation.ts). */
+  evacuation: EvacuationPolicySchema.default(DEFAULT_EVACUATION),
   /** Circuit breaker (cluster-api maxUnhealthy): more open incidents than this → hold and page a human. */
   maxOpenIncidents: z.number().int().positive().default(5),
   /** Repeat threshold (FLT014): this many incidents on one subject within the window → hold for a human. */

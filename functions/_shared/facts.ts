@@ -11,7 +11,8 @@ import type { Incident } from '../../core/domain/incident';
 import type { Cloud } from '../../core/openstack/cloud';
 import { NotFoundError } from '../../core/openstack/errors';
 import { refOf } from '../../core/openstack/heat';
-import { hostOf, type ComputeService, type Server } from '../../core/openstack/nova';
+import { imageProperties } from '../../core/openstack/glance';
+import { hostOf, imageIdOf, type ComputeService, type Server } from '../../core/openstack/nova';
 import type { Facts, HostFacts, ServerFacts } from '../../core/policy/facts';
 import { checkHost } from '../../core/policy/host-check';
 import { isCattle, isPet } from '../../core/policy/managed';
@@ -46,7 +47,7 @@ export async function ownersOf(cloud: Cloud, armed: ArmedServers, serverIds: str
 const isGone = (s: Server) =>
   s.status === 'DELETED' || s.status === 'SOFT_DELETED' || s['OS-EXT-STS:task_state'] === 'deleting';
 
-const serverFacts = (s: Server, owner?: Owner): ServerFacts => ({
+const serverFacts = (s: Server, owner?: Owner, image?: ServerFacts['image']): ServerFacts => ({
   id: s.id,
   name: s.name,
   host: hostOf(s),
@@ -55,8 +56,30 @@ const serverFacts = (s: Server, owner?: Owner): ServerFacts => ({
   gone: isGone(s),
   vcpus: s.flavor?.vcpus,
   ramMb: s.flavor?.ram,
+  image,
+  flavor: s.flavor && { name: s.flavor.original_name, extraSpecs: s.flavor.extra_specs ?? {} },
+  locked: s.locked,
+  lockedReason: s.locked_reason ?? undefined,
   owner,
 });
+
+/** The Glance images of these servers, each read once (a deleted image is left out). */
+async function imagesOf(cloud: Cloud, servers: Server[]): Promise<Map<string, NonNullable<ServerFacts['image']>>> {
+  const ids = [...new Set(servers.map(imageIdOf).filter((id): id is string => !!id))];
+  const read = await Promise.all(
+    ids.map((id) =>
+      cloud.glance.getImage(id).catch((e) => {
+        if (e instanceof NotFoundError) return undefined;
+        throw e;
+      }),
+    ),
+  );
+  return new Map(
+    read
+      .filter((i) => !!i)
+      .map((i) => [i.id, { id: i.id, name: i.name ?? undefined, properties: imageProperties(i), tags: i.tags }]),
+  );
+}
 
 async function serverFactsFor(cloud: Cloud, armed: ArmedServers, serverId: string): Promise<ServerFacts | undefined> {
   const server = await cloud.nova.getServer(serverId).catch((e) => {
@@ -84,34 +107,46 @@ async function heatView(cloud: Cloud, owner: Owner): Promise<ServerFacts['heat']
   return { rootStatus: root.stack_status, currentServerId: res?.physical_resource_id ?? undefined };
 }
 
+/**
+ * A host's compute service, servers (with their images and flavors), aggregates and the capacity
+ * elsewhere: one read of each list, one read of each distinct image.
+ */
 async function hostFactsFor(
   cloud: Cloud,
   armed: ArmedServers,
   host: string,
+  reserved: readonly string[],
 ): Promise<{ facts: HostFacts; svc?: ComputeService }> {
-  const [services, servers, hypervisors] = await Promise.all([
+  const [services, servers, hypervisors, aggregates] = await Promise.all([
     cloud.nova.listComputeServices(),
     cloud.nova.listServers({ host, allTenants: true }),
     cloud.nova.listHypervisors(),
+    cloud.nova.listAggregates(),
   ]);
-  const owners = await ownersOf(
-    cloud,
-    armed,
-    servers.map((s) => s.id),
-  );
+  const [owners, images] = await Promise.all([
+    ownersOf(
+      cloud,
+      armed,
+      servers.map((s) => s.id),
+    ),
+    imagesOf(cloud, servers),
+  ]);
   const svc = services.find((s) => s.host === host);
+  const free = (name: string) => {
+    const h = hypervisors.find((x) => x.service.host === name);
+    return { freeVcpus: h ? h.vcpus - h.vcpus_used : 0, freeRamMb: h ? h.memory_mb - h.memory_mb_used : 0 };
+  };
   const spare = services.filter((s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down);
   const facts: HostFacts = {
     host,
     service: svc && { id: svc.id, state: svc.state, status: svc.status, forcedDown: svc.forced_down },
-    servers: servers.map((s) => serverFacts(s, owners.get(s.id))),
-    spareHosts: spare.map((s) => {
-      const h = hypervisors.find((x) => x.service.host === s.host);
-      return {
-        host: s.host,
-        freeVcpus: h ? h.vcpus - h.vcpus_used : 0,
-        freeRamMb: h ? h.memory_mb - h.memory_mb_used : 0,
-      };
+    servers: servers.map((s) => serverFacts(s, owners.get(s.id), images.get(imageIdOf(s) ?? ''))),
+    spareHosts: spare.map((s) => ({ host: s.host, ...free(s.host) })),
+    aggregates: aggregates.filter((a) => a.hosts.includes(host)).map((a) => ({ name: a.name, metadata: a.metadata })),
+    availabilityZone: svc?.zone ?? undefined,
+    reservedHosts: reserved.flatMap((name) => {
+      const r = services.find((s) => s.host === name && s.host !== host);
+      return r ? [{ host: r.host, status: r.status, state: r.state, forcedDown: r.forced_down, ...free(r.host) }] : [];
     }),
   };
   return { facts, svc };
@@ -151,7 +186,10 @@ const managed = (server: ServerFacts | undefined, host: HostFacts | undefined, p
 
 export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {}): Promise<Facts> {
   const now = d.now();
-  const read = i.subject.type === 'host' ? await hostFactsFor(d.cloud, d.armed, i.subject.host) : undefined;
+  const read =
+    i.subject.type === 'host'
+      ? await hostFactsFor(d.cloud, d.armed, i.subject.host, d.policy.evacuation.reservedHosts)
+      : undefined;
   const host = read?.facts;
   const server = i.subject.type === 'server' ? await serverFactsFor(d.cloud, d.armed, i.subject.serverId) : undefined;
   const serverHost = server?.host ?? (i.subject.type === 'server' ? i.subject.host : undefined);

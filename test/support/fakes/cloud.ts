@@ -8,6 +8,7 @@ import { FakeAlarming } from './alarming';
 import { FakeBareMetal } from './baremetal';
 import { FakeCompute } from './compute';
 import { FakeControl, type Call, type FakeMethod } from './control';
+import { FakeImages } from './images';
 import { FakeOrchestration } from './orchestration';
 import { FakeQueueing } from './queueing';
 
@@ -20,6 +21,7 @@ export class FakeCloud implements Cloud {
   readonly aodh: FakeAlarming;
   readonly zaqar: FakeQueueing;
   readonly ironic: FakeBareMetal;
+  readonly glance: FakeImages;
 
   constructor(now: () => number = Date.now) {
     this.control = new FakeControl(now);
@@ -28,6 +30,7 @@ export class FakeCloud implements Cloud {
     this.aodh = new FakeAlarming(this.control);
     this.zaqar = new FakeQueueing(this.control);
     this.ironic = new FakeBareMetal(this.control);
+    this.glance = new FakeImages(this.control);
   }
 
   get calls(): Call[] {

@@ -7,12 +7,27 @@
  * (test/fixtures/openstack/nova-force-down-2.53.json).
  */
 import type { Compute } from '../../../core/openstack/ports';
-import { hostOf, type ComputeService, type Server } from '../../../core/openstack/nova';
+import {
+  AggregateSchema,
+  hostOf,
+  type Aggregate,
+  type ComputeService,
+  type Server,
+} from '../../../core/openstack/nova';
 import type { FakeControl } from './control';
-import { errors, hypervisorRecord, serverRecord, serviceRecord, type ServerSeed, type ServiceSeed } from './records';
+import {
+  errors,
+  hypervisorRecord,
+  recordedBody,
+  serverRecord,
+  serviceRecord,
+  type ServerSeed,
+  type ServiceSeed,
+} from './records';
 
 const NOVA = 'http://127.0.0.1:8774/v2.1';
 const DEFAULT_CAPACITY = { vcpus: 8, memory_mb: 16384 };
+const AGGREGATE = (recordedBody('nova-aggregates-list').aggregates as Record<string, unknown>[])[0];
 /** Nova's timestamps: ISO-8601 without a zone, microseconds (test/fixtures/openstack/nova-services-list.json). */
 const novaTime = (c: FakeControl) => c.iso().replace('Z', '000');
 
@@ -22,6 +37,7 @@ export class FakeCompute implements Compute {
   private readonly capacity = new Map<string, { vcpus: number; memory_mb: number }>();
   /** Accepted evacuations: server id → destination (undefined: no host can take it). */
   private readonly rebuilding = new Map<string, string | undefined>();
+  private readonly aggregates: Aggregate[] = [];
 
   constructor(private readonly c: FakeControl) {}
 
@@ -54,6 +70,21 @@ export class FakeCompute implements Compute {
     return server;
   }
 
+  /** A host aggregate as test/fixtures/openstack/nova-aggregates-list.json records one. */
+  addAggregate(a: { name: string; hosts: string[]; metadata?: Record<string, string>; zone?: string }): Aggregate {
+    const metadata = { ...(a.zone ? { availability_zone: a.zone } : {}), ...a.metadata };
+    const agg = AggregateSchema.parse({
+      ...AGGREGATE,
+      id: this.aggregates.length + 1,
+      name: a.name,
+      hosts: a.hosts,
+      metadata,
+      availability_zone: a.zone ?? null,
+    });
+    this.aggregates.push(agg);
+    return agg;
+  }
+
   deleteServerNow(id: string): void {
     this.servers.delete(id);
     this.rebuilding.delete(id);
@@ -74,7 +105,12 @@ export class FakeCompute implements Compute {
     for (const [id, dest] of this.rebuilding) {
       const s = this.servers.get(id);
       if (!s) continue;
-      Object.assign(s, dest ? { status: 'ACTIVE' } : { status: 'ERROR', 'OS-EXT-STS:vm_state': 'error' });
+      // Nova rebuilds a stopped server stopped where it lands (compute manager rebuild_instance)
+      const stopped = s['OS-EXT-STS:vm_state'] === 'stopped';
+      Object.assign(
+        s,
+        dest ? { status: stopped ? 'SHUTOFF' : 'ACTIVE' } : { status: 'ERROR', 'OS-EXT-STS:vm_state': 'error' },
+      );
       Object.assign(s, { 'OS-EXT-STS:task_state': null, 'OS-EXT-SRV-ATTR:host': dest ?? hostOf(s) });
     }
     this.rebuilding.clear();
@@ -121,6 +157,28 @@ export class FakeCompute implements Compute {
     return this.c.run('nova.disableService', [serviceId, reason], () =>
       Object.assign(this.requireService(serviceId), { status: 'disabled', disabled_reason: reason }),
     );
+  }
+
+  enableService(serviceId: string): Promise<ComputeService> {
+    return this.c.run('nova.enableService', [serviceId], () =>
+      Object.assign(this.requireService(serviceId), { status: 'enabled', disabled_reason: null }),
+    );
+  }
+
+  listAggregates(): Promise<Aggregate[]> {
+    return this.c.run('nova.listAggregates', [], () => this.aggregates.map((a) => structuredClone(a)));
+  }
+
+  lock(serverId: string, reason: string): Promise<void> {
+    return this.c.run('nova.lock', [serverId, reason], () => {
+      Object.assign(this.require(serverId, 'POST'), { locked: true, locked_reason: reason });
+    });
+  }
+
+  unlock(serverId: string): Promise<void> {
+    return this.c.run('nova.unlock', [serverId], () => {
+      Object.assign(this.require(serverId, 'POST'), { locked: false, locked_reason: null });
+    });
   }
 
   evacuate(serverId: string, targetHost?: string): Promise<{ requestId?: string }> {

@@ -47,7 +47,17 @@ export type ServerSeed = {
   host: string;
   status?: string;
   metadata?: Record<string, string>;
-  flavor?: { vcpus?: number; ram?: number; disk?: number };
+  flavor?: {
+    vcpus?: number;
+    ram?: number;
+    disk?: number;
+    original_name?: string;
+    extra_specs?: Record<string, string>;
+  };
+  /** The Glance image id (default: the recorded server's); `''` boots from a volume. */
+  image?: string;
+  locked?: boolean;
+  locked_reason?: string | null;
 };
 
 export function serverRecord(s: ServerSeed): Server {
@@ -58,6 +68,9 @@ export function serverRecord(s: ServerSeed): Server {
     status: s.status ?? 'ACTIVE',
     metadata: s.metadata ?? {},
     flavor: { ...(base.flavor as Json), ...s.flavor },
+    ...(s.image !== undefined ? { image: s.image === '' ? '' : { ...(base.image as Json), id: s.image } } : {}),
+    locked: s.locked ?? false,
+    locked_reason: s.locked_reason ?? null,
     'OS-EXT-SRV-ATTR:host': s.host,
     'OS-EXT-SRV-ATTR:hypervisor_hostname': s.host,
     'OS-EXT-STS:task_state': null,

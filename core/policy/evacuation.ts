@@ -1,0 +1,40 @@
+/**
+ * The policy's `evacuation` section: which servers of a failed host are evacuated (./evacuable.ts),
+ * where to (./targets.ts) and how many at once (functions/evacuate/). The defaults are stackmend's
+ * behaviour before the section existed: servers with the HA metadata, scheduler's choice, 3 at a time.
+ */
+import * as z from 'zod';
+
+/** Masakari's recovery methods for a host failure (masakari/engine/drivers/taskflow/host_failure.py). */
+export const RECOVERY_METHODS = ['auto', 'reserved_host', 'auto_priority', 'rh_priority'] as const;
+export type RecoveryMethod = (typeof RECOVERY_METHODS)[number];
+
+/**
+ * `ha-metadata`: servers whose metadata carries the policy's haMetadata (Masakari's `HA_Enabled`), or
+ * whose name matches evacuateNamePattern. `evacuable-tag`: servers whose image (property or tag), flavor
+ * (extra spec) or host aggregate (metadata) carries `tag` set to true (Red Hat InstanceHA). `all`: every
+ * server on the host that Heat does not replace.
+ */
+export const SELECTIONS = ['ha-metadata', 'evacuable-tag', 'all'] as const;
+export type Selection = (typeof SELECTIONS)[number];
+
+export const EvacuationPolicySchema = z.object({
+  select: z.enum(SELECTIONS).default('ha-metadata'),
+  /** InstanceHA's EVACUABLE_TAG: the key (or part of a composite key such as `trait:CUSTOM_evacuable`). */
+  tag: z.string().min(1).default('evacuable'),
+  /**
+   * The key of a number that orders the evacuations, higher first: server metadata, then image
+   * property, then flavor extra spec. Servers without it come last, by name.
+   */
+  priorityKey: z.string().min(1).default('priority'),
+  recoveryMethod: z.enum(RECOVERY_METHODS).default('auto'),
+  /** Hosts kept disabled for failures (Masakari's reserved hosts), in the order they are used. */
+  reservedHosts: z.array(z.string().min(1)).default([]),
+  /** Lock each server (with a reason) while it is evacuated; a server that was locked already stays locked. */
+  lockServers: z.boolean().default(true),
+  /** Evacuations in flight at once, per failed host and for the whole cloud. */
+  parallelPerHost: z.number().int().positive().default(3),
+  parallelPerCloud: z.number().int().positive().default(10),
+});
+export type EvacuationPolicy = z.infer<typeof EvacuationPolicySchema>;
+export const DEFAULT_EVACUATION: EvacuationPolicy = EvacuationPolicySchema.parse({});
