@@ -64,6 +64,7 @@ function unknownName(command: string): string | null {
 describe('the docs', () => {
   it('are linked from README.md, and their relative links point at files that exist', () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    expect(readme).toContain('](docs/README.md)');
     const broken: string[] = [];
     for (const file of docFiles()) {
       if (file.startsWith('docs/') && file !== 'docs/README.md')
