@@ -42,6 +42,7 @@ export function phaseOf(e: TimelineEntry): EntryPhase {
     case 'mark-unhealthy':
     case 'stack-update':
     case 'evacuate':
+    case 'restart':
       if (e.outcome === 'HELD_FOR_APPROVAL' || e.outcome === 'HOST_ALIVE') return 'decide';
       // a part done (evacuate's host check and force-down, a resource already marked) is still acting
       if (['DISPATCHED', 'APPROVED', 'DRY_RUN', 'DONE'].includes(e.outcome)) return 'act';

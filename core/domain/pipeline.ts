@@ -7,7 +7,14 @@
  */
 import type { IncidentRecord, IncidentStatus, Outcome, ServerProgress, StackRef, Verdict } from './plan';
 
-export const STEP_NAMES = ['classify-alarm', 'mark-unhealthy', 'stack-update', 'evacuate', 'notify'] as const;
+export const STEP_NAMES = [
+  'classify-alarm',
+  'mark-unhealthy',
+  'stack-update',
+  'evacuate',
+  'restart',
+  'notify',
+] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 export type StepSpec = {
@@ -23,7 +30,7 @@ export const STEPS = {
   'classify-alarm': {
     handler: 'functions/classify-alarm/index.ts',
     reconciles: true, // a late host is decided again (functions/classify-alarm/recheck.ts)
-    handsOnTo: ['classify-alarm', 'mark-unhealthy', 'evacuate', 'notify'],
+    handsOnTo: ['classify-alarm', 'mark-unhealthy', 'evacuate', 'restart', 'notify'],
   },
   'mark-unhealthy': {
     handler: 'functions/mark-unhealthy/index.ts',
@@ -40,6 +47,13 @@ export const STEPS = {
     reconciles: true,
     handsOnTo: ['evacuate', 'mark-unhealthy', 'notify'],
   },
+  // a pet server's stop/start (Masakari's VM recovery) and a process restart hook; the ladder's next rung
+  // (functions/restart/index.ts)
+  restart: {
+    handler: 'functions/restart/index.ts',
+    reconciles: true,
+    handsOnTo: ['restart', 'evacuate', 'notify'],
+  },
   // a failed channel send is tried again through notify's own due queue (functions/notify/index.ts)
   notify: { handler: 'functions/notify/index.ts', reconciles: true, handsOnTo: ['notify'] },
 } as const satisfies Record<StepName, StepSpec>;
@@ -54,12 +68,20 @@ export const isStepName = (s: string): s is StepName => (STEP_NAMES as readonly 
 
 /** A Heat-managed server to replace: mark its resource unhealthy in `stack`, then update `root`. */
 export type ReplaceTarget = { serverId: string; root: StackRef; stack: StackRef; resourceName: string };
+/**
+ * What `restart` recovers: a pet server stopped or in ERROR (stop, then start: Masakari's VM recovery), or a
+ * process on a host (the policy's restart hook is called with the host; never an evacuation).
+ */
+export type RestartTarget =
+  | { kind: 'server'; serverId: string; name?: string; host?: string }
+  | { kind: 'process'; host: string; process: string };
 /** A pet server to evacuate off a failed host. */
 export type EvacuateTarget = { serverId: string; name?: string; vcpus?: number; ramMb?: number };
 
 export type Plan =
   | { action: 'replace'; targets: ReplaceTarget[] }
   | { action: 'evacuate'; host: string; servers: EvacuateTarget[]; replace: ReplaceTarget[]; untouched: string[] }
+  | { action: 'restart'; target: RestartTarget }
   | { action: 'notify' };
 export type PlanAction = Plan['action'];
 type PlanOf<A extends PlanAction> = Extract<Plan, { action: A }>;
@@ -80,6 +102,9 @@ export type ActionSpec<A extends PlanAction> = {
   /** Every part of the plan has an end state: the incident can be resolved (or failed). */
   readonly finished: (plan: PlanOf<A>, progress: Progress) => boolean;
 };
+
+/** The progress key of a restart target: the server's id, or `process:<host>`. */
+export const restartKey = (t: RestartTarget) => (t.kind === 'server' ? t.serverId : `process:${t.host}`);
 
 const ended = (p?: ServerProgress) => p === 'confirmed' || p === 'failed';
 const allEnded = (ts: readonly { serverId: string }[], progress: Progress) =>
@@ -102,6 +127,14 @@ export const ACTIONS = {
     targets: (plan) => ({ replace: plan.replace, evacuate: plan.servers }),
     finished: (plan, progress) => allEnded([...plan.servers, ...plan.replace], progress),
   },
+  restart: {
+    verdict: 'restart',
+    firstStep: 'restart',
+    status: 'acting',
+    outcome: 'DISPATCHED',
+    targets: () => ({ replace: [], evacuate: [] }),
+    finished: (plan, progress) => ended(progress[restartKey(plan.target)]),
+  },
   notify: {
     verdict: 'notify',
     firstStep: 'notify',
@@ -120,6 +153,8 @@ export function targetsOf(plan: Plan | undefined): Targets {
       return ACTIONS.replace.targets(plan);
     case 'evacuate':
       return ACTIONS.evacuate.targets(plan);
+    case 'restart':
+      return ACTIONS.restart.targets();
     case 'notify':
       return ACTIONS.notify.targets();
     default: {
@@ -137,6 +172,8 @@ export function planFinished(plan: Plan | undefined, progress: Progress): boolea
       return ACTIONS.replace.finished(plan, progress);
     case 'evacuate':
       return ACTIONS.evacuate.finished(plan, progress);
+    case 'restart':
+      return ACTIONS.restart.finished(plan, progress);
     case 'notify':
       return ACTIONS.notify.finished();
     default: {
@@ -161,6 +198,8 @@ export function verdictSpec(v: Verdict): VerdictSpec {
       return fromAction(ACTIONS.replace);
     case 'evacuate':
       return fromAction(ACTIONS.evacuate);
+    case 'restart':
+      return fromAction(ACTIONS.restart);
     case 'notify':
       return fromAction(ACTIONS.notify);
     case 'hold': // a human is asked

@@ -8,7 +8,7 @@ import type { FenceRun } from './fencing';
 import type { Incident } from './incident';
 import type { Plan, StepName } from './pipeline';
 
-export type { EvacuateTarget, Plan, ReplaceTarget, StepName } from './pipeline';
+export type { EvacuateTarget, Plan, ReplaceTarget, RestartTarget, StepName } from './pipeline';
 export type StackRef = { name: string; id: string };
 
 /** What a step reports. Expected non-actions are outcomes, not exceptions. */
@@ -30,11 +30,19 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export const VERDICTS = ['replace', 'evacuate', 'notify', 'hold', 'recheck', 'ignore', 'group'] as const;
+export const VERDICTS = ['replace', 'evacuate', 'restart', 'notify', 'hold', 'recheck', 'ignore', 'group'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** A decision is data (cluster-api's needsRemediation): verdict, why, which rule, when to look again. */
 export type Decision = { verdict: Verdict; reason: string; rule: string; recheckAfterSec?: number };
+
+/**
+ * Where a restart plan is on its ladder (core/policy/recovery.ts `serverRecovery.ladder`): the rung index,
+ * its phase (`pending`: nothing written yet; a restart rung is `stopping` until Nova reports the server
+ * stopped, then `starting` until ACTIVE; `handed-on`: the evacuate step or a human has it) and when the
+ * rung began (ISO-8601), against its timeout.
+ */
+export type RestartRun = { rung: number; phase: 'pending' | 'stopping' | 'starting' | 'handed-on'; since: string };
 
 /** A server's repair: asked of OpenStack, then seen done or failed. */
 export type ServerProgress = 'requested' | 'confirmed' | 'failed';
@@ -78,6 +86,8 @@ export type IncidentRecord = {
   reportedBy?: Principal;
   /** An operator's approval (stackmend approve), bound to this incident and its host, expiring. */
   approval?: Approval;
+  /** The escalation ladder of a restart plan (functions/restart/index.ts): the rung, its phase, since when. */
+  restart?: RestartRun;
   /** Rechecks of a late host made so far (classify-alarm decides again after each). */
   rechecks?: number;
   /** Times the sweeper found it acting with no step due and handed it on again (functions/_shared/sweep.ts). */

@@ -176,6 +176,7 @@ export class NovaClient implements Compute {
   unlock = (id: string) => this.action(id, { unlock: null });
   stop = (id: string) => this.action(id, { 'os-stop': null });
   start = (id: string) => this.action(id, { 'os-start': null });
+  resetState = (id: string, state: 'active' | 'error') => this.action(id, { 'os-resetState': { state } });
 
   async listAggregates(): Promise<Aggregate[]> {
     const res = await this.http.get<{ aggregates: unknown[] }>('os-aggregates');
@@ -194,8 +195,9 @@ export class NovaClient implements Compute {
     return ComputeServiceSchema.parse(res.data.service);
   }
 
-  private async action(id: string, body: unknown): Promise<void> {
-    await this.http.post(`servers/${encodeURIComponent(id)}/action`, body);
+  private async action(id: string, body: unknown): Promise<{ requestId?: string }> {
+    const res = await this.http.post(`servers/${encodeURIComponent(id)}/action`, body);
+    return { requestId: res.requestId };
   }
 }
 

@@ -34,6 +34,14 @@ export interface Compute {
   unlock(serverId: string): Promise<void>;
   /** Refused with SourceHostStillUpError while the source host's compute service is up. */
   evacuate(serverId: string, targetHost?: string): Promise<Accepted>;
+  /** os-stop / os-start (202; Nova changes the power afterwards): a state Nova refuses them in is a 409. */
+  stop(serverId: string): Promise<Accepted>;
+  start(serverId: string): Promise<Accepted>;
+  /** os-resetState: the server's vm_state set in Nova's database only (Masakari resets a resized server). */
+  resetState(serverId: string, state: 'active' | 'error'): Promise<Accepted>;
+  /** Refused (400) until the host's nova-compute has restarted and completed its evacuation migrations. */
+  unforceDown(serviceId: string): Promise<ComputeService>;
+  enableService(serviceId: string): Promise<ComputeService>;
 }
 
 /** Glance: an image's properties and tags (evacuable selection). */

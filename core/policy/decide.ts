@@ -5,6 +5,7 @@
  * subjects it manages; host failures are decided in core/policy/decide-host.ts.
  */
 import { decideHost, unmanagedHost } from './decide-host';
+import { decidePetFailure, decideProcess } from './decide-server';
 import type { Verdict } from '../domain/plan';
 import type { Facts, ServerFacts } from './facts';
 import { describe, isCattle, isPet, replaceTarget } from './managed';
@@ -15,7 +16,7 @@ export type { Ruling } from './rulings';
 export { isPet } from './managed';
 
 /** Verdicts that change the cloud (now, or after a recheck): while automation is paused they are held. */
-const ACTING = ['replace', 'evacuate', 'recheck'] as const satisfies readonly Verdict[];
+const ACTING = ['replace', 'evacuate', 'restart', 'recheck'] as const satisfies readonly Verdict[];
 const acts = (v: Verdict): v is (typeof ACTING)[number] => (ACTING as readonly Verdict[]).includes(v);
 
 export function decide(f: Facts, p: Policy): Ruling {
@@ -42,7 +43,10 @@ function decideAutomation(f: Facts, p: Policy): Ruling {
       `server ${server} is on a host whose failure is already being handled (${f.coveringHostIncident})`,
     );
   }
-  const unmanaged = f.host ? unmanagedHost(f, f.host, p) : f.server && unmanagedServer(f, f.server, p);
+  // a process failure with a restart hook is called through it; every other process failure is told
+  const unmanaged = f.host
+    ? (decideProcess(f, f.host, p) ?? unmanagedHost(f, f.host, p))
+    : f.server && unmanagedServer(f, f.server, p);
   if (unmanaged) return unmanaged;
   if (f.openIncidents > p.maxOpenIncidents) {
     return hold(
@@ -59,7 +63,7 @@ function decideAutomation(f: Facts, p: Policy): Ruling {
     );
   }
   if (f.host) return decideHost(f, f.host, p);
-  if (f.server) return decideServer(f.server, p);
+  if (f.server) return decideServer(f, f.server, p);
   return hold(
     'host-not-verified',
     `stackmend has not read ${describe(f)} from Nova: nothing done. Holding for a human`,
@@ -91,7 +95,7 @@ function unmanagedServer(f: Facts, s: ServerFacts, p: Policy): Ruling | undefine
   );
 }
 
-function decideServer(s: ServerFacts, p: Policy): Ruling {
+function decideServer(f: Facts, s: ServerFacts, p: Policy): Ruling {
   const target = replaceTarget(s);
   if (target && isCattle(s, p)) {
     return act(
@@ -101,6 +105,8 @@ function decideServer(s: ServerFacts, p: Policy): Ruling {
       { action: 'replace', targets: [target] },
     );
   }
+  const recovery = decidePetFailure(f, s, p); // a pet stopped or in ERROR: core/policy/decide-server.ts
+  if (recovery) return recovery;
   return tellOperator(
     'pet-on-healthy-host',
     `server ${s.id} is a pet (${p.haMetadata.key}=${p.haMetadata.value}) and its host is not reported failed: ` +

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { FencingPolicySchema } from '../domain/fencing';
 import { DEFAULT_EVACUATION, EvacuationPolicySchema } from './evacuation';
+import { ServerRecoverySchema, ProcessRestartHookSchema } from './recovery';
 
 const policyFields = z.object({
   /** Server metadata that marks a pet to evacuate on host failure (Masakari's convention). */
@@ -65,6 +66,10 @@ const policyFields = z.object({
   detectHosts: z
     .object({ enabled: z.boolean().default(false), intervalSec: z.number().int().positive().default(10) })
     .default({ enabled: false, intervalSec: 10 }),
+  /** VM failures: the escalation ladder of a pet that stopped or went to ERROR on its own (./recovery.ts). */
+  serverRecovery: ServerRecoverySchema,
+  /** Process failures: an optional hook called with the host (./recovery.ts); never an evacuation. */
+  processRestartHook: ProcessRestartHookSchema,
 });
 
 export const PolicySchema = policyFields

@@ -48,8 +48,8 @@ export const recheck = (rule: string, reason: string, recheckAfterSec: number, p
   plan,
 });
 
-/** Repair: replace or evacuate as `plan` says. */
-export const act = (verdict: 'replace' | 'evacuate', rule: string, reason: string, plan: Plan): Ruling => ({
+/** Repair: replace, evacuate or restart as `plan` says. */
+export const act = (verdict: 'replace' | 'evacuate' | 'restart', rule: string, reason: string, plan: Plan): Ruling => ({
   decision: { verdict, rule, reason },
   plan,
 });

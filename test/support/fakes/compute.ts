@@ -6,6 +6,7 @@
  * when there is none). forceDown turns the service's state down at once
  * (test/fixtures/openstack/nova-force-down-2.53.json).
  */
+import { apiErrorFor } from '../../../core/openstack/errors';
 import type { Compute } from '../../../core/openstack/ports';
 import {
   AggregateSchema,
@@ -35,6 +36,8 @@ export class FakeCompute implements Compute {
   private readonly servers = new Map<string, Server>();
   private readonly services: ComputeService[] = [];
   private readonly capacity = new Map<string, { vcpus: number; memory_mb: number }>();
+  /** Accepted os-stop / os-start: server id → the status it reaches at the next tick(). */
+  private readonly powering = new Map<string, 'SHUTOFF' | 'ACTIVE'>();
   /** Accepted evacuations: server id → destination (undefined: no host can take it). */
   private readonly rebuilding = new Map<string, string | undefined>();
   private readonly aggregates: Aggregate[] = [];
@@ -114,6 +117,17 @@ export class FakeCompute implements Compute {
       Object.assign(s, { 'OS-EXT-STS:task_state': null, 'OS-EXT-SRV-ATTR:host': dest ?? hostOf(s) });
     }
     this.rebuilding.clear();
+    for (const [id, status] of this.powering) {
+      const s = this.servers.get(id);
+      if (s) Object.assign(s, { status, 'OS-EXT-STS:vm_state': status === 'ACTIVE' ? 'active' : 'stopped' });
+      if (s) s['OS-EXT-STS:task_state'] = null;
+    }
+    this.powering.clear();
+  }
+
+  /** The server changed behind Nova's back and Nova noticed (a power-update event): at once, no tick. */
+  setServer(id: string, patch: Partial<Server>): void {
+    Object.assign(this.servers.get(id) ?? {}, patch);
   }
 
   // ---- the port ----
@@ -190,6 +204,53 @@ export class FakeCompute implements Compute {
       if (source && svc?.state === 'up') throw errors.sourceHostStillUp(source, url, requestId);
       this.rebuilding.set(serverId, targetHost ?? this.spareHost(source));
       Object.assign(s, { status: 'REBUILD', 'OS-EXT-STS:task_state': 'rebuilding' });
+      return { requestId };
+    });
+  }
+
+  /** Nova's states for os-stop (ACTIVE, ERROR) and os-start (SHUTOFF); any other is a 409 (nova/compute/api.py). */
+  stop(serverId: string): Promise<{ requestId?: string }> {
+    return this.power('nova.stop', serverId, ['ACTIVE', 'ERROR'], 'SHUTOFF', 'powering-off');
+  }
+
+  start(serverId: string): Promise<{ requestId?: string }> {
+    return this.power('nova.start', serverId, ['SHUTOFF'], 'ACTIVE', 'powering-on');
+  }
+
+  resetState(serverId: string, state: 'active' | 'error'): Promise<{ requestId?: string }> {
+    return this.c.run('nova.resetState', [serverId, state], (requestId) => {
+      const s = this.require(serverId, 'POST', `${NOVA}/servers/${serverId}/action`);
+      Object.assign(s, { status: state.toUpperCase(), 'OS-EXT-STS:vm_state': state, 'OS-EXT-STS:task_state': null });
+      return { requestId };
+    });
+  }
+
+  unforceDown(serviceId: string): Promise<ComputeService> {
+    return this.c.run('nova.unforceDown', [serviceId], () =>
+      Object.assign(this.requireService(serviceId), { forced_down: false }),
+    );
+  }
+
+  enableService(serviceId: string): Promise<ComputeService> {
+    return this.c.run('nova.enableService', [serviceId], () =>
+      Object.assign(this.requireService(serviceId), { status: 'enabled', disabled_reason: null }),
+    );
+  }
+
+  private power(
+    method: 'nova.stop' | 'nova.start',
+    serverId: string,
+    from: readonly string[],
+    to: 'SHUTOFF' | 'ACTIVE',
+    task: string,
+  ): Promise<{ requestId?: string }> {
+    return this.c.run(method, [serverId], (requestId) => {
+      const url = `${NOVA}/servers/${serverId}/action`;
+      const s = this.require(serverId, 'POST', url);
+      if (!from.includes(s.status) || s['OS-EXT-STS:task_state'])
+        throw apiErrorFor({ service: 'nova', status: 409, method: 'POST', url, requestId });
+      this.powering.set(serverId, to);
+      s['OS-EXT-STS:task_state'] = task;
       return { requestId };
     });
   }

@@ -122,10 +122,10 @@ describe('decide', () => {
     ],
     ['an unknown server is reported as not managed', {}, 'notify', 'unknown-server'],
     [
-      'a pet in ERROR on a healthy host is reported, not evacuated',
+      'a pet in ERROR on a healthy host is restarted (Masakari VM recovery), not evacuated',
       { incident: { ...serverIncident, kind: 'server-error' }, server: { ...pet, status: 'ERROR' } },
-      'notify',
-      'pet-on-healthy-host',
+      'restart',
+      'pet-vm-recovery',
     ],
     [
       'a server on a host already being handled is grouped',
