@@ -172,8 +172,9 @@ export class NovaClient implements Compute {
     }
   }
 
-  lock = (id: string, reason: string) => this.action(id, { lock: { locked_reason: reason } });
-  unlock = (id: string) => this.action(id, { unlock: null });
+  lock = async (id: string, reason: string): Promise<void> =>
+    void (await this.action(id, { lock: { locked_reason: reason } }));
+  unlock = async (id: string): Promise<void> => void (await this.action(id, { unlock: null }));
   stop = (id: string) => this.action(id, { 'os-stop': null });
   start = (id: string) => this.action(id, { 'os-start': null });
   resetState = (id: string, state: 'active' | 'error') => this.action(id, { 'os-resetState': { state } });

@@ -41,7 +41,6 @@ export interface Compute {
   resetState(serverId: string, state: 'active' | 'error'): Promise<Accepted>;
   /** Refused (400) until the host's nova-compute has restarted and completed its evacuation migrations. */
   unforceDown(serviceId: string): Promise<ComputeService>;
-  enableService(serviceId: string): Promise<ComputeService>;
 }
 
 /** Glance: an image's properties and tags (evacuable selection). */

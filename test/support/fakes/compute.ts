@@ -231,12 +231,6 @@ export class FakeCompute implements Compute {
     );
   }
 
-  enableService(serviceId: string): Promise<ComputeService> {
-    return this.c.run('nova.enableService', [serviceId], () =>
-      Object.assign(this.requireService(serviceId), { status: 'enabled', disabled_reason: null }),
-    );
-  }
-
   private power(
     method: 'nova.stop' | 'nova.start',
     serverId: string,
