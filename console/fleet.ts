@@ -1,12 +1,15 @@
 /**
  * The console's fleet view: every compute host as Nova reports it now (service state, forced down,
  * disabled, the last heartbeat judged by core/policy/host-liveness.ts), its servers and the pets among
- * them, free capacity from Nova's hypervisors, open incidents and maintenance; and the circuit
- * breaker's state. Reads only.
+ * them, free capacity from Placement (each resource provider's inventories less its usages; a host's
+ * providers are those named after its hypervisors, core/openstack/placement.ts), open incidents and
+ * maintenance; and the circuit breaker's state. Reads only. Placement failing leaves the capacity out and
+ * says why (`capacityError`): the rest of the fleet is still shown.
  */
 import type { IncidentRecord } from '../core/domain/plan';
 import { isTerminal } from '../core/domain/plan';
-import type { Compute } from '../core/openstack/ports';
+import type { ProviderCapacity } from '../core/openstack/placement';
+import type { Capacity, Compute } from '../core/openstack/ports';
 import { hostOf as serverHost } from '../core/openstack/nova';
 import { hostLiveness } from '../core/policy/host-liveness';
 import { isPet } from '../core/policy/managed';
@@ -27,8 +30,10 @@ export type FleetHost = {
   servers: number;
   /** Pets: evacuated when the host fails. */
   evacuable: number;
+  /** Free in Placement: what the host's resource providers can still allocate. */
   freeVcpus?: number;
   freeRamMb?: number;
+  freeDiskGb?: number;
   openIncidents: string[];
   maintenance: boolean;
 };
@@ -40,25 +45,37 @@ export type Breaker = {
   tripped: boolean;
 };
 
-export type Fleet = { hosts: FleetHost[]; breaker: Breaker; at: string };
+export type Fleet = { hosts: FleetHost[]; breaker: Breaker; at: string; capacityError?: string };
+
+/** The sum of one resource class's free capacity over a host's providers (undefined when none has it). */
+function freeOn(providers: ProviderCapacity[], rc: string): number | undefined {
+  const has = providers.filter((p) => p.free[rc] !== undefined);
+  return has.length ? has.reduce((n, p) => n + p.free[rc]!, 0) : undefined;
+}
 
 export async function readFleet(
-  nova: Pick<Compute, 'listComputeServices' | 'listServers' | 'listHypervisors'>,
+  cloud: { nova: Pick<Compute, 'listComputeServices' | 'listServers' | 'listHypervisors'>; placement: Capacity },
   records: IncidentRecord[],
   controls: ControlsState,
   policy: Policy,
   now: number,
 ): Promise<Fleet> {
-  const [services, servers, hypervisors] = await Promise.all([
+  const { nova } = cloud;
+  const [services, servers, hypervisors, capacity] = await Promise.all([
     nova.listComputeServices(),
     nova.listServers({ allTenants: true }),
     nova.listHypervisors(),
+    cloud.placement.capacities().then(
+      (providers) => ({ providers }),
+      (e: unknown) => ({ providers: [] as ProviderCapacity[], error: `Placement: ${(e as Error).message}` }),
+    ),
   ]);
   const open = records.filter((r) => !isTerminal(r.status));
   const inMaintenance = new Set(controls.maintenance.map((m) => m.subject));
   const hosts = services.map((svc): FleetHost => {
     const on = servers.filter((s) => serverHost(s) === svc.host);
-    const hv = hypervisors.find((h) => h.service.host === svc.host);
+    const nodes = new Set(hypervisors.filter((h) => h.service.host === svc.host).map((h) => h.hypervisor_hostname));
+    const providers = capacity.providers.filter((p) => nodes.has(p.provider.name));
     const live = hostLiveness(svc, { now }, policy);
     return {
       host: svc.host,
@@ -71,8 +88,9 @@ export async function readFleet(
       heartbeatAgeSec: live.heartbeatAgeSec,
       servers: on.length,
       evacuable: on.filter((s) => isPet({ id: s.id, name: s.name, metadata: s.metadata, gone: false }, policy)).length,
-      freeVcpus: hv && hv.vcpus - hv.vcpus_used,
-      freeRamMb: hv && hv.memory_mb - hv.memory_mb_used,
+      freeVcpus: freeOn(providers, 'VCPU'),
+      freeRamMb: freeOn(providers, 'MEMORY_MB'),
+      freeDiskGb: freeOn(providers, 'DISK_GB'),
       openIncidents: open.filter((r) => hostOf(r) === svc.host).map((r) => r.key),
       maintenance: inMaintenance.has(`host:${svc.host}`) || inMaintenance.has(EVERYTHING),
     };
@@ -81,5 +99,6 @@ export async function readFleet(
     hosts: hosts.sort((a, b) => a.host.localeCompare(b.host)),
     breaker: { open: open.length, limit: policy.maxOpenIncidents, tripped: open.length + 1 > policy.maxOpenIncidents },
     at: new Date(now).toISOString(),
+    ...('error' in capacity ? { capacityError: capacity.error } : {}),
   };
 }

@@ -7,5 +7,5 @@ import type { ApiContext } from './ports';
 export async function showFleet({ ports }: ApiContext): Promise<ConsoleReply> {
   const d = ports.deps;
   const [records, controls] = await Promise.all([d.incidents.list(), new Controls(d.store, d.now).state()]);
-  return json(200, await readFleet(d.cloud().nova, records, controls, d.policy, d.now()));
+  return json(200, await readFleet(d.cloud(), records, controls, d.policy, d.now()));
 }

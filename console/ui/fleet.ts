@@ -1,4 +1,7 @@
-/** Fleet: every compute host as Nova reports it now, with stackmend's view of it, and the circuit breaker. */
+/**
+ * Fleet: every compute host as Nova reports it now, with stackmend's view of it, its free capacity in
+ * Placement, and the circuit breaker.
+ */
 import type { Fleet } from '../fleet';
 import { ago, Head, html } from './html';
 import { usePoll } from './poll';
@@ -21,9 +24,10 @@ export function FleetPage() {
       circuit breaker: ${breaker.open} open incidents, limit ${breaker.limit} —
       ${breaker.tripped ? 'the next incident is held for a human' : 'closed: incidents are acted on'}
     </p>
+    ${fleet.data.capacityError && html`<p class="bad" data-testid="capacity-error">${fleet.data.capacityError}</p>`}
     <table data-testid="fleet">
       <${Head}
-        cols=${['host', 'service', 'liveness', 'last heartbeat', 'servers', 'evacuable', 'free vCPU / RAM', 'open incidents', 'maintenance']}
+        cols=${['host', 'service', 'liveness', 'last heartbeat', 'servers', 'evacuable', 'free vCPU / RAM / disk', 'open incidents', 'maintenance']}
       />
       <tbody>
         ${hosts.map(
@@ -37,7 +41,10 @@ export function FleetPage() {
               <td>${ago(h.heartbeatAgeSec)} ago</td>
               <td>${h.servers}</td>
               <td>${h.evacuable}</td>
-              <td>${h.freeVcpus ?? '—'} / ${h.freeRamMb === undefined ? '—' : `${h.freeRamMb} MB`}</td>
+              <td>
+                ${h.freeVcpus ?? '—'} / ${h.freeRamMb === undefined ? '—' : `${h.freeRamMb} MB`} /
+                ${h.freeDiskGb === undefined ? '—' : `${h.freeDiskGb} GB`}
+              </td>
               <td>${h.openIncidents.length}</td>
               <td>${h.maintenance ? 'on' : ''}</td>
             </tr>`,

@@ -12,7 +12,8 @@ import { IronicClient, ironicHeaders } from './ironic';
 import { ServiceHttp, type RetryPolicy } from './http';
 import { KeystoneSession } from './keystone';
 import { NovaClient, novaHeaders } from './nova';
-import type { Alarming, BareMetal, Compute, Images, Orchestration, Queueing } from './ports';
+import { PlacementClient, placementHeaders } from './placement';
+import type { Alarming, BareMetal, Capacity, Compute, Images, Orchestration, Queueing } from './ports';
 import { ZaqarClient } from './zaqar';
 
 /** Catalog service types, as the lab (and most clouds) register them. */
@@ -23,6 +24,7 @@ export const SERVICE_TYPES = {
   aodh: 'alarming',
   ironic: 'baremetal',
   glance: 'image',
+  placement: 'placement',
 } as const;
 export type ServiceName = keyof typeof SERVICE_TYPES;
 
@@ -44,6 +46,7 @@ export type Cloud = {
   zaqar: Queueing;
   ironic: BareMetal;
   glance: Images;
+  placement: Capacity;
 };
 
 /** The authenticated session every service client is built on. */
@@ -63,6 +66,7 @@ export type Clients = {
   zaqar: ZaqarClient;
   ironic: IronicClient;
   glance: GlanceClient;
+  placement: PlacementClient;
 };
 
 export function openConnection(config: CloudConfig, opts: CloudOptions = {}): Connection {
@@ -95,6 +99,7 @@ export function clientsOn(c: Connection, opts: Pick<CloudOptions, 'zaqarClientId
     zaqar: new ZaqarClient(http('zaqar'), c.deleteTrust, opts.zaqarClientId),
     ironic: new IronicClient(http('ironic', ironicHeaders())),
     glance: new GlanceClient(http('glance')),
+    placement: new PlacementClient(http('placement', placementHeaders())),
   };
 }
 

@@ -10,6 +10,7 @@ import type { StackRef } from '../domain/plan';
 import type { Alarm, EventAlarmCreate } from './aodh';
 import type { Resource, ServerOwner, Stack } from './heat';
 import type { NodeStates, PowerTarget } from './ironic';
+import type { ProviderCapacity } from './placement';
 import type { Image } from './glance';
 import type { Aggregate, ComputeService, Hypervisor, Server } from './nova';
 import type { OutgoingMessage, Subscription } from './zaqar';
@@ -85,4 +86,9 @@ export interface BareMetal {
   /** Accepted (202); the conductor changes the power afterwards: read it back with getPowerStates. */
   setPower(node: string, target: PowerTarget): Promise<Accepted>;
   getPowerStates(node: string): Promise<NodeStates & Accepted>;
+}
+
+/** Placement: each resource provider's free capacity (core/openstack/placement.ts), for the console's fleet view. */
+export interface Capacity {
+  capacities(): Promise<ProviderCapacity[]>;
 }

@@ -10,6 +10,7 @@ import { FakeCompute } from './compute';
 import { FakeControl, type Call, type FakeMethod } from './control';
 import { FakeImages } from './images';
 import { FakeOrchestration } from './orchestration';
+import { FakePlacement } from './placement';
 import { FakeQueueing } from './queueing';
 
 export type { Call, FakeMethod };
@@ -22,6 +23,7 @@ export class FakeCloud implements Cloud {
   readonly zaqar: FakeQueueing;
   readonly ironic: FakeBareMetal;
   readonly glance: FakeImages;
+  readonly placement: FakePlacement;
 
   constructor(now: () => number = Date.now) {
     this.control = new FakeControl(now);
@@ -31,6 +33,7 @@ export class FakeCloud implements Cloud {
     this.zaqar = new FakeQueueing(this.control);
     this.ironic = new FakeBareMetal(this.control);
     this.glance = new FakeImages(this.control);
+    this.placement = new FakePlacement(this.control, this.nova);
   }
 
   get calls(): Call[] {

@@ -2,7 +2,15 @@
  * What every fake port shares: the clock, request ids, the call log tests assert on, and
  * failure injection ("the next N calls of nova.evacuate fail with this error").
  */
-import type { Alarming, BareMetal, Compute, Images, Orchestration, Queueing } from '../../../core/openstack/ports';
+import type {
+  Alarming,
+  BareMetal,
+  Capacity,
+  Compute,
+  Images,
+  Orchestration,
+  Queueing,
+} from '../../../core/openstack/ports';
 
 export type FakeMethod =
   | `nova.${keyof Compute}`
@@ -10,7 +18,8 @@ export type FakeMethod =
   | `aodh.${keyof Alarming}`
   | `zaqar.${keyof Queueing}`
   | `ironic.${keyof BareMetal}`
-  | `glance.${keyof Images}`;
+  | `glance.${keyof Images}`
+  | `placement.${keyof Capacity}`;
 
 export type Call = { method: FakeMethod; args: unknown[]; requestId: string; error?: string };
 
