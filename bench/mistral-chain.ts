@@ -18,8 +18,11 @@ export async function uploadWorkflow(cloud: Cloud): Promise<string> {
   return WORKFLOW;
 }
 
-/** One queue per member, as OS::Zaqar::MistralTrigger does it; the alarm posts into it. */
-export async function wireMember(cloud: Cloud, root: StackRef, m: Member, tag: string): Promise<string> {
+/**
+ * The member's Zaqar queue with a trust+http subscription that starts one Mistral execution per
+ * message, as OS::Zaqar::MistralTrigger wires it. Returns the queue.
+ */
+export async function subscribeMistral(cloud: Cloud, root: StackRef, m: Member, tag: string): Promise<string> {
   const queue = `bench-mistral-${tag}`;
   await cloud.zaqar.createQueue(queue);
   const input = {
@@ -37,6 +40,12 @@ export async function wireMember(cloud: Cloud, root: StackRef, m: Member, tag: s
       }),
     },
   });
+  return queue;
+}
+
+/** One queue per member (subscribeMistral), and the Aodh event alarm on the member's deletion posting into it. */
+export async function wireMember(cloud: Cloud, root: StackRef, m: Member, tag: string): Promise<string> {
+  const queue = await subscribeMistral(cloud, root, m, tag);
   await cloud.aodh.createEventAlarm({
     name: `bench-mistral-${tag}`,
     eventType: 'compute.instance.delete.end',

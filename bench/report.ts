@@ -5,9 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BundleCost } from './cost';
+import { summarizeHa, type HaResults, type HaVariant } from './ha-stats';
+import type { OverheadResults } from './overhead-stats';
 import { pictures } from './pictures';
+import type { ScaleResults } from './scale-stats';
 import type { ScaleOutResults, StormHttpResults, StormResults } from './storm/run';
-import { fmt, millis, summarize, times, type Summary } from './stats';
+import { fmt, millis, secs, summarize, times, type Summary } from './stats';
 
 export type Latest = {
   cost?: { measuredAt: string; host: string; functions: Record<string, BundleCost> };
@@ -15,6 +18,9 @@ export type Latest = {
   storm?: StormResults;
   'storm-http'?: StormHttpResults;
   'scale-out'?: ScaleOutResults;
+  ha?: HaResults;
+  overhead?: OverheadResults;
+  scale?: ScaleResults;
 };
 
 export type LabResults = {
@@ -177,6 +183,89 @@ function scaleOutTable(s: ScaleOutResults): string[] {
   ];
 }
 
+const HA_ROWS = {
+  'stackmend-reported': 'stackmend, forced down in Nova by the fencing agent, then reported',
+  'masakari-tuned': "Masakari, the same failure and report, the lab's tuned wait",
+  'masakari-default': 'Masakari, the same failure and report, its default wait',
+  'stackmend-detected': 'stackmend on its own: no report, detect-hosts + Ironic power-off',
+} as const satisfies Record<HaVariant, string>;
+
+function haTable(h: HaResults): string[] {
+  const rows = summarizeHa(h.runs);
+  const wait = (w: number[]) => (w.length ? ` (\`wait_period_after_service_update\` ${w.join(', ')} s)` : '');
+  return [
+    `## Instance HA: host death → all HA servers ACTIVE elsewhere (${h.measuredAt}, ${h.host})`,
+    '',
+    `nova-compute of compute1 SIGKILLed with ${[...new Set(rows.flatMap((r) => r.servers))].join(', ')} HA servers on it;`,
+    'each round runs the variants one after the other (cli/bench-ha.ts); ratio = variant / stackmend',
+    '(reported) per round. "First moved": death → the first server on another host.',
+    '',
+    '| variant | all ACTIVE elsewhere | first moved | ratio to stackmend (reported) |',
+    '|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${HA_ROWS[r.variant]}${wait(r.masakariWaitSec)} | ${fmt(r.total)} | ${fmt(r.firstMoved)} | ${r.ratioToStackmend ? fmt(r.ratioToStackmend, times) : '—'} |`,
+    ),
+    '',
+  ];
+}
+
+function overheadTable(o: OverheadResults): string[] {
+  const f = (x: Parameters<typeof fmt>[0]) => fmt(x, millis);
+  return [
+    `## Decision overhead: alarm → first OpenStack write (${o.measuredAt}, ${o.host})`,
+    '',
+    'A ResourceGroup member deleted in Nova, then the recorded Aodh alarm about it delivered; the first write',
+    "of both systems is Heat's mark_unhealthy PATCH, timed by heat-api's log (`Processing request`); Mistral's",
+    `start and its call by Mistral's log (cli/bench-overhead.ts). ${o.stacksPerSystem} stacks per system at the same time,`,
+    'one alarm at a time per stack.',
+    '',
+    '| interval | stackmend | Zaqar → Mistral → Heat |',
+    '|---|---|---|',
+    `| alarm delivered (POST to classify-alarm / into the Zaqar queue) → Heat receives the write | ${f(o.stackmend.alarmToHeatWrite)} | ${f(o.mistral.alarmToHeatWrite)} |`,
+    `| decision started (incident recorded / execution RUNNING) → Heat receives the write | ${f(o.stackmend.incidentToHeatWrite)} | ${f(o.mistral.executionToHeatWrite)} |`,
+    `| execution RUNNING → Mistral sends the first Heat call | — | ${f(o.mistral.executionToHeatCall)} |`,
+    `| alarms not matched to a write | ${o.stackmend.unmatched} | ${o.mistral.unmatched} |`,
+    '',
+  ];
+}
+
+function scaleTable(s: ScaleResults): string[] {
+  const r = s.recovery;
+  const kib1 = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+  return [
+    `## Scale: one host with ${s.onHost.pets} pets + ${s.onHost.cattle} cattle dies (${s.measuredAt}, ${s.host})`,
+    '',
+    `Asked ${s.asked.pets} pets + ${s.asked.cattle} cattle on compute1 (cli/bench-scale.ts); booted in ${secs(s.bootMs)}; limited by ${s.limitedBy}.`,
+    'compute1 killed, forced down by the fencing agent, reported to classify-alarm.',
+    '',
+    '| what | figure |',
+    '|---|---|',
+    `| host death → incident recorded | ${r ? secs(r.incidentMs) : 'n/a'} |`,
+    `| host death → every pet ACTIVE on another host | ${r ? secs(r.petsActiveMs) : 'n/a'} |`,
+    `| host death → every cattle member replaced (UPDATE_COMPLETE, all ACTIVE off compute1) | ${r ? secs(r.cattleReplacedMs) : 'n/a'} |`,
+    `| OpenStack calls stackmend made | ${s.cloudCallsTotal} (${Object.entries(s.cloudCalls)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ')}) |`,
+    `| state store (file) at its largest | ${kib1(s.stateStore.peakBytes)} in ${s.stateStore.peakFiles} files |`,
+    `| incident | ${r?.status ?? 'n/a'} |`,
+    `| clean-up (stack and pets deleted, lab reset) | ${secs(s.cleanupMs)}; servers in the cloud before ${s.serversBefore}, after ${s.serversAfter} |`,
+    '',
+    ...(r?.timeline.length
+      ? [
+          "Where the time goes (the incident's timeline, s after death):",
+          '',
+          '| s | step | outcome | reason |',
+          '|---|---|---|---|',
+          ...r.timeline.map(
+            (e) => `| ${(e.ms / 1000).toFixed(1)} | ${e.step} | ${e.outcome} | ${e.reason.replace(/\|/g, '/')} |`,
+          ),
+          '',
+        ]
+      : []),
+  ];
+}
+
 /** Writes latest.md and the pictures into `outDir`; returns the files written. */
 export function render(latest: Latest, outDir: string): string[] {
   const md = [
@@ -188,6 +277,9 @@ export function render(latest: Latest, outDir: string): string[] {
     ...(latest.storm ? stormTable(latest.storm, latest['storm-http']) : []),
     ...(latest['scale-out'] ? scaleOutTable(latest['scale-out']) : []),
     ...(latest.lab ? labTable(latest.lab) : []),
+    ...(latest.ha ? haTable(latest.ha) : []),
+    ...(latest.overhead ? overheadTable(latest.overhead) : []),
+    ...(latest.scale ? scaleTable(latest.scale) : []),
   ];
   const mdFile = path.join(outDir, 'latest.md');
   fs.writeFileSync(mdFile, `${md.join('\n')}\n`);

@@ -1,3 +1,4 @@
+import { OpenStackUnreachableError } from '../core/openstack/errors';
 /** Polling for the CLI and the tests (never inside a function). */
 export class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError';
@@ -16,3 +17,16 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * A check that counts an OpenStack API too slow or unreachable this time as "not yet" (the shared
+ * lab machine runs at a load of 15+; nova-api then misses the clients' 10 s timeout now and then).
+ */
+export const softly = (check: () => Promise<boolean>) => async (): Promise<boolean> => {
+  try {
+    return await check();
+  } catch (e) {
+    if (e instanceof OpenStackUnreachableError) return false;
+    throw e;
+  }
+};

@@ -7,6 +7,14 @@
  *   scale-out  the storm over HTTP to 1, 2 and 4 `serve` processes sharing Redis db 9 (--scale-runs rounds)
  *   lab        the real lab: member replacement vs the Mistral chain, duplicates, host failure vs Masakari
  *              (run it under flock /tmp/stackmend-lab.lock)
+ *   ha         fair instance HA on the lab (cli/bench-ha.ts): --ha-variants (default all of
+ *              bench/ha-stats.ts HA_VARIANTS, in that order per round), --ha-rounds (3), --ha-servers (10),
+ *              --hold-min (11: no variant starts that would end later). Its runs add to the ones in
+ *              latest.json (--fresh drops those), so several holds of the lab lock make one figure.
+ *   overhead   decision overhead on the lab (cli/bench-overhead.ts): alarm → first Heat write, stackmend vs the
+ *              Zaqar → Mistral → Heat chain (--alarms per system, default 200; --stacks per system, 5)
+ *   scale      the scale run on the lab (cli/bench-scale.ts): --pets (200) and --cattle (100) on compute1,
+ *              the host killed, forced down and reported; within --hold-min (11), cleaned up after
  * Each run writes bench-results/<timestamp>.json; bench-results/latest.json keeps the newest result of
  * every part, latest.md its table, and the pictures (bench/svg.ts) are drawn from it.
  */
@@ -17,10 +25,14 @@ import { measureCost } from '../bench/cost';
 import { render } from '../bench/report';
 import { DEFAULT_STORM } from '../bench/storm/alarms';
 import { scaleOut, storm, stormHttp } from '../bench/storm/run';
+import { HA_VARIANTS, mergeHa, type HaResults, type HaVariant } from '../bench/ha-stats';
+import { instanceHa } from './bench-ha';
+import { decisionOverhead, type OverheadResults } from './bench-overhead';
+import { scaleRun, type ScaleResults } from './bench-scale';
 import { parse, UsageError } from './args';
 import { labSuite } from './bench-lab';
 
-export const PARTS = ['cost', 'storm', 'storm-http', 'scale-out', 'lab'] as const;
+export const PARTS = ['cost', 'storm', 'storm-http', 'scale-out', 'lab', 'ha', 'overhead', 'scale'] as const;
 export type Part = (typeof PARTS)[number];
 
 const say = (s: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
@@ -31,6 +43,15 @@ function partsOf(only: string | undefined): Part[] {
   const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length) throw new UsageError(`--only ${unknown.join(',')}: the parts are ${PARTS.join(', ')}`);
   return asked as Part[];
+}
+
+function haVariantsOf(list: string | undefined): HaVariant[] {
+  if (!list) return [...HA_VARIANTS];
+  const asked = list.split(',').map((v) => v.trim());
+  const unknown = asked.filter((v) => !(HA_VARIANTS as readonly string[]).includes(v));
+  if (unknown.length)
+    throw new UsageError(`--ha-variants ${unknown.join(',')}: the variants are ${HA_VARIANTS.join(', ')}`);
+  return asked as HaVariant[];
 }
 
 export async function bench(argv: string[]): Promise<number> {
@@ -44,8 +65,18 @@ export async function bench(argv: string[]): Promise<number> {
     hosts: { type: 'string' },
     'servers-per-host': { type: 'string' },
     out: { type: 'string' },
+    'ha-variants': { type: 'string' },
+    'ha-rounds': { type: 'string' },
+    'ha-servers': { type: 'string' },
+    'hold-min': { type: 'string' },
+    fresh: { type: 'boolean' },
+    alarms: { type: 'string' },
+    stacks: { type: 'string' },
+    pets: { type: 'string' },
+    cattle: { type: 'string' },
   });
   const parts = partsOf(values.only);
+  const holdMs = Number(values['hold-min'] ?? 11) * 60_000;
   const outDir = values.out ?? 'bench-results';
   const measured: Record<string, unknown> = {};
   const stamp = () => ({ measuredAt: new Date().toISOString(), host: machine() });
@@ -79,6 +110,40 @@ export async function bench(argv: string[]): Promise<number> {
           })),
         };
         break;
+      case 'ha':
+        measured.ha = {
+          ...stamp(),
+          ...(await instanceHa({
+            variants: haVariantsOf(values['ha-variants']),
+            rounds: Number(values['ha-rounds'] ?? 3),
+            servers: Number(values['ha-servers'] ?? 10),
+            budgetMs: holdMs,
+            say,
+          })),
+        } satisfies HaResults;
+        break;
+      case 'overhead':
+        measured.overhead = {
+          ...stamp(),
+          ...(await decisionOverhead({
+            alarms: Number(values.alarms ?? 200),
+            stacks: Number(values.stacks ?? 5),
+            budgetMs: holdMs,
+            say,
+          })),
+        } satisfies OverheadResults;
+        break;
+      case 'scale':
+        measured.scale = {
+          ...stamp(),
+          ...(await scaleRun({
+            pets: Number(values.pets ?? 200),
+            cattle: Number(values.cattle ?? 100),
+            budgetMs: holdMs,
+            say,
+          })),
+        } satisfies ScaleResults;
+        break;
       default: {
         const unreachable: never = part;
         throw new UsageError(`unknown part ${String(unreachable)}`);
@@ -90,7 +155,8 @@ export async function bench(argv: string[]): Promise<number> {
   fs.writeFileSync(file, `${JSON.stringify(measured, null, 2)}\n`);
   const latestFile = path.join(outDir, 'latest.json');
   const previous = fs.existsSync(latestFile) ? (JSON.parse(fs.readFileSync(latestFile, 'utf8')) as object) : {};
-  const latest = { ...previous, ...measured };
+  const latest: Record<string, unknown> = { ...previous, ...measured };
+  if (measured.ha && !values.fresh) latest.ha = mergeHa((previous as { ha?: HaResults }).ha, measured.ha as HaResults);
   fs.writeFileSync(latestFile, `${JSON.stringify(latest, null, 2)}\n`);
   const written = render(latest, outDir);
   process.stdout.write(

@@ -1,0 +1,140 @@
+/**
+ * Decision overhead on the real lab (`npm run bench -- --only overhead`, under the lab lock): the time
+ * from an alarm to the first OpenStack write it causes, for stackmend and for the SIG's
+ * Zaqar → Mistral → Heat chain, on the same failure: a ResourceGroup member (examples/heat/group.yaml,
+ * one member per stack) deleted in Nova, then the recorded Aodh alarm about it delivered (to
+ * classify-alarm over HTTP; into the member's Zaqar queue, whose trust+http subscription starts the
+ * Mistral execution). Both systems' first write is Heat's mark_unhealthy PATCH of the member; Heat's own
+ * log (`Processing request: PATCH …/resources/0`) tells when it arrived, Mistral's log when the execution
+ * started and when it sent the call (bench/oslo-log.ts); stackmend's timeline gives the request id.
+ * The stacks of both systems run at the same time (the same load falls on both), each stack one
+ * alarm at a time: the next member is deleted once the replacement is ACTIVE and the stack
+ * UPDATE_COMPLETE.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import axios from 'axios';
+import { benchRuntime } from './bench-runtime';
+import { isTerminal } from '../core/domain/plan';
+import { loadCloudConfig } from '../core/openstack/config';
+import type { StackRef } from '../core/openstack/heat';
+import { member } from '../bench/heat-replace';
+import { subscribeMistral, uploadWorkflow } from '../bench/mistral-chain';
+import { RESOURCE, summarizeOverhead, type OverheadResults, type Sent } from '../bench/overhead-stats';
+import { connectLab, type LabCloud } from '../bench/openstack/cloud';
+import { createGroup, serverDeletedAlarm } from '../bench/scenario';
+import { waitFor } from '../bench/wait';
+
+const LOGS = '/var/log/stackmend-lab';
+
+export type { OverheadResults };
+export type OverheadOptions = { alarms: number; stacks: number; budgetMs: number; say: (s: string) => void };
+
+const logSize = (svc: string) => fs.statSync(path.join(LOGS, `${svc}.log`)).size;
+function logSince(svc: string, offset: number): string {
+  const file = path.join(LOGS, `${svc}.log`);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(fs.fstatSync(fd).size - offset);
+    fs.readSync(fd, buf, 0, buf.length, offset);
+    return buf.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Deletes the stack's member, waits until Nova no longer has it, delivers the alarm, waits for the replacement. */
+async function oneAlarm(
+  cloud: LabCloud,
+  stack: StackRef,
+  deliver: (serverId: string) => Promise<string | undefined>,
+): Promise<{ nested: StackRef; sentMs: number; incident?: string }> {
+  const m = await member(cloud, stack, RESOURCE);
+  await cloud.nova.deleteServer(m.serverId);
+  await waitFor(
+    `${m.serverId} gone from Nova`,
+    () =>
+      cloud.nova.getServer(m.serverId).then(
+        () => false,
+        () => true,
+      ),
+    120,
+    250,
+  );
+  const sentMs = Date.now();
+  const incident = await deliver(m.serverId);
+  await waitFor(
+    `${stack.name}: member ${RESOURCE} replaced`,
+    async () => {
+      if ((await cloud.heat.getStack(stack)).stack_status !== 'UPDATE_COMPLETE') return false;
+      const now = (await cloud.heat.listServers(stack)).find((x) => x.resourceName === RESOURCE);
+      return !!now && now.serverId !== m.serverId && (await cloud.nova.getServer(now.serverId)).status === 'ACTIVE';
+    },
+    300,
+    500,
+  );
+  return { nested: m.stack, sentMs, incident };
+}
+
+const runtime = () => benchRuntime('overhead', { maxOpenIncidents: 1000 });
+
+export async function decisionOverhead(o: OverheadOptions): Promise<Omit<OverheadResults, 'measuredAt' | 'host'>> {
+  const start = Date.now();
+  const cloud = connectLab(loadCloudConfig({ cloud: 'stackmend-lab' }));
+  const recorded = JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', 'test', 'events', 'aodh', 'event-webhook-2.json'), 'utf8'),
+  );
+  const heatOffset = logSize('heat-api');
+  const mistralOffset = logSize('mistral');
+  const rt = await runtime();
+  const sent: Sent[] = [];
+  try {
+    await uploadWorkflow(cloud);
+    const tag = randomBytes(3).toString('hex');
+    const make = (system: Sent['system'], i: number) => createGroup(cloud, `bench-oh-${system}-${tag}-${i}`, 1);
+    const stacks = await Promise.all(
+      Array.from({ length: o.stacks }, (_, i) => Promise.all([make('stackmend', i), make('mistral', i)])),
+    );
+    const perStack = Math.ceil(o.alarms / o.stacks);
+    const chain = async (system: Sent['system'], stack: StackRef) => {
+      let queue: string | undefined;
+      for (let j = 0; j < perStack; j++) {
+        if (Date.now() - start > o.budgetMs) return;
+        if (system === 'mistral' && !queue)
+          queue = await subscribeMistral(
+            cloud,
+            stack,
+            await member(cloud, stack, RESOURCE),
+            `oh-${tag}-${stack.name.slice(-3)}`,
+          );
+        const r = await oneAlarm(cloud, stack, async (serverId) => {
+          if (system === 'mistral') {
+            await cloud.zaqar.post(queue!, [{ body: recorded }]);
+            return undefined;
+          }
+          const res = await axios.post(rt.alarmUrl, serverDeletedAlarm(serverId, `bench-oh-${tag}-${sent.length}`));
+          return res.data.incident as string;
+        });
+        sent.push({ system, stack, ...r });
+        if (sent.length % 20 === 0) o.say(`overhead: ${sent.length} alarms delivered`);
+      }
+    };
+    await Promise.all(stacks.flatMap(([sm, mc]) => [chain('stackmend', sm), chain('mistral', mc)]));
+    await waitFor(
+      'stackmend incidents closed',
+      async () => (await rt.incidents.list()).every((r) => isTerminal(r.status)),
+      120,
+      500,
+    );
+    return summarizeOverhead(
+      sent,
+      await rt.incidents.list(),
+      logSince('heat-api', heatOffset),
+      logSince('mistral', mistralOffset),
+      o.stacks,
+    );
+  } finally {
+    await rt.close();
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The scale run on the real lab (`npm run bench -- --only scale`, under the lab lock, one hold):
+ * a Heat ResourceGroup of cattle (examples/heat/group.yaml) and HA pets (Nova multi-create, metadata
+ * HA_Enabled=True), all on compute1; then compute1's nova-compute SIGKILLed, forced down by the fencing
+ * agent through Nova's API and reported to classify-alarm (the same failure as cli/bench-ha.ts).
+ * Measured: host death → every pet ACTIVE on another host, → every cattle member replaced (stack
+ * UPDATE_COMPLETE, no member left on compute1, all ACTIVE); stackmend's OpenStack calls (counted from
+ * core/openstack/http.ts's log lines, cli/metrics.ts CloudCallCounter); the file state store's peak size;
+ * the incident's timeline (where the time goes). Booting stops where the hold's budget would be
+ * exceeded; everything booted is deleted again.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import axios from 'axios';
+import { benchRuntime } from './bench-runtime';
+import { CloudCallCounter } from './metrics';
+import { epochMsOf } from '../core/domain/clock';
+import { isTerminal, type IncidentRecord } from '../core/domain/plan';
+import { openConnection } from '../core/openstack/cloud';
+import { loadCloudConfig } from '../core/openstack/config';
+import type { StackRef } from '../core/openstack/heat';
+import { hostOf, novaHeaders } from '../core/openstack/nova';
+import { jsonLogger } from '../core/runtime/log';
+import { lab } from '../bench/lab';
+import { labClientsOn, type LabCloud } from '../bench/openstack/cloud';
+import { fenceInNova, GROUP_TEMPLATE, hostDownNotification } from '../bench/scenario';
+import type { ScaleResults } from '../bench/scale-stats';
+import { softly, waitFor } from '../bench/wait';
+
+const DEAD = 'compute1';
+const BATCH = 50;
+
+export type { ScaleResults };
+export type ScaleOptions = { pets: number; cattle: number; budgetMs: number; say: (s: string) => void };
+
+function dirSize(dir: string): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const s = dirSize(p);
+      bytes += s.bytes;
+      files += s.files;
+    } else {
+      try {
+        bytes += fs.statSync(p).size;
+        files++;
+      } catch {
+        // written and renamed away between the listing and the stat
+      }
+    }
+  }
+  return { bytes, files };
+}
+
+const allServers = async (cloud: LabCloud) => (await cloud.nova.listServers({ allTenants: true })).length;
+
+export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'measuredAt' | 'host'>> {
+  const start = Date.now();
+  const left = () => o.budgetMs - (Date.now() - start);
+  const config = loadCloudConfig({ cloud: 'stackmend-lab' });
+  const conn = openConnection(config);
+  const cloud = labClientsOn(conn);
+  const novaRaw = conn.http('nova', 'compute', novaHeaders());
+  const tag = randomBytes(3).toString('hex');
+  const petPrefix = `bench-scale-pet-${tag}`;
+  const serversBefore = await allServers(cloud);
+  const counter = new CloudCallCounter();
+  const rt = await benchRuntime('scale', { maxOpenIncidents: 1000 }, counter.observe(jsonLogger({ level: 'error' })));
+  const stateDir = rt.stateDir;
+  let stack: StackRef | undefined;
+  let peak = { bytes: 0, files: 0 };
+  const sample = setInterval(() => {
+    const s = dirSize(stateDir);
+    if (s.bytes > peak.bytes) peak = s;
+  }, 1000);
+  let limitedBy = 'nothing: every server asked for booted';
+  const onHost = { pets: 0, cattle: 0 };
+  let recovery: ScaleResults['recovery'];
+  let bootMs = NaN;
+  try {
+    // 1. boot: the stack and the pets at the same time
+    const image = await cloud.glance.findImage('fake-img');
+    if (!image) throw new Error('image fake-img is missing: run `npm run lab -- up`');
+    const t0 = Date.now();
+    stack = o.cattle
+      ? await cloud.heat.createStack(`bench-scale-cattle-${tag}`, GROUP_TEMPLATE, {
+          count: o.cattle,
+          az: `nova:${DEAD}`,
+        })
+      : undefined;
+    for (let n = 0; n < o.pets; n += BATCH) {
+      const k = Math.min(BATCH, o.pets - n);
+      await novaRaw.post('servers', {
+        server: {
+          name: `${petPrefix}-${n / BATCH}`,
+          imageRef: image.id,
+          flavorRef: '1',
+          networks: 'none',
+          availability_zone: `nova:${DEAD}`,
+          metadata: { HA_Enabled: 'True' },
+          min_count: k,
+          max_count: k,
+        },
+      });
+    }
+    const bootBudget = Math.max(60_000, left() - 7 * 60_000);
+    const booted = async () => {
+      const pets = (await cloud.nova.listServers({ name: `^${petPrefix}-` })).filter(
+        (s) => s.status === 'ACTIVE' && hostOf(s) === DEAD,
+      ).length;
+      const st = stack ? (await cloud.heat.getStack(stack)).stack_status : 'CREATE_COMPLETE';
+      if (st.endsWith('FAILED')) throw new Error(`the cattle stack went ${st}`);
+      return { pets, stackDone: st === 'CREATE_COMPLETE' };
+    };
+    let last = { pets: 0, stackDone: false };
+    await waitFor(
+      'the scale run booted',
+      softly(async () => {
+        last = await booted();
+        return (last.pets === o.pets && last.stackDone) || Date.now() - t0 > bootBudget;
+      }),
+      bootBudget / 1000 + 60,
+      3000,
+    );
+    bootMs = Date.now() - t0;
+    onHost.pets = last.pets;
+    onHost.cattle = stack && last.stackDone ? o.cattle : 0;
+    if (onHost.pets < o.pets || (stack && !last.stackDone))
+      limitedBy = `the hold: after ${Math.round(bootMs / 1000)} s ${onHost.pets} of ${o.pets} pets ACTIVE, the cattle stack ${last.stackDone ? 'complete' : 'not complete'}`;
+    o.say(`scale: booted ${onHost.pets} pets + ${onHost.cattle} cattle on ${DEAD} in ${bootMs} ms (${limitedBy})`);
+    if (!last.stackDone && stack)
+      throw new Error(`the cattle stack did not complete within ${Math.round(bootMs / 1000)} s`);
+
+    // 2. the host dies
+    lab(['kill-host', DEAD], { quiet: true });
+    const death = Date.now();
+    await fenceInNova(cloud, DEAD);
+    await axios.post(rt.alarmUrl, hostDownNotification(DEAD));
+    let petsActiveMs = NaN;
+    let cattleReplacedMs = onHost.cattle ? NaN : 0;
+    await waitFor(
+      'pets ACTIVE elsewhere and cattle replaced',
+      softly(async () => {
+        if (Number.isNaN(petsActiveMs)) {
+          const pets = await cloud.nova.listServers({ name: `^${petPrefix}-` });
+          if (pets.every((s) => hostOf(s) !== DEAD && s.status === 'ACTIVE' && !s['OS-EXT-STS:task_state']))
+            petsActiveMs = Date.now() - death;
+        }
+        if (Number.isNaN(cattleReplacedMs) && stack) {
+          const st = await cloud.heat.getStack(stack);
+          if (st.stack_status === 'UPDATE_COMPLETE') {
+            const members = await cloud.heat.listServers(stack);
+            const servers = await cloud.nova.listServers({ name: '^web-' });
+            const byId = new Map(servers.map((s) => [s.id, s]));
+            const ok = members.every((m) => {
+              const s = byId.get(m.serverId);
+              return s && s.status === 'ACTIVE' && hostOf(s) !== DEAD;
+            });
+            if (ok && members.length === onHost.cattle) cattleReplacedMs = Date.now() - death;
+          }
+        }
+        return !Number.isNaN(petsActiveMs) && !Number.isNaN(cattleReplacedMs);
+      }),
+      Math.max(60, (left() - 90_000) / 1000),
+      2000,
+    ).catch((e) => o.say(`scale: ${(e as Error).message}`));
+    await waitFor(
+      'the incident closed',
+      async () => (await rt.incidents.list()).every((r) => isTerminal(r.status)),
+      30,
+      500,
+    ).catch(() => undefined);
+    const r: IncidentRecord | undefined = (await rt.incidents.list())[0];
+    const rel = (iso: string) => (epochMsOf(iso) ?? NaN) - death;
+    recovery = {
+      petsActiveMs,
+      cattleReplacedMs,
+      incidentMs: r ? rel(r.createdAt) : NaN,
+      timeline: (r?.timeline ?? []).map((e) => ({
+        ms: rel(e.at),
+        step: e.step,
+        outcome: e.outcome,
+        reason: e.reason.slice(0, 160),
+      })),
+      status: r?.status ?? 'none',
+    };
+    o.say(`scale: pets ACTIVE elsewhere ${petsActiveMs} ms, cattle replaced ${cattleReplacedMs} ms`);
+  } finally {
+    clearInterval(sample);
+    await rt.close();
+  }
+  // 3. clean up: the stack (Heat deletes its members), the pets, then the lab's reset
+  const c0 = Date.now();
+  if (stack) await cloud.heat.deleteStack(stack).catch(() => undefined);
+  const pets = await cloud.nova.listServers({ name: `^${petPrefix}-` }).catch(() => []);
+  for (let i = 0; i < pets.length; i += 10)
+    await Promise.all(pets.slice(i, i + 10).map((s) => cloud.nova.deleteServer(s.id).catch(() => undefined)));
+  lab(['reset'], { quiet: true });
+  const serversAfter = await allServers(cloud);
+  const calls = Object.fromEntries([...counter.counts].map(([k, v]) => [(JSON.parse(k) as string[]).join(' '), v]));
+  return {
+    asked: { pets: o.pets, cattle: o.cattle },
+    onHost,
+    bootMs,
+    limitedBy,
+    ...(recovery ? { recovery } : {}),
+    cloudCalls: calls,
+    cloudCallsTotal: Object.values(calls).reduce((a, b) => a + b, 0),
+    stateStore: { peakBytes: peak.bytes, peakFiles: peak.files },
+    cleanupMs: Date.now() - c0,
+    serversBefore,
+    serversAfter,
+  };
+}
