@@ -3,10 +3,14 @@ import { isStepName, STEP_NAMES, type StepName } from '../core/domain/pipeline';
 import type { Response } from '../core/runtime/adapters';
 import { jsonLogger } from '../core/runtime/log';
 import { openStore } from '../core/state';
-import { depsFactory } from '../functions/_shared/deps';
+import { clientsOn, openConnection } from '../core/openstack/cloud';
+import { RuntimeConfigSchema } from '../core/runtime/config';
+import { cloudConfigOf, depsFactory } from '../functions/_shared/deps';
+import { Incidents } from '../functions/_shared/incidents';
 import { InProcessTransport, QueuedTransport } from '../core/runtime/dispatch';
 import { parametersFrom, parse, readJsonArg, UsageError } from './args';
-import { formatOf, renderObject } from './output';
+import { formatOf, renderObject, sayer } from './output';
+import { stackUpdateProgress, type StackEvents } from './progress';
 import { RECONCILING, STEP_MODULES } from './steps';
 
 function readData(arg: string | undefined): unknown {
@@ -62,11 +66,32 @@ export async function invoke(argv: string[]): Promise<number> {
   if (!isStepName(step)) throw new UsageError(`unknown function "${step}": one of ${STEP_NAMES.join(', ')}`);
   const format = formatOf(values, 'json');
   const print = (r: Response) => process.stdout.write(renderObject(r.body as Record<string, unknown>, format));
-  const res = await invokeStep(step, readData(values.data), parametersFrom(values), {
-    chain: !!values.chain,
-    log: values.chain ? print : undefined,
+  const params = parametersFrom(values);
+  const data = readData(values.data);
+  if (!values.chain) {
+    const res = await invokeStep(step, data, params, { verbose: !!values.verbose });
+    print(res);
+    return exitCodeOf(res);
+  }
+  // a chain that updates a stack says its resource events on stderr as Heat records them (cli/progress.ts)
+  let heat: StackEvents | undefined;
+  const heatOf = () =>
+    (heat ??= clientsOn(openConnection(cloudConfigOf(RuntimeConfigSchema.parse(params)), { readOnly: true })).heat);
+  const store = openStore(String(params.state_url));
+  const progress = stackUpdateProgress(new Incidents(store, Date.now), heatOf, sayer('invoke', values));
+  const follow = (r: Response) => {
+    for (const x of (r.body as { results?: { incident?: string }[] }).results ?? [])
+      if (x.incident) progress.follow(x.incident);
+    void progress.report();
+  };
+  const timer = setInterval(() => void progress.report(), 2000);
+  const res = await invokeStep(step, data, params, {
+    chain: true,
+    log: (r) => (print(r), follow(r)),
     verbose: !!values.verbose,
-  });
+  }).finally(() => clearInterval(timer));
+  follow(res);
+  await progress.done().finally(() => store.close());
   print(res);
   return exitCodeOf(res);
 }

@@ -149,10 +149,10 @@ export class HeatClient implements Orchestration {
 
   async events(
     ref: StackRef,
-    q: { resourceName?: string; limit?: number; sortDir?: 'asc' | 'desc' } = {},
+    q: { resourceName?: string; limit?: number; sortDir?: 'asc' | 'desc'; nestedDepth?: number } = {},
   ): Promise<StackEvent[]> {
     const res = await this.http.get<{ events: unknown[] }>(`${path(ref)}/events`, {
-      query: { resource_name: q.resourceName, limit: q.limit, sort_dir: q.sortDir },
+      query: { resource_name: q.resourceName, limit: q.limit, sort_dir: q.sortDir, nested_depth: q.nestedDepth },
     });
     return z.array(EventSchema).parse(res.data.events);
   }
