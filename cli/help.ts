@@ -26,7 +26,7 @@ export const HELP = {
     usage: "invoke <function> --data @file.json|'<json>' [--chain] [--dry-run]",
     summary: 'run one function once and print its JSON result',
     details:
-      'functions: classify-alarm, mark-unhealthy, stack-update, evacuate, notify. --chain runs the hand-offs too.',
+      'functions: classify-alarm, mark-unhealthy, stack-update, evacuate, restart, notify. --chain runs the hand-offs too.',
   },
   arm: {
     usage: 'arm <stack> --url URL [--via keystone|http|zaqar] [--queue Q] [--subscriber URL]',
@@ -61,6 +61,16 @@ export const HELP = {
     details:
       'Reads the cloud through its APIs and the OpenStack configuration files under --config-dir it can read.\n' +
       'Each finding says how to fix it. Exit 3 when a finding fails (or warns, with --strict), else 0.',
+  },
+  host: {
+    usage: 'host restore <host> [--wait-sec 180] [--dry-run]',
+    summary: 'bring a repaired host back: power on, wait for its compute service, un-force, enable',
+    details:
+      "Refused (exit 3) while an incident still acts on the host. Powers the host on through the policy's\n" +
+      'fencing driver (ironic, redfish; none for nova-forced-down), waits until its nova-compute reports to\n' +
+      'Nova again, then un-forces and enables its compute service, reading it from Nova before each write.\n' +
+      'Progress on stderr; at most --wait-sec in all (exit 3 when it runs out, or on Ctrl-C: nothing more is\n' +
+      'done, what was done is said). Recorded in the audit log. Exit 2: Nova has no compute service there.',
   },
   demo: { usage: 'demo', summary: 'bring the lab up and heal a real cloud end to end' },
   bench: { usage: 'bench', summary: 'benchmarks (stackmend vs the Mistral chain and Masakari)' },

@@ -19,6 +19,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   audit: async () => (require('./incidents') as typeof import('./incidents')).audit,
   maintenance: async () => (require('./incidents') as typeof import('./incidents')).maintenance,
   dismiss: async () => (require('./incidents') as typeof import('./incidents')).dismiss,
+  host: async () => (require('./host') as typeof import('./host')).host,
   demo: async () => (require('./demo') as typeof import('./demo')).demo,
   bench: async () => (require('./bench') as typeof import('./bench')).bench,
   doctor: async () => (require('./doctor') as typeof import('./doctor')).doctor,

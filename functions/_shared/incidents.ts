@@ -9,7 +9,13 @@
 import { StackmendError } from '../../core/domain/errors';
 import type { Incident } from '../../core/domain/incident';
 import { targetsOf } from '../../core/domain/pipeline';
-import { isTerminal, type IncidentRecord, type IncidentStatus, type TimelineEntry } from '../../core/domain/plan';
+import {
+  isTerminal,
+  type IncidentRecord,
+  type IncidentStatus,
+  type Outcome,
+  type TimelineEntry,
+} from '../../core/domain/plan';
 import type { Commit, Conflict, Requirement, Write } from '../../core/state/commit';
 import type { StateStore } from '../../core/state/store';
 import type { ControlAudit } from './controls';
@@ -31,14 +37,28 @@ export const K = {
 } as const;
 
 export type AuditRecord = TimelineEntry & { incident: string; subject: string; status: IncidentStatus };
-/** The audit log holds incidents' timeline entries and the operator's switches (./controls.ts). */
-export type AuditEntry = AuditRecord | ControlAudit;
+/** An operator's command on a host outside any incident: `stackmend host restore` (cli/host-restore.ts). */
+export type HostAudit = {
+  at: string;
+  action: 'host-restore';
+  /** `host:compute1` */
+  subject: string;
+  outcome: Outcome;
+  by: { via: string; name: string };
+  reason: string;
+  requestIds: string[];
+};
+/** The audit log holds incidents' timeline entries, the operator's switches (./controls.ts) and host commands. */
+export type AuditEntry = AuditRecord | ControlAudit | HostAudit;
 export const isControlAudit = (e: AuditEntry): e is ControlAudit => 'control' in e;
+export const isHostAudit = (e: AuditEntry): e is HostAudit => 'action' in e;
 /** One line of `stackmend audit`. */
 export const auditLine = (e: AuditEntry) =>
   isControlAudit(e)
     ? `${e.at} ${e.subject} ${e.control} ${e.on ? 'on' : 'off'}: ${e.reason}`
-    : `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`;
+    : isHostAudit(e)
+      ? `${e.at} ${e.subject} ${e.action} ${e.outcome}: ${e.reason}`
+      : `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`;
 
 export class IncidentNotFoundError extends StackmendError {
   override readonly status = 404;

@@ -6,6 +6,7 @@
  * when there is none). forceDown turns the service's state down at once
  * (test/fixtures/openstack/nova-force-down-2.53.json).
  */
+import { epochMsOf } from '../../../core/domain/clock';
 import { apiErrorFor } from '../../../core/openstack/errors';
 import type { Compute } from '../../../core/openstack/ports';
 import {
@@ -226,9 +227,12 @@ export class FakeCompute implements Compute {
   }
 
   unforceDown(serviceId: string): Promise<ComputeService> {
-    return this.c.run('nova.unforceDown', [serviceId], () =>
-      Object.assign(this.requireService(serviceId), { forced_down: false }),
-    );
+    // Nova's servicegroup: up when the last heartbeat is within service_down_time (60 s in the lab)
+    return this.c.run('nova.unforceDown', [serviceId], () => {
+      const svc = this.requireService(serviceId);
+      const fresh = this.c.now() - (epochMsOf(svc.updated_at) ?? 0) <= 60_000;
+      return Object.assign(svc, { forced_down: false, state: fresh ? 'up' : 'down' });
+    });
   }
 
   private power(

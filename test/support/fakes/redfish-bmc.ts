@@ -1,7 +1,7 @@
 /**
  * A Redfish BMC on 127.0.0.1 serving DMTF's published mockup system (test/fixtures/redfish/README.md):
  * GET of the system → its document; a POST to the reset target it advertises → 204, no body (the
- * mockup server's answer); anything else → 404, no body. A ForceOff turns PowerState "Off" at the next
+ * mockup server's answer); anything else → 404, no body. A ForceOff (On) turns PowerState "Off" ("On") at the next
  * tick() (as DMTF's Interface Emulator does after a reset); a `stuck` BMC accepts and never changes.
  */
 import * as fs from 'node:fs';
@@ -21,6 +21,7 @@ export async function startRedfishBmc(o: { stuck?: boolean } = {}) {
     if (req.method === 'POST' && req.url === reset) {
       const type = (req.body as { ResetType?: string } | undefined)?.ResetType;
       if (type === 'ForceOff') pending = 'Off';
+      if (type === 'On') pending = 'On';
       return { status: 204 };
     }
     return { status: 404 };
