@@ -291,12 +291,16 @@ do_patches() {
   for f in "$LAB_DIR"/zaqar-redis/*.lua; do
     cmp -s "$f" "$zs/$(basename "$f")" || { install -m 0644 "$f" "$zs/"; say "zaqar: installed $(basename "$f")"; }
   done
-  # masakari 14.0.2 + oslo.messaging 14.0.3+deb12u1: read_deleted=None -> HTTP 500 on every create
-  local pkg=/usr/lib/python3/dist-packages
-  if patch -d "$pkg" -p1 --dry-run --forward -s <"$LAB_DIR/patches/masakari-read-deleted.patch" >/dev/null 2>&1; then
-    patch -d "$pkg" -p1 --forward -s --no-backup-if-mismatch <"$LAB_DIR/patches/masakari-read-deleted.patch"
-    say "masakari: patched context.py (read_deleted)"
-  fi
+  # each patch once (forward only): masakari-read-deleted (masakari 14.0.2 + oslo.messaging 14.0.3+deb12u1:
+  # read_deleted=None -> HTTP 500 on every create); nova-fake-power-update (the fake virt driver honours
+  # os-server-external-events power-update as Ironic's driver does: a server powered off behind Nova's back)
+  local pkg=/usr/lib/python3/dist-packages p
+  for p in "$LAB_DIR"/patches/*.patch; do
+    if patch -d "$pkg" -p1 --dry-run --forward -s <"$p" >/dev/null 2>&1; then
+      patch -d "$pkg" -p1 --forward -s --no-backup-if-mismatch <"$p"
+      say "patched $(sed -n 's|^+++ b/||p' "$p" | head -1) ($(basename "$p" .patch))"
+    fi
+  done
 }
 
 # ------------------------------------------------------------------------- databases + keystone
