@@ -52,9 +52,15 @@ export const HELP = {
     summary: 'close an incident held open (it counts toward the circuit breaker)',
   },
   maintenance: {
-    usage: 'maintenance on|off <host|stack:<id>|all>',
-    summary: 'stop (or resume) healing a host, a stack or everything',
+    usage: 'maintenance on|off <host|stack:<id>|aggregate:<name>|all> | --host H | --aggregate A',
+    summary: 'stop (or resume) healing a host, a host aggregate, a stack or everything',
   },
+  pause: {
+    usage: 'pause [--host H | --aggregate A]',
+    summary: 'pause automation (everywhere, of a host or of a host aggregate): what would act is held',
+    details: 'Alarms are still decided and recorded; repairs wait for `resume` or an approval. Audited with who.',
+  },
+  resume: { usage: 'resume [--host H | --aggregate A]', summary: 'resume automation paused by `pause`' },
   doctor: {
     usage: 'doctor [--config-dir /etc] [--strict] [-f json|table|value]',
     summary: 'check the configuration and the cloud for traps that make self-healing silently not work',

@@ -1,9 +1,9 @@
 /** `stackmend incidents | audit | maintenance`: what stackmend knows, from the state store. */
-import * as os from 'node:os';
 import { openStore } from '../core/state';
 import { Controls, EVERYTHING } from '../functions/_shared/controls';
 import { auditLine, Incidents } from '../functions/_shared/incidents';
 import { parametersFrom, parse, UsageError } from './args';
+import { controlSubject, localUser } from './controls';
 import { formatOf, renderRows } from './output';
 import { formatTimeline } from './timeline';
 
@@ -55,12 +55,15 @@ export async function audit(argv: string[]): Promise<number> {
 }
 
 export async function maintenance(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {});
+  const { values, positionals } = parse(argv, { host: { type: 'string' }, aggregate: { type: 'string' } });
   const [mode, subject] = positionals;
-  if (!['on', 'off'].includes(mode ?? '') || !subject)
-    throw new UsageError('maintenance on|off <host> (or stack:<id>, or all)');
-  const target = subject === EVERYTHING || subject.includes(':') ? subject : `host:${subject}`;
-  const by = { via: 'local-user', name: os.userInfo().username }; // who ran the command, as the machine knows them
+  const flagged = values.host || values.aggregate ? controlSubject(values, 'maintenance') : undefined;
+  if (!['on', 'off'].includes(mode ?? '') || (!subject && !flagged) || (subject && flagged))
+    throw new UsageError(
+      'maintenance on|off <host> (or stack:<id>, aggregate:<name>, all; or --host H, --aggregate A)',
+    );
+  const target = flagged ?? (subject === EVERYTHING || subject.includes(':') ? subject : `host:${subject}`);
+  const by = localUser();
   await withIncidents(values, (_i, store) =>
     new Controls(store, Date.now).set('maintenance', mode === 'on', by, target),
   );

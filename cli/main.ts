@@ -20,6 +20,8 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   maintenance: async () => (require('./incidents') as typeof import('./incidents')).maintenance,
   dismiss: async () => (require('./incidents') as typeof import('./incidents')).dismiss,
   host: async () => (require('./host') as typeof import('./host')).host,
+  pause: async () => (require('./controls') as typeof import('./controls')).pause,
+  resume: async () => (require('./controls') as typeof import('./controls')).resume,
   demo: async () => (require('./demo') as typeof import('./demo')).demo,
   bench: async () => (require('./bench') as typeof import('./bench')).bench,
   doctor: async () => (require('./doctor') as typeof import('./doctor')).doctor,

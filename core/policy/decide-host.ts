@@ -5,6 +5,7 @@
  */
 import { describeTarget, fenceTargetOf } from '../domain/fencing';
 import type { EvacuateTarget, Plan } from '../domain/plan';
+import { blastOf } from './blast';
 import type { Facts, HostFacts } from './facts';
 import { isCattle, isPet, replaceTarget } from './managed';
 import type { Policy } from './policy';
@@ -61,6 +62,9 @@ export function decideHost(f: Facts, h: HostFacts, p: Policy): Ruling {
       return unreachable;
     }
   }
+  // too many hosts failed at once, or a storm cooling down: no fence, no evacuation, a page (./blast.ts)
+  const blast = blastOf(f, p);
+  if (blast && blast.verdict !== 'clear') return hold('blast-radius', blast.reason, plan);
   const evidence = f.fenceCheck?.accepted;
   // a driver in the policy: evacuate fences the host first, and writes nothing to Nova before the
   // power reads back off (functions/evacuate/fence.ts)

@@ -25,7 +25,8 @@ export function decide(f: Facts, p: Policy): Ruling {
   const d = r.decision;
   return hold(
     'automation-paused',
-    `automation is paused by an operator: would ${d.verdict} (rule ${d.rule}: ${d.reason}). Holding for a human`,
+    `automation is paused by an operator${f.pausedFor ? ` for ${f.pausedFor}` : ''}: would ${d.verdict} ` +
+      `(rule ${d.rule}: ${d.reason}). Holding for a human`,
     r.plan,
   );
 }

@@ -3,6 +3,7 @@ import type { HostLiveness } from '../domain/host-liveness';
 import type { FenceClaim } from '../domain/fence';
 import type { Incident } from '../domain/incident';
 import type { IncidentStatus, StackRef } from '../domain/plan';
+import type { BlastFacts } from './blast';
 import type { FenceCheck } from './fence';
 
 export type ServerFacts = {
@@ -78,4 +79,8 @@ export type Facts = {
   inMaintenance: boolean;
   /** An operator paused automation (functions/_shared/controls.ts): what would act is held instead. */
   paused?: boolean;
+  /** What the pause holds when it is not the global one: `host:<name>` or `aggregate:<name>`. */
+  pausedFor?: string;
+  /** Host-down incidents: the fleet and the storms, for the blast radius (core/policy/blast.ts). */
+  blast?: BlastFacts;
 };

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { FencingPolicySchema } from '../domain/fencing';
 import { DEFAULT_EVACUATION, EvacuationPolicySchema } from './evacuation';
 import { ServerRecoverySchema, ProcessRestartHookSchema } from './recovery';
+import { BlastPolicySchema } from './blast';
 
 const policyFields = z.object({
   /** Server metadata that marks a pet to evacuate on host failure (Masakari's convention). */
@@ -70,6 +71,8 @@ const policyFields = z.object({
   serverRecovery: ServerRecoverySchema,
   /** Process failures: an optional hook called with the host (./recovery.ts); never an evacuation. */
   processRestartHook: ProcessRestartHookSchema,
+  /** Blast-radius limits, the fence cycle and the storm cooldown (core/policy/blast.ts). */
+  blastRadius: BlastPolicySchema.default(BlastPolicySchema.parse({})),
 });
 
 export const PolicySchema = policyFields

@@ -12,13 +12,14 @@ import type { Cloud } from '../../core/openstack/cloud';
 import { NotFoundError } from '../../core/openstack/errors';
 import { refOf } from '../../core/openstack/heat';
 import { imageProperties } from '../../core/openstack/glance';
-import { hostOf, imageIdOf, type ComputeService, type Server } from '../../core/openstack/nova';
+import { hostOf, imageIdOf, type Aggregate, type ComputeService, type Server } from '../../core/openstack/nova';
 import type { Facts, HostFacts, ServerFacts } from '../../core/policy/facts';
 import { checkHost } from '../../core/policy/host-check';
 import { isCattle, isPet } from '../../core/policy/managed';
 import type { Policy } from '../../core/policy/policy';
 import type { ArmedServers, Owner } from '../../core/runtime/arm/armed';
 import type { StateStore } from '../../core/state/store';
+import { readBlast } from './blast';
 import { Controls, EVERYTHING, maintenanceKey } from './controls';
 import type { Deps } from './deps';
 import { type Incidents, subjectId } from './incidents';
@@ -116,7 +117,7 @@ async function hostFactsFor(
   armed: ArmedServers,
   host: string,
   reserved: readonly string[],
-): Promise<{ facts: HostFacts; svc?: ComputeService }> {
+): Promise<{ facts: HostFacts; svc?: ComputeService; services: ComputeService[]; aggregates: Aggregate[] }> {
   const [services, servers, hypervisors, aggregates] = await Promise.all([
     cloud.nova.listComputeServices(),
     cloud.nova.listServers({ host, allTenants: true }),
@@ -149,7 +150,7 @@ async function hostFactsFor(
       return r ? [{ host: r.host, status: r.status, state: r.state, forcedDown: r.forced_down, ...free(r.host) }] : [];
     }),
   };
-  return { facts, svc };
+  return { facts, svc, services, aggregates };
 }
 
 export type FactsDeps = {
@@ -193,14 +194,17 @@ export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {
   const host = read?.facts;
   const server = i.subject.type === 'server' ? await serverFactsFor(d.cloud, d.armed, i.subject.serverId) : undefined;
   const serverHost = server?.host ?? (i.subject.type === 'server' ? i.subject.host : undefined);
-  const subjects = [
-    subjectId(i),
-    host ? `host:${host.host}` : '',
-    serverHost ? `host:${serverHost}` : '',
-    server?.owner ? `stack:${server.owner.root.id}` : '',
-    EVERYTHING,
-  ];
+  const controls = new Controls(d.store, d.now);
+  // the aggregates of the host: read with the host's facts, or for a server only when one is switched
+  const aggregates =
+    read?.aggregates ?? (serverHost && (await controls.anyAggregate()) ? await d.cloud.nova.listAggregates() : []);
+  const hostSubjects = [...new Set([host?.host, serverHost].filter((h): h is string => !!h))].flatMap((h) => [
+    `host:${h}`,
+    ...aggregates.filter((a) => a.hosts.includes(h)).map((a) => `aggregate:${a.name}`),
+  ]);
+  const subjects = [subjectId(i), ...hostSubjects, server?.owner ? `stack:${server.owner.root.id}` : '', EVERYTHING];
   const maintenance = await Promise.all(subjects.filter(Boolean).map((s) => d.store.get(maintenanceKey(s))));
+  const pause = await controls.pausedFor(hostSubjects);
   const check =
     read?.svc &&
     checkHost(
@@ -231,6 +235,9 @@ export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {
     coveringHostIncident: covering,
     coveringHostStatus: covering ? (await d.incidents.get(covering))?.status : undefined,
     inMaintenance: maintenance.some(Boolean),
-    paused: !!(await new Controls(d.store, d.now).paused()),
+    paused: !!pause,
+    pausedFor: pause && pause.subject !== EVERYTHING ? pause.subject : undefined,
+    // the fleet for the blast radius, from the services read above (core/policy/blast.ts)
+    blast: read && i.kind === 'host-down' ? await readBlast(d, read.services, read.aggregates) : undefined,
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The commit of one decision of classify-alarm (core/state/commit.ts): the de-duplication mark
- * (`seen:`), the repeat counter, then either the new incident — its subject lock, its breaker slot,
- * its record with the `open:` index and audit entries, and its first step in that step's due queue —
- * or the entry GROUPED into the incident already holding the subject. All of it or none: a conflict
- * means another invocation decided first, and classify-alarm reads again and decides again.
+ * (`seen:`), the repeat counter, the blast radius's storms it saw (functions/_shared/blast.ts), then
+ * either the new incident — its subject lock, its breaker slot, its record with the `open:` index and
+ * audit entries, and its first step in that step's due queue — or the entry GROUPED into the incident
+ * already holding the subject. All of it or none: a conflict means another invocation decided first,
+ * and classify-alarm reads again and decides again.
  */
 import { verdictSpec, type StepName } from '../../core/domain/pipeline';
 import type { Principal } from '../../core/domain/fence';
@@ -14,6 +15,7 @@ import type { Facts } from '../../core/policy/facts';
 import type { Policy } from '../../core/policy/policy';
 import { dueWrite } from '../../core/runtime/dispatch';
 import type { Commit, Conflict, Requirement, Write } from '../../core/state/commit';
+import { stormCommit } from '../_shared/blast';
 import type { Deps } from '../_shared/deps';
 import { breakerSlot, K, LOCK_TTL_SECONDS, lockKey, recordWrites, subjectId } from '../_shared/incidents';
 import type { StepResult } from '../_shared/step';
@@ -89,8 +91,14 @@ export function createIncident(
 ): Decided {
   const i = record.incident;
   const base = markAndCount(i, f, d);
-  const requires: Requirement[] = [...base.requires, { kind: 'absent', key: K.incident(record.key) }];
-  const writes: Write[] = [...base.writes];
+  // the storms this decision saw (core/policy/blast.ts): stored with it, or the decision is made again
+  const storm = stormCommit(f, d.policy);
+  const requires: Requirement[] = [
+    ...base.requires,
+    ...storm.requires,
+    { kind: 'absent', key: K.incident(record.key) },
+  ];
+  const writes: Write[] = [...base.writes, ...storm.writes];
   if (lock.claim) {
     const key = lockKey(i);
     requires.push(lock.holder === undefined ? { kind: 'absent', key } : { kind: 'equals', key, value: lock.holder });

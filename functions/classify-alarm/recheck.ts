@@ -9,6 +9,7 @@ import { verdictSpec } from '../../core/domain/pipeline';
 import { isTerminal } from '../../core/domain/plan';
 import { decide } from '../../core/policy/decide';
 import { dueWrite } from '../../core/runtime/dispatch';
+import { stormCommit } from '../_shared/blast';
 import { factsDeps, gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
 import { revisitAt, revisitOne } from './revisit';
@@ -29,6 +30,9 @@ export async function recheckOne(key: string, ctx: StepContext): Promise<StepRes
   const details = { decision, plan, subject: r.incident.subject };
   if (d.dryRun)
     return { outcome: 'DRY_RUN', incident: key, reason: `would ${decision.verdict}: ${decision.reason}`, details };
+  // the storms this decision saw (stored on their own: a newer look by another invocation wins)
+  const storm = stormCommit(facts, d.policy);
+  if (storm.writes.length) await d.store.commit(storm);
   const spec = verdictSpec(decision.verdict);
   const outcome = ruling.outcome ?? spec.outcome;
   const again = decision.verdict === 'recheck';

@@ -11,6 +11,7 @@ import type { IncidentRecord } from '../../core/domain/plan';
 import { revisitHeld } from '../../core/policy/revisit';
 import type { Receipt } from '../../core/runtime/dispatch';
 import type { Deps } from '../_shared/deps';
+import { stormCommit } from '../_shared/blast';
 import { factsDeps, gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
 
@@ -43,6 +44,9 @@ export async function revisitOne(r: IncidentRecord, ctx: StepContext): Promise<S
   });
   const v = revisitHeld(r.decision, facts, d.policy);
   if (d.dryRun) return { outcome: 'DRY_RUN', incident: key, reason: `would ${v.kind}`, details: { revisit: v } };
+  // a storm moves on while incidents are held in it (its cooldown starts, ends): stored as seen
+  const storm = stormCommit(facts, d.policy);
+  if (storm.writes.length) await d.store.commit(storm);
   switch (v.kind) {
     case 'unchanged': {
       const next = await revisitLater(ctx, r);

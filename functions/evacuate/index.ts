@@ -14,6 +14,7 @@ import type { IncidentRecord } from '../../core/domain/plan';
 import { NotFoundError } from '../../core/openstack/errors';
 import { hostOf, type ComputeService } from '../../core/openstack/nova';
 import { describeEvidence } from '../../core/policy/host-check';
+import { blastGate } from '../_shared/blast';
 import type { Deps } from '../_shared/deps';
 import { alreadyOver, evacuateTargets, replaceTargets, reschedule, resolveIfFinished } from '../_shared/progress';
 import { hasTime } from '../_shared/deadline';
@@ -136,6 +137,8 @@ export const step = defineStep({
     if (!isolated || evacuateTargets(r).some((s) => !r.progress[s.serverId])) {
       let { svc, spare } = await computeService(d, host);
       if (!isolated) {
+        const blast = await blastGate(d, r, hold); // too many hosts failed since the decision? (_shared/blast.ts)
+        if (blast) return blast;
         const fenced = await fenceIfWanted(d, r, svc); // ./fence.ts: the policy's driver, if any
         if (Array.isArray(fenced)) return fenced;
         if (fenced.record !== r) ({ svc, spare } = await computeService(d, host)); // fenced now: Nova read again

@@ -42,6 +42,11 @@ export class FakeCompute implements Compute {
   /** Accepted evacuations: server id → destination (undefined: no host can take it). */
   private readonly rebuilding = new Map<string, string | undefined>();
   private readonly aggregates: Aggregate[] = [];
+  /**
+   * Hosts whose nova-compute heartbeats (Nova's updated_at is now at every list): seeded without a
+   * heartbeat time, and never since given a heartbeat time, a state or a force-down by a test or a call.
+   */
+  private readonly beating = new Set<string>();
 
   constructor(private readonly c: FakeControl) {}
 
@@ -54,11 +59,13 @@ export class FakeCompute implements Compute {
     );
     this.services.push(svc);
     this.capacity.set(svc.host, capacity);
+    if (s.updated_at === undefined) this.beating.add(svc.host);
     return svc;
   }
 
   /** The service record, changed in place (a host whose nova-compute stopped: `{ state: 'down' }`). */
   setService(host: string, patch: Partial<ComputeService>): void {
+    if ('updated_at' in patch || 'state' in patch || patch.forced_down) this.beating.delete(host);
     Object.assign(this.service(host) ?? {}, patch);
   }
 
@@ -146,7 +153,10 @@ export class FakeCompute implements Compute {
   }
 
   listComputeServices(host?: string): Promise<ComputeService[]> {
-    return this.c.run('nova.listComputeServices', [host], () => this.services.filter((s) => !host || s.host === host));
+    return this.c.run('nova.listComputeServices', [host], () => {
+      for (const s of this.services) if (this.beating.has(s.host)) s.updated_at = novaTime(this.c);
+      return this.services.filter((s) => !host || s.host === host);
+    });
   }
 
   listHypervisors() {
@@ -163,9 +173,11 @@ export class FakeCompute implements Compute {
   }
 
   forceDown(serviceId: string): Promise<ComputeService> {
-    return this.c.run('nova.forceDown', [serviceId], () =>
-      Object.assign(this.requireService(serviceId), { forced_down: true, state: 'down', updated_at: novaTime(this.c) }),
-    );
+    return this.c.run('nova.forceDown', [serviceId], () => {
+      const svc = this.requireService(serviceId);
+      this.beating.delete(svc.host);
+      return Object.assign(svc, { forced_down: true, state: 'down', updated_at: novaTime(this.c) });
+    });
   }
 
   disableService(serviceId: string, reason: string): Promise<ComputeService> {

@@ -16,7 +16,17 @@ import { BREAKER, Incidents } from '../../../functions/_shared/incidents';
 import { RACE_STORES, raceTargets, runAll, startSoon } from '../state/support/race';
 import { openTarget } from '../state/support/race-jobs';
 import type { ClassifyJob } from './support/classify-worker';
-import { HOSTS, hostDown, memberDeleted, sceneCloud, sceneFactory, T0, type Scene } from './support/scenes';
+import {
+  HOSTS,
+  hostDown,
+  memberDeleted,
+  sceneCloud,
+  sceneFactory,
+  T0,
+  type Scene,
+  SCENE_CONFIG,
+  SCENE_POLICY,
+} from './support/scenes';
 
 const WORKER = resolve(__dirname, 'support/classify-worker.ts');
 const RACE_REDIS = 'redis://127.0.0.1:6379/14';
@@ -40,7 +50,10 @@ async function drive(store: StateStore, scene: Scene) {
   const factory = sceneFactory(store, cloud, now);
   for (let round = 0; round < 30; round++) {
     for (const s of ACTING_STEPS)
-      await s.handle({ method: 'POST', headers: {}, query: {}, body: { reconcile: true }, config: {} }, factory);
+      await s.handle(
+        { method: 'POST', headers: {}, query: {}, body: { reconcile: true }, config: SCENE_CONFIG },
+        factory,
+      );
     cloud.tick();
     const left = await Promise.all(ACTING_STEPS.map((s) => store.pending(s.name)));
     if (left.every((l) => l.length === 0)) break;
@@ -63,7 +76,7 @@ describe.each(RACE_STORES)('classify-alarm raced on the %s store', (kind) => {
       name,
       startAt,
       alarms: HOSTS.map((h) => hostDown(h, n)),
-      config: { policy: { maxOpenIncidents: 20 } },
+      config: { policy: { ...SCENE_POLICY, maxOpenIncidents: 20 } },
     }));
     const out = total(await runAll(jobs, WORKER));
     expect(out).toEqual({ DISPATCHED: 10, GROUPED: 10 });

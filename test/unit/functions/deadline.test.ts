@@ -10,7 +10,7 @@ import { step as classify } from '../../../functions/classify-alarm';
 import { step as evacuate } from '../../../functions/evacuate';
 import { DEADLINE_MARGIN_MS } from '../../../functions/_shared/deadline';
 import type { StepReply } from '../../support/steps';
-import { HOSTS, hostDown, sceneCloud, sceneFactory, T0, type Scene } from './support/scenes';
+import { HOSTS, hostDown, sceneCloud, sceneFactory, T0, type Scene, SCENE_CONFIG } from './support/scenes';
 
 function scene(name: Scene) {
   let t = T0;
@@ -20,7 +20,7 @@ function scene(name: Scene) {
   const factory = sceneFactory(store, cloud, now);
   const call = async (body: unknown, o: { step?: typeof classify; deadline?: number } = {}) =>
     (await (o.step ?? evacuate).handle(
-      { method: 'POST', headers: {}, query: {}, body, config: {}, deadline: o.deadline },
+      { method: 'POST', headers: {}, query: {}, body, config: SCENE_CONFIG, deadline: o.deadline },
       factory,
     )) as StepReply;
   return { store, cloud, call, now, advance: (ms: number) => void (t += ms) };

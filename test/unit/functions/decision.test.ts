@@ -13,7 +13,7 @@ import { step as classify } from '../../../functions/classify-alarm';
 import { step as evacuate } from '../../../functions/evacuate';
 import { BREAKER, Incidents } from '../../../functions/_shared/incidents';
 import type { StepReply } from '../../support/steps';
-import { HOSTS, hostDown, sceneCloud, sceneFactory, T0, type Scene } from './support/scenes';
+import { HOSTS, hostDown, sceneCloud, sceneFactory, T0, type Scene, SCENE_CONFIG } from './support/scenes';
 
 function scene(name: Scene, o: { store?: MemoryStore; transport?: Transport } = {}) {
   let t = T0;
@@ -22,7 +22,7 @@ function scene(name: Scene, o: { store?: MemoryStore; transport?: Transport } = 
   const cloud = sceneCloud(name, now);
   const factory = sceneFactory(store, cloud, now, o.transport);
   const call = async (step: typeof classify, body: unknown) =>
-    (await step.handle({ method: 'POST', headers: {}, query: {}, body, config: {} }, factory)) as StepReply;
+    (await step.handle({ method: 'POST', headers: {}, query: {}, body, config: SCENE_CONFIG }, factory)) as StepReply;
   return { store, cloud, now, call, advance: (ms: number) => void (t += ms), incidents: new Incidents(store, now) };
 }
 

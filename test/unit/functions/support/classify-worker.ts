@@ -5,7 +5,7 @@
  */
 import { step as classify } from '../../../../functions/classify-alarm';
 import { openTarget, type Target } from '../../state/support/race-jobs';
-import { sceneCloud, sceneFactory, T0, type Scene } from './scenes';
+import { SCENE_CONFIG, sceneCloud, sceneFactory, T0, type Scene } from './scenes';
 
 /** times: how often the alarms are sent, in turn (default once); config: every invocation's parameters. */
 export type ClassifyJob = {
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const bodies = Array.from({ length: job.times ?? 1 }, () => job.alarms).flat();
   for (const body of bodies) {
     const res = await classify.handle(
-      { method: 'POST', headers: {}, query: {}, body, config: job.config ?? {} },
+      { method: 'POST', headers: {}, query: {}, body, config: job.config ?? SCENE_CONFIG },
       factory,
     );
     const results = (res.body as { results?: { outcome: string }[] }).results ?? [

@@ -23,6 +23,14 @@ export const DELETED = '3bd67d07-7f0a-477c-a869-964e212f5c8d';
 /** Members "1" and "2" of that group. */
 export const OTHERS = ['5fa21f78-eb39-4af8-ab00-e42ce465be12', '4dec8a5c-f57f-46e0-9c56-158998f4ee4c'];
 
+/**
+ * The steps' parameters in these scenes: ten hosts fail at once on purpose, and the circuit breaker, the
+ * races and the deadline are under test here, not the blast radius (test/unit/policy/blast.test.ts): its
+ * cloud-wide limit is lifted.
+ */
+export const SCENE_POLICY = { blastRadius: { cloud: '100%' } } as const;
+export const SCENE_CONFIG = { policy: SCENE_POLICY };
+
 /** The recorded COMPUTE_HOST notification for `host`, `n` seconds after its own generated_time. */
 export function hostDown(host: string, n = 0): Record<string, unknown> {
   const body = recordedEvent('masakari/run1-compute-host.json') as { notification: Record<string, string> };
