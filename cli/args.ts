@@ -1,6 +1,7 @@
 /** Flags shared by the commands, and the runtime parameters they build. */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { readPolicyArg } from './policy-file';
 
 export const COMMON = {
   cloud: { type: 'string' }, // clouds.yaml entry (default: OS_CLOUD, then OS_* variables)
@@ -9,7 +10,7 @@ export const COMMON = {
   token: { type: 'string' }, // webhook token classify-alarm requires (default: STACKMEND_WEBHOOK_TOKEN)
   'notify-webhook': { type: 'string' },
   'notify-queue': { type: 'string' },
-  policy: { type: 'string' }, // the policy (core/policy/policy.ts) as JSON or @file.json
+  policy: { type: 'string' }, // the policy file (YAML or JSON; cli/policy-file.ts), or inline JSON
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' }, // = -f json
   format: { type: 'string', short: 'f' }, // json | table | value (cli/output.ts)
@@ -49,11 +50,12 @@ export function parametersFrom(v: Record<string, unknown>, env = process.env): R
   if (v['notify-queue']) notify.zaqar_queue = String(v['notify-queue']);
   const cloud = (v['os-cloud'] as string | undefined) ?? (v.cloud as string | undefined) ?? env.OS_CLOUD;
   const token = (v.token as string | undefined) ?? env.STACKMEND_WEBHOOK_TOKEN;
+  const policy = (v.policy as string | undefined) ?? env.STACKMEND_POLICY_FILE;
   return {
     ...(cloud ? { cloud } : {}),
     state_url: (v.state as string | undefined) ?? env.STACKMEND_STATE_URL ?? 'file:.stackmend/state',
     ...(token ? { webhook_token: token } : {}),
-    ...(v.policy ? { policy: readJsonArg('policy', String(v.policy)) } : {}),
+    ...(policy ? { policy: readPolicyArg(policy) } : {}),
     notify,
     dry_run: !!v['dry-run'],
   };

@@ -3,7 +3,7 @@
 export const COMMON_HELP = `Common options:
   --os-cloud NAME, --cloud NAME   clouds.yaml entry (default: OS_CLOUD, then the OS_* variables)
   --state URL                     state store: file:<dir> (default file:.stackmend/state), redis://host:6379/<db>
-  --policy JSON|@file             the policy (core/policy/policy.ts)
+  --policy FILE|JSON              the policy file, YAML (docs/policy.md; default: STACKMEND_POLICY_FILE)
   --token T                       webhook token classify-alarm accepts (default: STACKMEND_WEBHOOK_TOKEN)
   --notify-webhook URL, --notify-queue Q
   --dry-run                       change nothing, say what would be done
@@ -77,6 +77,13 @@ export const HELP = {
       'Nova again, then un-forces and enables its compute service, reading it from Nova before each write.\n' +
       'Progress on stderr; at most --wait-sec in all (exit 3 when it runs out, or on Ctrl-C: nothing more is\n' +
       'done, what was done is said). Recorded in the audit log. Exit 2: Nova has no compute service there.',
+  },
+  policy: {
+    usage: 'policy check <file> | policy explain --data @alarm.json [--policy FILE] [-f json|table|value]',
+    summary: 'check a policy file; explain which rule an alarm matches and what would be done',
+    details:
+      'check: exit 0 valid, 2 invalid, each problem as file:line:col: path: message (docs/policy.md).\n' +
+      'explain: reads Nova, Heat and the state store as a dry run does, changes nothing; -v shows every rule.',
   },
   demo: { usage: 'demo', summary: 'bring the lab up and heal a real cloud end to end' },
   bench: { usage: 'bench', summary: 'benchmarks (stackmend vs the Mistral chain and Masakari)' },

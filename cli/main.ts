@@ -25,6 +25,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   demo: async () => (require('./demo') as typeof import('./demo')).demo,
   bench: async () => (require('./bench') as typeof import('./bench')).bench,
   doctor: async () => (require('./doctor') as typeof import('./doctor')).doctor,
+  policy: async () => (require('./policy') as typeof import('./policy')).policy,
 };
 
 /** Bad input the command named (an unknown incident, a payload it cannot read): exit 2, as bad usage. */

@@ -25,8 +25,11 @@ export const LAYERS = {
   cli: ['core', 'functions', 'triggers', 'local', 'bench', 'lab', 'console', 'cli'],
 };
 
-/** Packages (and Node built-ins) a pure layer may import: nothing that does I/O. */
-export const PURE_PACKAGES = { 'core/domain': ['zod'], 'core/policy': ['zod'] };
+/**
+ * Packages (and Node built-ins) a pure layer may import: nothing that does I/O. `yaml` parses a policy file's
+ * text (core/policy/file.ts); no function bundle imports that file (scripts/bundle-shims.mjs leaves yaml out).
+ */
+export const PURE_PACKAGES = { 'core/domain': ['zod'], 'core/policy': ['zod', 'yaml'] };
 
 const layerOf = (rel) =>
   Object.keys(LAYERS)

@@ -18,23 +18,31 @@ const Name = z.string().regex(/^[A-Za-z0-9][\w.:-]{0,254}$/, { message: 'a name 
  *   Nova (fence_compute); stackmend powers nothing off and waits for Nova's flag.
  */
 export const FenceTargetSchema = z.discriminatedUnion('driver', [
-  z.object({ driver: z.literal('ironic'), node: Name }),
-  z.object({
+  z.strictObject({ driver: z.literal('ironic'), node: Name.describe('the Ironic node (name or UUID) of the host') }),
+  z.strictObject({
     driver: z.literal('redfish'),
-    url: z.url({ protocol: /^https?$/ }),
-    system: Name,
-    credential: Name,
+    url: z.url({ protocol: /^https?$/ }).describe("the BMC's Redfish service, https://bmc.example"),
+    system: Name.describe('the ComputerSystem id under /redfish/v1/Systems/'),
+    credential: Name.describe("names an entry of the runtime's fencing_credentials (Basic username and password)"),
   }),
-  z.object({ driver: z.literal('nova-forced-down') }),
+  z.strictObject({ driver: z.literal('nova-forced-down') }),
 ]);
 export type FenceTarget = z.infer<typeof FenceTargetSchema>;
 export type FenceDriver = FenceTarget['driver'];
 
-export const FencingPolicySchema = z.object({
-  /** Compute host (Nova's name) → the driver that fences it. A host not listed is never fenced by stackmend. */
-  hosts: z.record(Name, FenceTargetSchema).default({}),
-  /** From the power-off request to a read-back of "off": longer → the fence failed, nothing is evacuated. */
-  timeoutSec: z.number().positive().max(600).default(30),
+export const FencingPolicySchema = z.strictObject({
+  hosts: z
+    .record(Name, FenceTargetSchema)
+    .default({})
+    .describe(
+      "Compute host (Nova's name) → the driver that fences it. A host not listed is never fenced by stackmend.",
+    ),
+  timeoutSec: z
+    .number()
+    .positive()
+    .max(600)
+    .default(30)
+    .describe('From the power-off request to a read-back of "off": longer → the fence failed, nothing is evacuated.'),
 });
 export type FencingPolicy = z.infer<typeof FencingPolicySchema>;
 

@@ -34,7 +34,14 @@ export const VERDICTS = ['replace', 'evacuate', 'restart', 'notify', 'hold', 're
 export type Verdict = (typeof VERDICTS)[number];
 
 /** A decision is data (cluster-api's needsRemediation): verdict, why, which rule, when to look again. */
-export type Decision = { verdict: Verdict; reason: string; rule: string; recheckAfterSec?: number };
+export type Decision = {
+  verdict: Verdict;
+  reason: string;
+  rule: string;
+  recheckAfterSec?: number;
+  /** The policy file's rule that matched (core/policy/rules.ts), and why it matched. */
+  matched?: { rule: string; why: string };
+};
 
 /**
  * Where a restart plan is on its ladder (core/policy/recovery.ts `serverRecovery.ladder`): the rung index,

@@ -9,7 +9,8 @@ import { decidePetFailure, decideProcess } from './decide-server';
 import type { Verdict } from '../domain/plan';
 import type { Facts, ServerFacts } from './facts';
 import { describe, isCattle, isPet, replaceTarget } from './managed';
-import type { Policy } from './policy';
+import { type Policy, withSettings } from './policy';
+import { applyRule, firstMatch } from './rules';
 import { act, answerOnly, group, hold, ignore, type Ruling, tellOperator } from './rulings';
 
 export type { Ruling } from './rulings';
@@ -20,15 +21,20 @@ const ACTING = ['replace', 'evacuate', 'restart', 'recheck'] as const satisfies 
 const acts = (v: Verdict): v is (typeof ACTING)[number] => (ACTING as readonly Verdict[]).includes(v);
 
 export function decide(f: Facts, p: Policy): Ruling {
-  const r = decideAutomation(f, p);
+  // the policy's rules (core/policy/rules.ts): the first that matches bounds the decision, with its settings
+  const m = firstMatch(p.rules, f);
+  const r = m
+    ? applyRule(m, () => decideAutomation(f, withSettings(p, m.rule.settings)), acts)
+    : decideAutomation(f, p);
   if (!f.paused || !acts(r.decision.verdict)) return r;
   const d = r.decision;
-  return hold(
+  const paused = hold(
     'automation-paused',
     `automation is paused by an operator${f.pausedFor ? ` for ${f.pausedFor}` : ''}: would ${d.verdict} ` +
       `(rule ${d.rule}: ${d.reason}). Holding for a human`,
     r.plan,
   );
+  return d.matched ? { ...paused, decision: { ...paused.decision, matched: d.matched } } : paused;
 }
 
 function decideAutomation(f: Facts, p: Policy): Ruling {
