@@ -135,7 +135,8 @@ are recorded with the decision (\`decision.matched\`, the incident's timeline, \
 \`action\` bounds what the decision may do: a decision that changes nothing (ignore, tell, group) is kept,
 and one that would replace or evacuate is let through, told or held as the action says. A rule's \`settings\`
 override the flat settings above for what it matches. No rule matching: the flat settings decide (\`auto\`).
-A criterion whose fact stackmend has not read (an image property, an aggregate) does not hold.
+A criterion whose fact stackmend has not read does not hold: image properties, flavor extra specs, aggregates
+and the availability zone are read for host incidents (core/policy/facts.ts), not for a single server's alarm.
 
 ${table(all.filter(isRule))}
 `;

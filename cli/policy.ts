@@ -63,6 +63,10 @@ function planText(p: Plan): string {
     }
     case 'replace':
       return p.targets.map((t) => `replace ${t.serverId} (resource ${t.resourceName} of ${t.stack.name})`).join('; ');
+    case 'restart':
+      return p.target.kind === 'server'
+        ? `restart server ${p.target.name ?? p.target.serverId} (the policy's serverRecovery ladder)`
+        : `call the restart hook for ${p.target.process} on ${p.target.host}`;
     case 'notify':
       return 'nothing: tell the operator';
     default: {

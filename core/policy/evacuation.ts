@@ -19,22 +19,41 @@ export const SELECTIONS = ['ha-metadata', 'evacuable-tag', 'all'] as const;
 export type Selection = (typeof SELECTIONS)[number];
 
 export const EvacuationPolicySchema = z.object({
-  select: z.enum(SELECTIONS).default('ha-metadata'),
-  /** InstanceHA's EVACUABLE_TAG: the key (or part of a composite key such as `trait:CUSTOM_evacuable`). */
-  tag: z.string().min(1).default('evacuable'),
-  /**
-   * The key of a number that orders the evacuations, higher first: server metadata, then image
-   * property, then flavor extra spec. Servers without it come last, by name.
-   */
-  priorityKey: z.string().min(1).default('priority'),
-  recoveryMethod: z.enum(RECOVERY_METHODS).default('auto'),
-  /** Hosts kept disabled for failures (Masakari's reserved hosts), in the order they are used. */
-  reservedHosts: z.array(z.string().min(1)).default([]),
-  /** Lock each server (with a reason) while it is evacuated; a server that was locked already stays locked. */
-  lockServers: z.boolean().default(true),
-  /** Evacuations in flight at once, per failed host and for the whole cloud. */
-  parallelPerHost: z.number().int().positive().default(3),
-  parallelPerCloud: z.number().int().positive().default(10),
+  select: z
+    .enum(SELECTIONS)
+    .default('ha-metadata')
+    .describe(
+      'ha-metadata: servers with the policy haMetadata (or a name matching evacuateNamePattern); evacuable-tag: ' +
+        'servers whose image (property or tag), flavor (extra spec) or host aggregate (metadata) carries `tag` ' +
+        'set to true (Red Hat InstanceHA); all: every server on the host that Heat does not replace',
+    ),
+  tag: z
+    .string()
+    .min(1)
+    .default('evacuable')
+    .describe("InstanceHA's EVACUABLE_TAG: the key (or part of a composite key such as `trait:CUSTOM_evacuable`)"),
+  priorityKey: z
+    .string()
+    .min(1)
+    .default('priority')
+    .describe(
+      'the key of a number that orders the evacuations, higher first: server metadata, then image property, ' +
+        'then flavor extra spec. Servers without it come last, by name',
+    ),
+  recoveryMethod: z
+    .enum(RECOVERY_METHODS)
+    .default('auto')
+    .describe("Masakari's recovery methods: where the servers go (the scheduler, reserved hosts, or either first)"),
+  reservedHosts: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("hosts kept disabled for failures (Masakari's reserved hosts), in the order they are used"),
+  lockServers: z
+    .boolean()
+    .default(true)
+    .describe('lock each server (with a reason) while it is evacuated; a server that was locked already stays locked'),
+  parallelPerHost: z.number().int().positive().default(3).describe('evacuations in flight at once per failed host'),
+  parallelPerCloud: z.number().int().positive().default(10).describe('evacuations in flight at once in the cloud'),
 });
 export type EvacuationPolicy = z.infer<typeof EvacuationPolicySchema>;
 export const DEFAULT_EVACUATION: EvacuationPolicy = EvacuationPolicySchema.parse({});

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { INCIDENT_KINDS } from '../domain/incident';
 import type { Verdict } from '../domain/plan';
-import type { Facts, ServerFacts } from './facts';
+import type { Facts, HostFacts, ServerFacts } from './facts';
 import { hold, ignore, tellOperator, type Ruling } from './rulings';
 
 /** What a rule lets stackmend do with what it matches. */
@@ -125,23 +125,35 @@ function serverChecks(m: RuleMatch, s: ServerFacts): Check[] {
     checks.push(hit ? yes(`stack ${hit}`) : no(o ? `stack ${o.root.name} is not ${stacks.join(' or ')}` : 'no stack'));
   }
   if (m.metadata) checks.push(props('metadata', m.metadata, s.metadata));
-  if (m.image) checks.push(props('image', m.image, undefined));
-  if (m.flavor) checks.push(props('flavor', m.flavor, undefined));
+  if (m.image) checks.push(props('image', m.image, s.image?.properties));
+  if (m.flavor) checks.push(props('flavor', m.flavor, s.flavor?.extraSpecs));
   return checks;
 }
 
 const hasServerCriteria = (m: RuleMatch) => !!(m.stack || m.metadata || m.image || m.flavor);
 
-/** The host criteria: host name, availability zone, aggregates. */
-function hostChecks(m: RuleMatch, host: string | undefined): Check[] {
+/** The host criteria: host name, availability zone, aggregates (read for host incidents: core/policy/facts.ts). */
+function hostChecks(m: RuleMatch, host: string | undefined, h: HostFacts | undefined): Check[] {
   const checks: Check[] = [];
   const hosts = list(m.host);
-  if (hosts) checks.push(oneOf('host', hosts, host, (w, h) => glob(w).test(h)));
+  if (hosts) checks.push(oneOf('host', hosts, host, (w, x) => glob(w).test(x)));
   const zones = list(m.availabilityZone);
-  if (zones) checks.push(oneOf('availability zone', zones, undefined));
+  if (zones) checks.push(oneOf('availability zone', zones, h?.availabilityZone));
   const aggregates = list(m.aggregate);
-  if (aggregates) checks.push(oneOf('aggregate', aggregates, undefined));
-  if (m.aggregateMetadata) checks.push(props('aggregate metadata', m.aggregateMetadata, undefined));
+  if (aggregates) {
+    const hit = h?.aggregates?.find((a) => aggregates.includes(a.name));
+    checks.push(
+      hit
+        ? yes(`aggregate ${hit.name}`)
+        : no(h?.aggregates ? `host in no aggregate named ${aggregates.join(' or ')}` : 'aggregates unknown'),
+    );
+  }
+  const meta = m.aggregateMetadata;
+  if (meta) {
+    const each = (h?.aggregates ?? []).map((a) => ({ a, c: props(`aggregate ${a.name}`, meta, a.metadata) }));
+    const hit = each.find((e) => e.c.ok);
+    checks.push(hit ? hit.c : no(h?.aggregates ? 'no aggregate of the host has that metadata' : 'aggregates unknown'));
+  }
   return checks;
 }
 
@@ -151,7 +163,7 @@ export function matches(m: RuleMatch, f: Facts): Check {
   const checks: Check[] = kinds ? [oneOf('kind', kinds, f.incident.kind)] : [];
   const subject = f.incident.subject;
   const host = f.host?.host ?? f.server?.host ?? (subject.type === 'server' ? subject.host : undefined);
-  checks.push(...hostChecks(m, host));
+  checks.push(...hostChecks(m, host, f.host));
   if (hasServerCriteria(m)) {
     const servers = f.host ? f.host.servers : f.server ? [f.server] : [];
     const each = servers.map((s) => ({ s, checks: serverChecks(m, s) }));

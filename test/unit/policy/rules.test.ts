@@ -61,6 +61,22 @@ function hostFacts(servers: ServerFacts[], incident = hostDown): Facts {
   return { ...base, incident, host, liveness, fenceCheck };
 }
 
+/** A pet booted from an image marked evacuable, on a pinned-CPU flavor (as functions/_shared/facts.ts reads them). */
+const imaged: ServerFacts = {
+  ...pet('img'),
+  image: { id: 'i1', name: 'fake-img', properties: { evacuable: 'true' }, tags: [] },
+  flavor: { name: 'm1.tiny', extraSpecs: { 'hw:cpu_policy': 'dedicated' } },
+};
+/** compute1 in zone nova and in aggregate ha-hosts (metadata evacuable=true). */
+const zoned: Facts = (() => {
+  const f = hostFacts([pet('a')]);
+  const aggregates: HostFacts['aggregates'] = [
+    { name: 'rack-2', metadata: {} },
+    { name: 'ha-hosts', metadata: { evacuable: 'true', availability_zone: 'nova' } },
+  ];
+  return { ...f, host: { ...f.host!, availabilityZone: 'nova', aggregates } };
+})();
+
 describe('policy rules: which rule matches', () => {
   it.each<[string, unknown, Facts, boolean]>([
     ['no criteria: every incident', {}, serverFacts(), true],
@@ -80,7 +96,14 @@ describe('policy rules: which rule matches', () => {
     ['the host of the server the alarm names', { host: ['compute2'] }, serverFacts(), true],
     ['another host', { host: 'edge-*' }, hostFacts([pet('a')]), false],
     ['all criteria given', { kind: 'host-down', host: 'compute1', stack: 'web' }, hostFacts([pet('a')]), false],
-    // facts not read yet (core/policy/facts.ts holds no image, flavor, aggregate or zone): never a match
+    ['an image property of a server on the host', { image: { evacuable: 'true' } }, hostFacts([imaged]), true],
+    ['a flavor extra spec', { flavor: { 'hw:cpu_policy': 'dedicated' } }, hostFacts([imaged]), true],
+    ['a flavor extra spec with another value', { flavor: { 'hw:cpu_policy': 'shared' } }, hostFacts([imaged]), false],
+    ['the availability zone of the host', { availabilityZone: ['edge', 'nova'] }, zoned, true],
+    ['an aggregate of the host by name', { aggregate: 'ha-hosts' }, zoned, true],
+    ['aggregate metadata', { aggregateMetadata: { evacuable: 'true' } }, zoned, true],
+    ['aggregate metadata no aggregate has', { aggregateMetadata: { evacuable: 'false' } }, zoned, false],
+    // facts stackmend did not read (a server incident has no image or zone read): never a match
     ['an image property stackmend has not read', { image: { evacuable: 'true' } }, serverFacts(), false],
     ['an availability zone stackmend has not read', { availabilityZone: 'nova' }, hostFacts([pet('a')]), false],
   ])('%s', (_what, match, facts, expected) => {
