@@ -50,9 +50,12 @@ function decideAutomation(f: Facts, p: Policy): Ruling {
       `server ${server} is on a host whose failure is already being handled (${f.coveringHostIncident})`,
     );
   }
-  // a process failure with a restart hook is called through it; every other process failure is told
+  // a process failure with a restart hook goes through the holds below, then calls it; any other is told
+  const hooked = f.host && decideProcess(f, f.host, p);
   const unmanaged = f.host
-    ? (decideProcess(f, f.host, p) ?? unmanagedHost(f, f.host, p))
+    ? hooked
+      ? undefined
+      : unmanagedHost(f, f.host, p)
     : f.server && unmanagedServer(f, f.server, p);
   if (unmanaged) return unmanaged;
   if (f.openIncidents > p.maxOpenIncidents) {
@@ -69,6 +72,7 @@ function decideAutomation(f: Facts, p: Policy): Ruling {
         'repairing it again would hide a deeper fault. Holding for a human',
     );
   }
+  if (hooked) return hooked;
   if (f.host) return decideHost(f, f.host, p);
   if (f.server) return decideServer(f, f.server, p);
   return hold(

@@ -152,7 +152,7 @@ describe('stackmend CLI', () => {
       .filter((l): l is string => !!l);
     expect(lines.length).toBeGreaterThanOrEqual(14);
     const state = `file:${scratch()}`;
-    const NEEDS_CLOUD = ['serve', 'arm', 'disarm', 'invoke', 'approve', 'doctor']; // the lab tests run these
+    const NEEDS_CLOUD = ['serve', 'arm', 'disarm', 'invoke', 'approve', 'doctor', 'host']; // the lab tests run these
     for (const line of lines) {
       const argv = line.match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"|"$/g, ''));
       expect(Object.keys(HELP)).toContain(argv[0]);

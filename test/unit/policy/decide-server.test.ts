@@ -107,6 +107,14 @@ describe('decide, for a process failure', () => {
     expect(plan).toEqual({ action: 'restart', target: { kind: 'process', host: 'compute1', process: 'nova-compute' } });
   });
 
+  it('holds a process that keeps failing for a human instead of calling the hook again (the repeat threshold)', () => {
+    const p = policy({ processRestartHook: { url: 'http://127.0.0.1:9/restart' } });
+    expect(decide(facts(PROCESS, { host, repeats: 3 }), p).decision).toMatchObject({
+      verdict: 'hold',
+      rule: 'repeat-threshold',
+    });
+  });
+
   it('rejects a hook that is not a URL', () => {
     expect(PolicySchema.safeParse({ processRestartHook: { url: 'not a url' } }).success).toBe(false);
   });
