@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * npm run build — one esbuild bundle per step of the registry (STEPS in core/domain/pipeline.ts:
- * its `handler` module) → dist/<name>/index.js.
+ * its `handler` module) → dist/<name>/index.js, and one per web action that is no step (WEB_ACTIONS: the
+ * console, with its page built by console/assets.ts and embedded as STACKMEND_CONSOLE_ASSETS; OpenWhisk only).
  *
  * CommonJS for Node 20, minified, no legal comments; the bundle keeps both entry points:
  * `exports.main` (OpenWhisk nodejs:20) and `exports.handler` (Lambda nodejs22.x). Each bundle is
@@ -43,7 +44,8 @@ async function loadRegistry() {
   const code = Buffer.from(out.outputFiles[0].text).toString('base64');
   return import(`data:text/javascript;base64,${code}`);
 }
-const { STEP_NAMES, STEPS } = await loadRegistry();
+const { STEP_NAMES, STEPS, WEB_ACTIONS } = await loadRegistry();
+const handlerOf = (name) => (STEPS[name] ?? WEB_ACTIONS[name]).handler;
 
 /**
  * Functions allowed past the budget. Every entry needs the reason, and the README must say it
@@ -51,23 +53,37 @@ const { STEP_NAMES, STEPS } = await loadRegistry();
  */
 const WHY =
   'every step needs zod (~89 KiB: all external input is parsed), ioredis (~91 KiB with its command table and parser: the state store of real deployments), axios (~90 KiB with follow-redirects and the proxy agent: the OpenStack client) and the entry-point authentication and TLS code; what is left out and what is left: scripts/bundle-shims.mjs, README "Bundle size"';
-const ALLOWANCES = Object.fromEntries(STEP_NAMES.map((n) => [n, { maxBytes: 430 * 1024, why: WHY }]));
+const ALLOWANCES = Object.fromEntries(
+  [...STEP_NAMES, ...Object.keys(WEB_ACTIONS)].map((n) => [n, { maxBytes: 430 * 1024, why: WHY }]),
+);
 
-/** The registry's steps, each with its handler module (which must exist). */
+/** The registry's steps and web actions, each with its handler module (which must exist). */
 function registeredFunctions() {
-  for (const name of STEP_NAMES) {
-    if (!existsSync(join(root, STEPS[name].handler)))
-      throw new Error(`STEPS["${name}"].handler ${STEPS[name].handler} does not exist (core/domain/pipeline.ts)`);
+  const names = [...STEP_NAMES, ...Object.keys(WEB_ACTIONS)];
+  for (const name of names) {
+    if (!existsSync(join(root, handlerOf(name))))
+      throw new Error(`${name}'s handler ${handlerOf(name)} does not exist (core/domain/pipeline.ts)`);
   }
-  return [...STEP_NAMES].sort();
+  return names.sort();
+}
+
+/** The console's page, built by the console's own builder (console/assets.ts), for the web action to embed. */
+function consoleAssets() {
+  const probe = "require('./console/assets').uiAssets().then((a) => process.stdout.write(JSON.stringify(a)))";
+  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  return JSON.parse(execFileSync(tsx, ['-e', probe], { cwd: root, encoding: 'utf8', timeout: 60_000 }));
 }
 
 async function bundle(name) {
   const outfile = join(dist, name, 'index.js');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [join(root, STEPS[name].handler)],
+    entryPoints: [join(root, handlerOf(name))],
     outfile,
+    // the console embeds its page; esbuild (console/assets.ts builds the page from source) is never loaded then
+    ...(name === 'console'
+      ? { define: { STACKMEND_CONSOLE_ASSETS: JSON.stringify(consoleAssets()) }, external: ['esbuild'] }
+      : {}),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -106,9 +122,10 @@ function byPackage(inputs) {
 function checkExports({ name, outfile }) {
   const probe = `const m = require(${JSON.stringify(outfile)}); process.stdout.write(JSON.stringify({ main: typeof m.main, handler: typeof m.handler }))`;
   const found = JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', timeout: 30_000 }));
-  if (found.main !== 'function' || found.handler !== 'function') {
+  const lambda = name in STEPS; // web actions run on OpenWhisk only
+  if (found.main !== 'function' || (lambda && found.handler !== 'function')) {
     throw new Error(
-      `dist/${name}/index.js exports main: ${found.main}, handler: ${found.handler}; ${STEPS[name].handler} must export both (OpenWhisk main, Lambda handler)`,
+      `dist/${name}/index.js exports main: ${found.main}, handler: ${found.handler}; ${handlerOf(name)} must export ${lambda ? 'both (OpenWhisk main, Lambda handler)' : 'main (OpenWhisk)'}`,
     );
   }
 }

@@ -58,6 +58,16 @@ export const STEPS = {
   notify: { handler: 'functions/notify/index.ts', reconciles: true, handsOnTo: ['notify'] },
 } as const satisfies Record<StepName, StepSpec>;
 
+/**
+ * Web actions deployed beside the steps that are no step (no hand-offs, no due queue, no reconcile): the operator
+ * console (console/action.ts), on OpenWhisk only. scripts/build.mjs bundles them; serverless.yml declares them
+ * (test/unit/pipeline.test.ts).
+ */
+export const WEB_ACTIONS = {
+  console: { handler: 'console/action.ts' },
+} as const satisfies Record<string, { readonly handler: string }>;
+export type WebActionName = keyof typeof WEB_ACTIONS;
+
 /** Steps a periodic reconcile visits (due rechecks). */
 export const RECONCILING: readonly StepName[] = STEP_NAMES.filter((s) => STEPS[s].reconciles);
 /** Steps another step hands on to (a deployment binds a trigger or an event rule to each). */

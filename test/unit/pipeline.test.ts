@@ -13,6 +13,7 @@ import {
   HANDED_ON,
   RECONCILING,
   STEP_NAMES,
+  WEB_ACTIONS,
   STEPS,
   verdictSpec,
   type StepName,
@@ -65,13 +66,23 @@ describe('the serverless descriptors agree with the registry', () => {
   type Events = Record<string, any>[];
 
   it('declare exactly the registry steps, each with its own bundle', () => {
-    expect(sorted(Object.keys(ow.functions))).toEqual(sorted(STEP_NAMES));
+    expect(sorted(Object.keys(ow.functions))).toEqual(sorted([...STEP_NAMES, ...Object.keys(WEB_ACTIONS)]));
     expect(sorted(Object.keys(aws.functions))).toEqual(sorted(STEP_NAMES));
     for (const s of STEP_NAMES) {
       expect(ow.functions[s]).toMatchObject({ name: `stackmend/${s}`, handler: `dist/${s}/index.main` });
       expect(aws.functions[s].handler).toBe(`dist/${s}/index.handler`);
       expect(ow.functions[s].package.patterns).toEqual([`dist/${s}/index.js`]);
       expect(aws.functions[s].package.patterns).toEqual([`dist/${s}/index.js`]);
+    }
+  });
+
+  it('declare the web actions that are no step on OpenWhisk only, reachable by browsers, with no trigger', () => {
+    for (const a of Object.keys(WEB_ACTIONS)) {
+      expect(ow.functions[a]).toMatchObject({ name: `stackmend/${a}`, handler: `dist/${a}/index.main` });
+      expect(ow.functions[a].package.patterns).toEqual([`dist/${a}/index.js`]);
+      expect(ow.functions[a].annotations).toEqual({ 'web-export': true, 'raw-http': true });
+      expect(ow.functions[a].events).toBeUndefined();
+      expect(aws.functions[a]).toBeUndefined();
     }
   });
 
