@@ -35,11 +35,16 @@ function portsFor(params: Record<string, unknown>, config: Record<string, unknow
   return cached.ports;
 }
 
-const answer = (r: ConsoleReply) => ({
-  statusCode: r.status,
-  headers: r.headers ?? {},
-  body: Buffer.isBuffer(r.body) ? r.body.toString('utf8') : (r.body ?? ''),
-});
+/**
+ * The web action's answer: `{statusCode, headers, body}`, a JSON body as an object; from 400 up inside `error`, as
+ * the steps answer (core/runtime/adapters.ts), so OpenWhisk records the activation as failed and still answers it.
+ */
+function answer(r: ConsoleReply): Record<string, unknown> {
+  const text = Buffer.isBuffer(r.body) ? r.body.toString('utf8') : (r.body ?? '');
+  const isJson = String(r.headers?.['content-type'] ?? '').startsWith('application/json');
+  const res = { statusCode: r.status, headers: r.headers ?? {}, body: isJson && text ? JSON.parse(text) : text };
+  return r.status >= 400 ? { error: res } : res;
+}
 
 export async function main(params: Record<string, unknown>): Promise<Record<string, unknown>> {
   const raw = rawFromOpenWhisk(params ?? {});
@@ -55,6 +60,8 @@ export async function main(params: Record<string, unknown>): Promise<Record<stri
       )({ method: raw.method, url, headers: raw.headers, body: raw.bytes ?? Buffer.alloc(0) }),
     );
   } catch (e) {
-    return answer(errorReply(e)); // a configuration the console cannot run with: its named error and status
+    // a configuration the console cannot run with: its named error and status, named as the steps name theirs
+    const r = answer(errorReply(e)) as { error: { body: Record<string, unknown> } };
+    return { error: { ...r.error, body: { step: 'console', ...r.error.body } } };
   }
 }
