@@ -118,7 +118,7 @@ export function assessBlast(
   const p = policy.blastRadius;
   const failed = failedHosts(host, f, policy);
   const counts: (ScopeCount & { hosts: string[] })[] = scopes(f, p).map((s) => {
-    const inScope = s.hosts.filter((h) => failed.has(h));
+    const inScope = s.hosts.filter((h) => failed.has(h)).sort();
     const total = s.hosts.length;
     return { ...s, failed: inScope, total, limit: String(s.limit), tripped: over(inScope.length, total, s.limit) };
   });
