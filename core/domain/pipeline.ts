@@ -86,7 +86,16 @@ export type RestartTarget =
   | { kind: 'server'; serverId: string; name?: string; host?: string }
   | { kind: 'process'; host: string; process: string };
 /** A pet server to evacuate off a failed host. */
-export type EvacuateTarget = { serverId: string; name?: string; vcpus?: number; ramMb?: number };
+export type EvacuateTarget = {
+  serverId: string;
+  name?: string;
+  vcpus?: number;
+  ramMb?: number;
+  /** Nova's status at the decision: a SHUTOFF server is confirmed SHUTOFF where it lands. */
+  status?: string;
+  /** Why the policy evacuates it (core/policy/evacuable.ts). */
+  because?: string;
+};
 
 export type Plan =
   | { action: 'replace'; targets: ReplaceTarget[] }

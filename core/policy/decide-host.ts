@@ -6,8 +6,10 @@
 import { describeTarget, fenceTargetOf } from '../domain/fencing';
 import type { EvacuateTarget, Plan } from '../domain/plan';
 import { blastOf } from './blast';
+import { evacuableBecause, evacuationOrder } from './evacuable';
 import type { Facts, HostFacts } from './facts';
 import { isCattle, isPet, replaceTarget } from './managed';
+import { chooseTarget, needOf } from './targets';
 import type { Policy } from './policy';
 import { act, hold, hostAlive, recheck, type Ruling, tellOperator } from './rulings';
 
@@ -20,7 +22,7 @@ export function unmanagedHost(f: Facts, h: HostFacts, p: Policy): Ruling | undef
         'stackmend evacuates only failed hosts; the operator is told',
     );
   }
-  if (h.servers.some((s) => isPet(s, p) || isCattle(s, p))) return undefined;
+  if (h.servers.some((s) => isPet(s, p, h) || isCattle(s, p))) return undefined;
   return tellOperator(
     'host-without-managed-servers',
     `host ${h.host} failed but runs no server stackmend manages (${h.servers.length} other servers): ` +
@@ -29,10 +31,18 @@ export function unmanagedHost(f: Facts, h: HostFacts, p: Policy): Ruling | undef
 }
 
 function evacuationPlan(h: HostFacts, p: Policy): Plan & { action: 'evacuate' } {
-  const pets: EvacuateTarget[] = h.servers
-    .filter((s) => isPet(s, p))
-    .map((s) => ({ serverId: s.id, name: s.name, vcpus: s.vcpus, ramMb: s.ramMb }));
-  const others = h.servers.filter((s) => !isPet(s, p));
+  const pets: EvacuateTarget[] = evacuationOrder(
+    h.servers.filter((s) => isPet(s, p, h)),
+    p,
+  ).map((s) => ({
+    serverId: s.id,
+    name: s.name,
+    vcpus: s.vcpus,
+    ramMb: s.ramMb,
+    status: s.status,
+    because: evacuableBecause(s, p, h),
+  }));
+  const others = h.servers.filter((s) => !isPet(s, p, h));
   const replace = others.filter((s) => isCattle(s, p)).map((s) => replaceTarget(s)!);
   const untouched = others.filter((s) => !isCattle(s, p)).map((s) => s.id);
   return { action: 'evacuate', host: h.host, servers: pets, replace, untouched };
@@ -79,15 +89,14 @@ export function decideHost(f: Facts, h: HostFacts, p: Policy): Ruling {
       plan,
     );
   }
-  const need = plan.servers.reduce((a, s) => ({ vcpus: a.vcpus + (s.vcpus ?? 1), ram: a.ram + (s.ramMb ?? 0) }), {
-    vcpus: 0,
-    ram: 0,
-  });
-  if (!h.spareHosts.some((s) => s.freeVcpus >= need.vcpus && s.freeRamMb >= need.ram)) {
+  const need = needOf(plan.servers);
+  const method = p.evacuation.recoveryMethod;
+  const where = chooseTarget(method, { spare: h.spareHosts, reserved: h.reservedHosts ?? [], need });
+  if (!where.target) {
     return hold(
       'no-spare-capacity',
-      `no healthy enabled host has room for ${need.vcpus} vCPU / ${need.ram} MB from ${h.host}: evacuating would ` +
-        'only turn servers into ERROR. Add capacity and approve',
+      `no healthy host can receive ${need.vcpus} vCPU / ${need.ramMb} MB from ${h.host} (recovery method ${method}: ` +
+        `${where.reason}): evacuating would only turn servers into ERROR. Add capacity and approve`,
       plan,
     );
   }
@@ -99,7 +108,7 @@ export function decideHost(f: Facts, h: HostFacts, p: Policy): Ruling {
     );
   }
   const todo =
-    `evacuate ${plan.servers.length} pet(s), replace ${plan.replace.length} Heat-managed server(s), ` +
+    `evacuate ${plan.servers.length} pet(s) (${method}: ${where.reason}), replace ${plan.replace.length} Heat-managed server(s), ` +
     `leave ${plan.untouched.length}`;
   if (!evidence)
     return act(

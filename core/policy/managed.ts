@@ -1,13 +1,14 @@
 /** What stackmend manages: pets it evacuates, Heat-managed servers it replaces. Pure. */
 import type { ReplaceTarget } from '../domain/plan';
-import type { Facts, ServerFacts } from './facts';
+import { isEvacuable } from './evacuable';
+import type { Facts, HostFacts, ServerFacts } from './facts';
 import type { Policy } from './policy';
 
-/** A pet: evacuated on host failure (the policy's HA metadata, or a name matching its pattern). */
-export function isPet(s: ServerFacts, p: Policy): boolean {
-  if (s.metadata[p.haMetadata.key] === p.haMetadata.value) return true;
-  return !!(p.evacuateNamePattern && s.name && new RegExp(p.evacuateNamePattern).test(s.name));
-}
+/**
+ * A pet: evacuated on host failure, as the policy's `evacuation.select` says (./evacuable.ts; by default
+ * the HA metadata, or a name matching evacuateNamePattern). `h` gives the host's aggregates.
+ */
+export const isPet = (s: ServerFacts, p: Policy, h?: Pick<HostFacts, 'aggregates'>): boolean => isEvacuable(s, p, h);
 
 /** Where Heat would replace the server: its resource in its stack, updated through the root. */
 export const replaceTarget = (s: ServerFacts): ReplaceTarget | undefined =>

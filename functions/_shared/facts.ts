@@ -183,7 +183,7 @@ export type FactsContext = { reportedBy?: Principal; again?: { rechecks: number;
 
 /** A subject stackmend manages: a server it knows, a host running servers it evacuates or replaces. */
 const managed = (server: ServerFacts | undefined, host: HostFacts | undefined, p: Policy) =>
-  !!server || !!host?.servers.some((s) => isPet(s, p) || isCattle(s, p));
+  !!server || !!host?.servers.some((s) => isPet(s, p, host) || isCattle(s, p));
 
 export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {}): Promise<Facts> {
   const now = d.now();

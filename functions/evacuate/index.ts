@@ -11,19 +11,17 @@
  */
 import * as z from 'zod';
 import type { IncidentRecord } from '../../core/domain/plan';
-import { NotFoundError } from '../../core/openstack/errors';
-import { hostOf, type ComputeService } from '../../core/openstack/nova';
+import type { ComputeService } from '../../core/openstack/nova';
 import { describeEvidence } from '../../core/policy/host-check';
 import { blastGate } from '../_shared/blast';
 import type { Deps } from '../_shared/deps';
 import { alreadyOver, evacuateTargets, replaceTargets, reschedule, resolveIfFinished } from '../_shared/progress';
-import { hasTime } from '../_shared/deadline';
-import { defineStep, type StepContext, type StepResult } from '../_shared/step';
+import { defineStep, type StepResult } from '../_shared/step';
 import { NoComputeServiceError } from './errors';
 import { fenceIfWanted } from './fence';
+import { confirm, startEvacuations } from './servers';
+import { targetChoice, useTarget } from './targets';
 import { hold, verifyHost } from './verify';
-
-const PARALLEL = 3;
 
 /** Force the compute service down (Nova's fence flag) and disable it, each only if not already so. */
 async function isolateHost(d: Deps, r: IncidentRecord, svc: ComputeService): Promise<string[]> {
@@ -40,81 +38,27 @@ async function isolateHost(d: Deps, r: IncidentRecord, svc: ComputeService): Pro
   return done;
 }
 
-/** Evacuates the servers not yet asked for, PARALLEL at a time; no batch starts near the deadline (`left`). */
-async function startEvacuations(
-  ctx: StepContext,
-  r: IncidentRecord,
-  host: string,
-): Promise<{ started: string[]; failed: string[]; requestIds: string[]; left: number; record: IncidentRecord }> {
-  const d = ctx.deps;
-  const todo = evacuateTargets(r).filter((s) => !r.progress[s.serverId]);
-  const out = { started: [] as string[], failed: [] as string[], requestIds: [] as string[], left: 0 };
-  for (let i = 0; i < todo.length; i += PARALLEL) {
-    if (!hasTime(ctx)) {
-      out.left = todo.length - i; // the next invocation starts them (their progress is still unset)
-      break;
-    }
-    await Promise.all(
-      todo.slice(i, i + PARALLEL).map(async (s) => {
-        try {
-          const { requestId } = await d.cloud().nova.evacuate(s.serverId);
-          out.started.push(s.serverId);
-          if (requestId) out.requestIds.push(requestId);
-        } catch (e) {
-          d.log.warn('evacuate refused', { incident: r.key, server: s.serverId, host, error: (e as Error).message });
-          out.failed.push(s.serverId);
-        }
-      }),
-    );
-  }
-  if (todo.length === 0) return { ...out, record: r };
-  const record = await d.incidents.patch(r.key, (cur) => ({
-    progress: {
-      ...cur.progress,
-      ...Object.fromEntries([...out.started.map((id) => [id, 'requested']), ...out.failed.map((id) => [id, 'failed'])]),
-    },
-  }));
-  return { ...out, record };
-}
-
-/** Requested evacuations that are now ACTIVE on another host (or in ERROR); how many are still moving. */
-async function confirm(d: Deps, r: IncidentRecord, host: string): Promise<{ waiting: number; record: IncidentRecord }> {
-  const waiting: string[] = [];
-  const ended: Record<string, 'confirmed' | 'failed'> = {};
-  for (const s of evacuateTargets(r).filter((t) => r.progress[t.serverId] === 'requested')) {
-    const srv = await d
-      .cloud()
-      .nova.getServer(s.serverId)
-      .catch((e) => {
-        if (e instanceof NotFoundError) return undefined; // deleted meanwhile: nothing left to evacuate
-        throw e;
-      });
-    if (!srv) ended[s.serverId] = 'failed';
-    else if (srv.status === 'ACTIVE' && hostOf(srv) !== host && !srv['OS-EXT-STS:task_state'])
-      ended[s.serverId] = 'confirmed';
-    else if (srv.status === 'ERROR') ended[s.serverId] = 'failed';
-    else waiting.push(s.serverId);
-  }
-  if (Object.keys(ended).length) {
-    const list = Object.entries(ended).map(
-      ([id, p]) => `${id} ${p === 'confirmed' ? 'ACTIVE on another host' : 'ERROR or deleted'}`,
-    );
-    r = await d.incidents.record(
-      r.key,
-      { step: 'evacuate', outcome: 'DONE', reason: `evacuated: ${list.join(', ')}` },
-      (cur) => ({ progress: { ...cur.progress, ...ended } }),
-    );
-  }
-  return { waiting: waiting.length, record: r };
-}
-
 /** Nova's compute service of the host, read now. */
-async function computeService(d: Deps, host: string): Promise<{ svc: ComputeService; spare: ComputeService[] }> {
+async function computeService(d: Deps, host: string): Promise<{ svc: ComputeService; services: ComputeService[] }> {
   const services = await d.cloud().nova.listComputeServices();
   const svc = services.find((s) => s.host === host);
   if (!svc) throw new NoComputeServiceError(host);
-  const spare = services.filter((s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down);
-  return { svc, spare };
+  return { svc, services };
+}
+
+/** The target for the servers not yet started, made ready; a hold when none can take them now. */
+async function readyTarget(
+  d: Deps,
+  r: IncidentRecord,
+  host: string,
+): Promise<{ targetHost?: string; record: IncidentRecord } | StepResult[]> {
+  const todo = evacuateTargets(r).filter((s) => !r.progress[s.serverId]);
+  if (todo.length === 0) return { record: r };
+  const { services } = await computeService(d, host);
+  const where = await targetChoice(d, r, host, services, todo);
+  if (!where.target)
+    return hold(d, r, `no healthy compute host can receive ${todo.length} server(s) of ${host}: ${where.reason}`);
+  return useTarget(d, r, where.target, services);
 }
 
 const approveHint = (r: IncidentRecord) =>
@@ -135,13 +79,13 @@ export const step = defineStep({
     const host = r.plan.host;
     const isolated = r.progress[`host:${host}`] === 'confirmed';
     if (!isolated || evacuateTargets(r).some((s) => !r.progress[s.serverId])) {
-      let { svc, spare } = await computeService(d, host);
+      let { svc, services } = await computeService(d, host);
       if (!isolated) {
         const blast = await blastGate(d, r, hold); // too many hosts failed since the decision? (_shared/blast.ts)
         if (blast) return blast;
         const fenced = await fenceIfWanted(d, r, svc); // ./fence.ts: the policy's driver, if any
         if (Array.isArray(fenced)) return fenced;
-        if (fenced.record !== r) ({ svc, spare } = await computeService(d, host)); // fenced now: Nova read again
+        if (fenced.record !== r) ({ svc, services } = await computeService(d, host)); // fenced now: Nova read again
         r = fenced.record;
       }
       const ok = await verifyHost(d, r, svc, approveHint(r));
@@ -150,18 +94,19 @@ export const step = defineStep({
       const full = d.dryRun ? undefined : await d.incidents.takeSlot(incident, d.policy.maxOpenIncidents);
       if (full) return hold(d, r, `${full.message}${approveHint(r)}`);
       if (!isolated) {
-        if (spare.length === 0)
+        const where = await targetChoice(d, r, host, services, evacuateTargets(r)); // ./targets.ts
+        if (!where.target)
           return hold(
             d,
             r,
-            `no healthy enabled compute host can receive the servers of ${host}: evacuating would only turn them into ERROR`,
+            `no healthy compute host can receive the servers of ${host} (${where.reason}): evacuating would only turn them into ERROR`,
           );
         if (d.dryRun)
           return [
             {
               outcome: 'DRY_RUN',
               incident,
-              reason: `would force down and disable ${host}, evacuate ${evacuateTargets(r).length} server(s) to ${spare.map((s) => s.host).join('/')}`,
+              reason: `would force down and disable ${host}, evacuate ${evacuateTargets(r).length} server(s): ${where.reason}`,
             },
           ];
         const did = await isolateHost(d, r, svc);
@@ -185,7 +130,11 @@ export const step = defineStep({
       }
     }
     if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: 'evacuation already under way' }];
-    const started = await startEvacuations(ctx, r, host);
+    r = (await confirm(d, r, host)).record; // landed ones free their place under the in-flight bounds
+    const ready = await readyTarget(d, r, host); // ./targets.ts: a reserved host enabled first
+    if (Array.isArray(ready)) return ready;
+    r = ready.record;
+    const started = await startEvacuations(ctx, r, host, ready.targetHost); // ./servers.ts
     r = started.record;
     if (started.started.length || started.failed.length) {
       r = await d.incidents.record(incident, {
@@ -201,7 +150,7 @@ export const step = defineStep({
         d,
         'evacuate',
         record,
-        `near the deadline: ${started.left} server(s) left for the next invocation`,
+        `${started.left} server(s) left for the next invocation (in-flight bound or deadline)`,
       );
     if (waiting > 0)
       return reschedule(d, 'evacuate', record, `waiting for ${waiting} server(s) to become ACTIVE on another host`);

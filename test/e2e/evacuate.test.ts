@@ -5,14 +5,15 @@
  * ACTIVE on the other host; without a healthy host with room the evacuation is held; a host an
  * external fencing agent forced down in Nova is evacuated at once.
  */
-import axios from 'axios';
 import { fencedNow, fenceInNova, hostDownNotification, type Fenced } from '../../bench/scenario';
 import { hostOf } from '../../core/openstack/nova';
 import {
   bootServer,
   CLOUD,
+  computeService,
   harness,
   lab,
+  postAlarm,
   resetLab,
   settledStatus,
   waitFor,
@@ -23,8 +24,8 @@ import { cli, waitSilent } from './trust-support';
 
 const hostDown = (host: string, fenced?: Fenced) => hostDownNotification(host, fenced);
 
-const post = (h: Harness, body: unknown) => axios.post(h.rt.alarmUrl, body, { validateStatus: () => true });
-const service = async (h: Harness, host: string) => (await h.cloud.nova.listComputeServices(host))[0];
+const post = postAlarm;
+const service = computeService;
 
 let h: Harness;
 beforeAll(async () => {

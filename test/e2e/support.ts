@@ -2,6 +2,7 @@
  * Lab test support for the end-to-end healing tests: the real lab cloud, the local runtime
  * hosting the functions, and a webhook listener standing in for the operator's chat.
  */
+import axios from 'axios';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -77,6 +78,11 @@ export async function waitIncident(
   );
   return found!;
 }
+
+/** Posts an alarm to the harness's classify-alarm entry, whatever the answer. */
+export const postAlarm = (h: Harness, body: unknown) => axios.post(h.rt.alarmUrl, body, { validateStatus: () => true });
+/** The nova-compute service of `host` as Nova lists it now. */
+export const computeService = async (h: Harness, host: string) => (await h.cloud.nova.listComputeServices(host))[0];
 
 export const settledStatus = (r: IncidentRecord) => r.status === 'resolved' || r.status === 'failed';
 

@@ -104,6 +104,24 @@ export async function evacuation(
 }
 
 /**
+ * compute1 failed and an operator (or fencing agent) forced it down in Nova two minutes ago; its pets `ids`
+ * planned for evacuation with that evidence, as classify-alarm decides it. Returns the incident key.
+ */
+export async function forcedDownEvacuation(w: World, ids: readonly string[]): Promise<string> {
+  w.cloud.nova.setService('compute1', { forced_down: true, state: 'down', updated_at: novaTime(w, 120) });
+  return evacuation(w, ids, {
+    decision: { verdict: 'evacuate', rule: 'fenced-host-failure', reason: 'compute1 is down and forced down in Nova' },
+    fence: {
+      source: 'nova-forced-down',
+      method: 'forced-down',
+      at: new Date(w.now()).toISOString(),
+      by: 'nova',
+      vouchedBy: 'nova',
+    },
+  });
+}
+
+/**
  * Stores the record classify-alarm writes for a recorded alarm, with the decision and plan given:
  * a step's input without going through the policy. Returns the incident key.
  */

@@ -7,24 +7,14 @@
 import { newApproval } from '../../../core/domain/approval';
 import { ServiceUnavailableError } from '../../../core/openstack/errors';
 import { step as evacuate } from '../../../functions/evacuate';
-import { due, evacuation, invoke, novaTime, reconcile, record, world, type World } from '../../support/steps';
+import { due, forcedDownEvacuation, invoke, novaTime, reconcile, record, world, type World } from '../../support/steps';
 
 const PETS = ['pet-1', 'pet-2', 'pet-3'];
 const RECHECK_MS = 2000; // the default policy's recheckAfterSec
 
 async function failedHost(): Promise<{ w: World; incident: string }> {
   const w = world();
-  w.cloud.nova.setService('compute1', { forced_down: true, state: 'down', updated_at: novaTime(w, 120) });
-  const incident = await evacuation(w, PETS, {
-    decision: { verdict: 'evacuate', rule: 'fenced-host-failure', reason: 'compute1 is down and forced down in Nova' },
-    fence: {
-      source: 'nova-forced-down',
-      method: 'forced-down',
-      at: new Date(w.now()).toISOString(),
-      by: 'nova',
-      vouchedBy: 'nova',
-    },
-  });
+  const incident = await forcedDownEvacuation(w, PETS);
   expect(await due(w, 'evacuate')).toEqual([incident]);
   return { w, incident };
 }
@@ -38,9 +28,8 @@ describe('evacuate', () => {
     expect(first.body.results).toEqual([expect.objectContaining({ outcome: 'RESCHEDULED', incident })]);
     expect(w.cloud.writes().map((c) => c.method)).toEqual([
       'nova.disableService',
-      'nova.evacuate',
-      'nova.evacuate',
-      'nova.evacuate',
+      ...PETS.map(() => 'nova.lock'), // locked with a reason while they move
+      ...PETS.map(() => 'nova.evacuate'),
     ]);
     expect(w.cloud.nova.service('compute1')).toMatchObject({ forced_down: true, state: 'down', status: 'disabled' });
     expect(evacuated(w).sort()).toEqual(PETS);
@@ -57,6 +46,8 @@ describe('evacuate', () => {
         .sort(),
     ).toEqual(PETS);
     expect(evacuated(w)).toHaveLength(3); // confirming asks Nova, it does not evacuate again
+    expect(w.cloud.callsTo('nova.unlock').map((c) => c.args[0])).toEqual(PETS); // landed: stackmend's lock is off
+    for (const id of PETS) expect(w.cloud.nova.server(id)).toMatchObject({ locked: false });
     expect(await due(w, 'notify')).toEqual([incident]);
   });
 
@@ -184,9 +175,8 @@ describe('evacuate checks the host in Nova again before it writes', () => {
     expect(w.cloud.writes().map((c) => c.method)).toEqual([
       'nova.forceDown',
       'nova.disableService',
-      'nova.evacuate',
-      'nova.evacuate',
-      'nova.evacuate',
+      ...PETS.map(() => 'nova.lock'),
+      ...PETS.map(() => 'nova.evacuate'),
     ]);
     const r = await record(w, incident);
     expect(r.fence).toMatchObject({ source: 'operator-approval', by: 'alice', vouchedBy: 'operator alice' });

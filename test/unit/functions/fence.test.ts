@@ -25,7 +25,12 @@ async function silentHost(policy: Record<string, unknown>, config: Record<string
 }
 
 /** What evacuate writes to Nova once the host is fenced: fence_compute's force-down and disable, then the pets. */
-const FENCED_THEN = ['nova.forceDown', 'nova.disableService', ...PETS.map(() => 'nova.evacuate')];
+const FENCED_THEN = [
+  'nova.forceDown',
+  'nova.disableService',
+  ...PETS.map(() => 'nova.lock'),
+  ...PETS.map(() => 'nova.evacuate'),
+];
 const novaWrites = (w: World) => w.cloud.writes().filter((c) => c.method.startsWith('nova.'));
 const later = async (w: World) => {
   w.cloud.tick();
@@ -199,9 +204,8 @@ describe('evacuate waits for an external fencing agent (driver nova-forced-down)
     await later(w);
     expect(novaWrites(w).map((c) => c.method)).toEqual([
       'nova.disableService',
-      'nova.evacuate',
-      'nova.evacuate',
-      'nova.evacuate',
+      ...PETS.map(() => 'nova.lock'),
+      ...PETS.map(() => 'nova.evacuate'),
     ]);
     expect((await record(w, incident)).fence).toMatchObject({ source: 'nova-forced-down' });
   });

@@ -1,0 +1,132 @@
+/**
+ * The evacuations themselves: started in the plan's order (core/policy/evacuable.ts), no more in flight
+ * than the policy allows for this host and for the whole cloud, each server locked with a reason while it
+ * moves (Masakari's `_evacuate_and_confirm`: a server already locked is neither locked nor unlocked);
+ * confirmed on a later invocation when Nova shows it on another host in the state it had: ACTIVE, or
+ * SHUTOFF for a server that was stopped (Nova rebuilds a stopped server stopped).
+ */
+import type { EvacuateTarget, IncidentRecord } from '../../core/domain/plan';
+import { NotFoundError } from '../../core/openstack/errors';
+import { hostOf, type Server } from '../../core/openstack/nova';
+import { hasTime } from '../_shared/deadline';
+import type { Deps } from '../_shared/deps';
+import { evacuateTargets } from '../_shared/progress';
+import type { StepContext } from '../_shared/step';
+
+const LOCK_REASON = 'stackmend: evacuating';
+const lockedByUs = (s: Server) => !!s.locked && !!s.locked_reason?.startsWith(LOCK_REASON);
+const inFlight = (r: IncidentRecord) => evacuateTargets(r).filter((t) => r.progress[t.serverId] === 'requested').length;
+
+/** Evacuations in flight in the other open incidents (the cloud-wide bound). */
+async function inFlightElsewhere(d: Deps, key: string): Promise<number> {
+  const others = await Promise.all(
+    (await d.incidents.openKeys()).filter((k) => k !== key).map((k) => d.incidents.get(k)),
+  );
+  return others.reduce((n, o) => n + (o ? inFlight(o) : 0), 0);
+}
+
+async function lockAndEvacuate(d: Deps, r: IncidentRecord, s: EvacuateTarget, targetHost?: string) {
+  const nova = d.cloud().nova;
+  const lock = d.policy.evacuation.lockServers && !(await nova.getServer(s.serverId)).locked;
+  if (lock) await nova.lock(s.serverId, `${LOCK_REASON} (incident ${r.key})`);
+  try {
+    return await nova.evacuate(s.serverId, targetHost);
+  } catch (e) {
+    if (lock) await nova.unlock(s.serverId); // refused: it does not move, the owner gets it back
+    throw e;
+  }
+}
+
+export type Started = {
+  started: string[];
+  failed: string[];
+  requestIds: string[];
+  left: number;
+  record: IncidentRecord;
+};
+
+/**
+ * Starts the evacuations not yet asked for, as many as the bounds leave room for; `left` counts those
+ * a later invocation starts (no room now, or near the deadline).
+ */
+export async function startEvacuations(
+  ctx: StepContext,
+  r: IncidentRecord,
+  host: string,
+  targetHost?: string,
+): Promise<Started> {
+  const d = ctx.deps;
+  const e = d.policy.evacuation;
+  const todo = evacuateTargets(r).filter((s) => !r.progress[s.serverId]);
+  const out = { started: [] as string[], failed: [] as string[], requestIds: [] as string[], left: todo.length };
+  if (todo.length === 0) return { ...out, record: r };
+  const room = Math.max(
+    0,
+    Math.min(e.parallelPerHost, e.parallelPerCloud - (await inFlightElsewhere(d, r.key))) - inFlight(r),
+  );
+  const batch = hasTime(ctx) ? todo.slice(0, room) : [];
+  await Promise.all(
+    batch.map(async (s) => {
+      try {
+        const { requestId } = await lockAndEvacuate(d, r, s, targetHost);
+        out.started.push(s.serverId);
+        if (requestId) out.requestIds.push(requestId);
+      } catch (err) {
+        d.log.warn('evacuate refused', { incident: r.key, server: s.serverId, host, error: (err as Error).message });
+        out.failed.push(s.serverId);
+      }
+    }),
+  );
+  out.left = todo.length - batch.length;
+  if (batch.length === 0) return { ...out, record: r };
+  const record = await d.incidents.patch(r.key, (cur) => ({
+    progress: {
+      ...cur.progress,
+      ...Object.fromEntries([...out.started.map((id) => [id, 'requested']), ...out.failed.map((id) => [id, 'failed'])]),
+    },
+  }));
+  return { ...out, record };
+}
+
+/** Where an evacuation stands: landed in the state it had, failed, or still moving. */
+function landed(t: EvacuateTarget, srv: Server | undefined, host: string): 'confirmed' | 'failed' | 'moving' {
+  if (!srv || srv.status === 'ERROR') return 'failed';
+  const expected = t.status === 'SHUTOFF' ? 'SHUTOFF' : 'ACTIVE';
+  return srv.status === expected && hostOf(srv) !== host && !srv['OS-EXT-STS:task_state'] ? 'confirmed' : 'moving';
+}
+
+/** Requested evacuations that have ended (stackmend's lock taken off them); how many are still moving. */
+export async function confirm(
+  d: Deps,
+  r: IncidentRecord,
+  host: string,
+): Promise<{ waiting: number; record: IncidentRecord }> {
+  const nova = d.cloud().nova;
+  const waiting: string[] = [];
+  const ended: Record<string, 'confirmed' | 'failed'> = {};
+  for (const t of evacuateTargets(r).filter((x) => r.progress[x.serverId] === 'requested')) {
+    const srv = await nova.getServer(t.serverId).catch((e) => {
+      if (e instanceof NotFoundError) return undefined; // deleted meanwhile: nothing left to evacuate
+      throw e;
+    });
+    const where = landed(t, srv, host);
+    if (where === 'moving') {
+      waiting.push(t.serverId);
+      continue;
+    }
+    if (srv && lockedByUs(srv)) await nova.unlock(t.serverId);
+    ended[t.serverId] = where;
+  }
+  if (Object.keys(ended).length) {
+    const list = Object.entries(ended).map(([id, p]) => {
+      const t = evacuateTargets(r).find((x) => x.serverId === id);
+      return `${id} ${p === 'confirmed' ? `${t?.status === 'SHUTOFF' ? 'SHUTOFF' : 'ACTIVE'} on another host` : 'ERROR or deleted'}`;
+    });
+    r = await d.incidents.record(
+      r.key,
+      { step: 'evacuate', outcome: 'DONE', reason: `evacuated: ${list.join(', ')}` },
+      (cur) => ({ progress: { ...cur.progress, ...ended } }),
+    );
+  }
+  return { waiting: waiting.length, record: r };
+}

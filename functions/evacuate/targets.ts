@@ -1,0 +1,72 @@
+/**
+ * Where this host's servers go, decided with Nova's services and hypervisors read now
+ * (core/policy/targets.ts, the policy's recovery method). A reserved host is enabled once, before the
+ * first server is evacuated to it, and kept on the record (`reserved:<host>` in its progress): the later
+ * batches go to the same host, as Masakari sends every server of a failure to one reserved host.
+ */
+import type { EvacuateTarget, IncidentRecord } from '../../core/domain/plan';
+import type { ComputeService } from '../../core/openstack/nova';
+import type { ReservedHost } from '../../core/policy/facts';
+import { chooseTarget, needOf, type Target, type TargetChoice } from '../../core/policy/targets';
+import type { Deps } from '../_shared/deps';
+
+const RESERVED = 'reserved:';
+
+/** The reserved host an earlier invocation enabled for this incident, if any. */
+export const reservedInUse = (r: IncidentRecord): string | undefined =>
+  Object.keys(r.progress)
+    .find((k) => k.startsWith(RESERVED))
+    ?.slice(RESERVED.length);
+
+/** The recovery method's choice for `servers` now, from Nova's services (given) and hypervisors (read). */
+export async function targetChoice(
+  d: Deps,
+  r: IncidentRecord,
+  host: string,
+  services: ComputeService[],
+  servers: readonly EvacuateTarget[],
+): Promise<TargetChoice> {
+  const inUse = reservedInUse(r);
+  if (inUse) return { target: { kind: 'reserved', host: inUse }, reason: `reserved host ${inUse}, enabled for it` };
+  const hypervisors = await d.cloud().nova.listHypervisors();
+  const room = (s: ComputeService) => {
+    const h = hypervisors.find((x) => x.service.host === s.host);
+    return {
+      host: s.host,
+      freeVcpus: h ? h.vcpus - h.vcpus_used : 0,
+      freeRamMb: h ? h.memory_mb - h.memory_mb_used : 0,
+    };
+  };
+  const spare = services.filter((s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down);
+  const reserved: ReservedHost[] = d.policy.evacuation.reservedHosts.flatMap((name) => {
+    const s = services.find((x) => x.host === name && x.host !== host);
+    return s ? [{ ...room(s), status: s.status, state: s.state, forcedDown: s.forced_down }] : [];
+  });
+  return chooseTarget(d.policy.evacuation.recoveryMethod, { spare: spare.map(room), reserved, need: needOf(servers) });
+}
+
+/**
+ * The chosen target made ready: a reserved host's compute service enabled (if it is not already) and
+ * recorded on the incident. Returns the host to name in the evacuations (undefined: the scheduler picks).
+ */
+export async function useTarget(
+  d: Deps,
+  r: IncidentRecord,
+  target: Target,
+  services: ComputeService[],
+): Promise<{ targetHost?: string; record: IncidentRecord }> {
+  if (target.kind === 'auto') return { record: r };
+  if (reservedInUse(r) === target.host) return { targetHost: target.host, record: r };
+  const svc = services.find((s) => s.host === target.host)!;
+  if (svc.status !== 'enabled') await d.cloud().nova.enableService(svc.id);
+  const record = await d.incidents.record(
+    r.key,
+    {
+      step: 'evacuate',
+      outcome: 'DONE',
+      reason: `reserved host ${target.host} ${svc.status === 'enabled' ? 'already enabled' : 'enabled'} to receive the servers of ${r.plan?.action === 'evacuate' ? r.plan.host : '?'}`,
+    },
+    (cur) => ({ progress: { ...cur.progress, [`${RESERVED}${target.host}`]: 'confirmed' } }),
+  );
+  return { targetHost: target.host, record };
+}
