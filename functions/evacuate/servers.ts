@@ -14,6 +14,10 @@ import { evacuateTargets } from '../_shared/progress';
 import type { StepContext } from '../_shared/step';
 
 const LOCK_REASON = 'stackmend: evacuating';
+/** Evacuation requests sent to Nova at once (each is accepted in well under a second). */
+const REQUESTS_AT_ONCE = 3;
+const chunks = <T>(xs: T[], n: number): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 const lockedByUs = (s: Server) => !!s.locked && !!s.locked_reason?.startsWith(LOCK_REASON);
 const inFlight = (r: IncidentRecord) => evacuateTargets(r).filter((t) => r.progress[t.serverId] === 'requested').length;
 
@@ -64,21 +68,26 @@ export async function startEvacuations(
     0,
     Math.min(e.parallelPerHost, e.parallelPerCloud - (await inFlightElsewhere(d, r.key))) - inFlight(r),
   );
-  const batch = hasTime(ctx) ? todo.slice(0, room) : [];
-  await Promise.all(
-    batch.map(async (s) => {
-      try {
-        const { requestId } = await lockAndEvacuate(d, r, s, targetHost);
-        out.started.push(s.serverId);
-        if (requestId) out.requestIds.push(requestId);
-      } catch (err) {
-        d.log.warn('evacuate refused', { incident: r.key, server: s.serverId, host, error: (err as Error).message });
-        out.failed.push(s.serverId);
-      }
-    }),
-  );
-  out.left = todo.length - batch.length;
-  if (batch.length === 0) return { ...out, record: r };
+  const asked: EvacuateTarget[] = [];
+  // Nova's API asked REQUESTS_AT_ONCE at a time; no further requests near the deadline
+  for (const batch of chunks(todo.slice(0, room), REQUESTS_AT_ONCE)) {
+    if (!hasTime(ctx)) break;
+    asked.push(...batch);
+    await Promise.all(
+      batch.map(async (s) => {
+        try {
+          const { requestId } = await lockAndEvacuate(d, r, s, targetHost);
+          out.started.push(s.serverId);
+          if (requestId) out.requestIds.push(requestId);
+        } catch (err) {
+          d.log.warn('evacuate refused', { incident: r.key, server: s.serverId, host, error: (err as Error).message });
+          out.failed.push(s.serverId);
+        }
+      }),
+    );
+  }
+  out.left = todo.length - asked.length;
+  if (asked.length === 0) return { ...out, record: r };
   const record = await d.incidents.patch(r.key, (cur) => ({
     progress: {
       ...cur.progress,

@@ -10,7 +10,16 @@ import { step as classify } from '../../../functions/classify-alarm';
 import { step as evacuate } from '../../../functions/evacuate';
 import { DEADLINE_MARGIN_MS } from '../../../functions/_shared/deadline';
 import type { StepReply } from '../../support/steps';
-import { HOSTS, hostDown, sceneCloud, sceneFactory, T0, type Scene, SCENE_CONFIG } from './support/scenes';
+import {
+  HOSTS,
+  hostDown,
+  sceneCloud,
+  sceneFactory,
+  T0,
+  type Scene,
+  SCENE_CONFIG,
+  SCENE_POLICY,
+} from './support/scenes';
 
 function scene(name: Scene) {
   let t = T0;
@@ -18,9 +27,12 @@ function scene(name: Scene) {
   const store = new MemoryStore({ now });
   const cloud = sceneCloud(name, now);
   const factory = sceneFactory(store, cloud, now);
-  const call = async (body: unknown, o: { step?: typeof classify; deadline?: number } = {}) =>
+  const call = async (
+    body: unknown,
+    o: { step?: typeof classify; deadline?: number; config?: Record<string, unknown> } = {},
+  ) =>
     (await (o.step ?? evacuate).handle(
-      { method: 'POST', headers: {}, query: {}, body, config: SCENE_CONFIG, deadline: o.deadline },
+      { method: 'POST', headers: {}, query: {}, body, config: o.config ?? SCENE_CONFIG, deadline: o.deadline },
       factory,
     )) as StepReply;
   return { store, cloud, call, now, advance: (ms: number) => void (t += ms) };
@@ -72,17 +84,18 @@ describe('the invocation deadline', () => {
     const s = scene('one-host');
     for (let i = 2; i <= 7; i++)
       s.cloud.nova.addServer({ id: `pet-${i}`, name: `pet-${i}`, host: 'compute1', metadata: { HA_Enabled: 'True' } });
-    const key = (await s.call(hostDown('compute1'), { step: classify })).body.results[0].incident!;
+    const config = { policy: { ...SCENE_POLICY, evacuation: { parallelPerHost: 10 } } }; // all 7 may be in flight at once
+    const key = (await s.call(hostDown('compute1'), { step: classify, config })).body.results[0].incident!;
     const evacuateNow = s.cloud.nova.evacuate.bind(s.cloud.nova);
     s.cloud.nova.evacuate = (...args) => (s.advance(4_000), evacuateNow(...args)); // a slow Nova: 4 s a call
-    const first = await s.call({ incident: key }, { deadline: s.now() + DEADLINE_MARGIN_MS + 15_000 });
+    const first = await s.call({ incident: key }, { deadline: s.now() + DEADLINE_MARGIN_MS + 15_000, config });
     expect(first.body.results[0]).toMatchObject({
       outcome: 'RESCHEDULED',
       reason: expect.stringMatching(/1 server\(s\) left for the next invocation/),
     });
     expect(s.cloud.callsTo('nova.evacuate')).toHaveLength(6); // two batches of 3, then no time for the third
     s.cloud.tick();
-    await s.call({ incident: key });
+    await s.call({ incident: key }, { config });
     const asked = s.cloud.callsTo('nova.evacuate').map((c) => c.args[0]);
     expect(asked).toHaveLength(7);
     expect(new Set(asked).size).toBe(7);
