@@ -84,7 +84,8 @@ describe('the invocation deadline', () => {
     const s = scene('one-host');
     for (let i = 2; i <= 7; i++)
       s.cloud.nova.addServer({ id: `pet-${i}`, name: `pet-${i}`, host: 'compute1', metadata: { HA_Enabled: 'True' } });
-    const config = { policy: { ...SCENE_POLICY, evacuation: { parallelPerHost: 10 } } }; // all 7 may be in flight at once
+    // all 7 may be in flight at once
+    const config = { policy: { ...SCENE_POLICY, evacuation: { parallelPerHost: 10 } } };
     const key = (await s.call(hostDown('compute1'), { step: classify, config })).body.results[0].incident!;
     const evacuateNow = s.cloud.nova.evacuate.bind(s.cloud.nova);
     s.cloud.nova.evacuate = (...args) => (s.advance(4_000), evacuateNow(...args)); // a slow Nova: 4 s a call
