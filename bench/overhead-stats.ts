@@ -22,6 +22,8 @@ export type OverheadResults = {
   measuredAt: string;
   host: string;
   stacksPerSystem: number;
+  /** stacks whose alarms stopped early (an API that did not answer, a replacement that failed) */
+  failures?: string[];
   stackmend: {
     /** alarm POSTed to classify-alarm → Heat received the mark_unhealthy PATCH (request id from the timeline) */
     alarmToHeatWrite: Summary;

@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Latest } from './report';
-import { bars, lines } from './svg';
+import { summarizeHa } from './ha-stats';
+import { bars, lines, timelines } from './svg';
 
 type Picture = { file: string; svg: string };
 
@@ -81,12 +82,76 @@ function scaleOut(s: NonNullable<Latest['scale-out']>): Picture[] {
   ];
 }
 
+const HA_NAMES = {
+  'stackmend-reported': 'stackmend (reported)',
+  'masakari-tuned': 'Masakari (wait 5 s)',
+  'masakari-default': 'Masakari (wait 180 s)',
+  'stackmend-detected': 'stackmend (detects alone)',
+} as const;
+
+function instanceHa(h: NonNullable<Latest['ha']>): Picture[] {
+  const rows = summarizeHa(h.runs).map((r) => ({
+    name: HA_NAMES[r.variant],
+    spans: [
+      { from: 0, to: r.firstMoved.median / 1000, label: 'until the first server moved' },
+      { from: r.firstMoved.median / 1000, to: r.total.median / 1000, label: 'the rest' },
+    ],
+  }));
+  return [
+    {
+      file: 'ha-timeline.svg',
+      svg: timelines({ title: 'Host death → all 10 HA servers ACTIVE elsewhere (median)', unit: 's', rows }),
+    },
+  ];
+}
+
+function overhead(o: NonNullable<Latest['overhead']>): Picture[] {
+  const s = o.stackmend.alarmToHeatWrite;
+  const m = o.mistral.alarmToHeatWrite;
+  return [
+    {
+      file: 'decision-overhead.svg',
+      svg: bars({
+        title: 'Alarm delivered → first Heat write received',
+        unit: 'ms',
+        categories: ['p50', 'p99'],
+        series: [
+          { name: 'stackmend', values: [s.median, s.p99 ?? s.max] },
+          { name: 'Zaqar → Mistral → Heat', values: [m.median, m.p99 ?? m.max] },
+        ],
+      }),
+    },
+  ];
+}
+
+function scale(s: NonNullable<Latest['scale']>): Picture[] {
+  const r = s.recovery;
+  if (!r) return [];
+  return [
+    {
+      file: 'scale-timeline.svg',
+      svg: timelines({
+        title: `One host with ${s.onHost.pets} pets + ${s.onHost.cattle} cattle dies`,
+        unit: 's',
+        rows: [
+          { name: 'incident recorded', spans: [{ from: 0, to: r.incidentMs / 1000 }] },
+          { name: 'pets ACTIVE elsewhere', spans: [{ from: r.incidentMs / 1000, to: r.petsActiveMs / 1000 }] },
+          { name: 'cattle replaced', spans: [{ from: r.incidentMs / 1000, to: r.cattleReplacedMs / 1000 }] },
+        ],
+      }),
+    },
+  ];
+}
+
 /** Writes every picture the results allow; returns the files written. */
 export function pictures(latest: Latest, outDir: string): string[] {
   const all = [
     ...(latest.cost ? cost(latest.cost) : []),
     ...(latest.storm ? storm(latest.storm) : []),
     ...(latest['scale-out'] ? scaleOut(latest['scale-out']) : []),
+    ...(latest.ha ? instanceHa(latest.ha) : []),
+    ...(latest.overhead ? overhead(latest.overhead) : []),
+    ...(latest.scale ? scale(latest.scale) : []),
   ];
   return all.map((p) => {
     const file = path.join(outDir, p.file);

@@ -142,8 +142,5 @@ export function timelines(o: { title: string; unit: string; rows: Row[] }): stri
     }
   });
   const named = labels.filter(Boolean);
-  return doc(width, height + Math.max(0, named.length * 16 - 20), o.title, [
-    ...body,
-    ...legend(named, left, height - 8 + 16),
-  ]);
+  return doc(width, height + named.length * 16 + 8, o.title, [...body, ...legend(named, left, height + 4)]);
 }

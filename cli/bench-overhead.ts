@@ -20,11 +20,13 @@ import { isTerminal } from '../core/domain/plan';
 import { loadCloudConfig } from '../core/openstack/config';
 import type { StackRef } from '../core/openstack/heat';
 import { member } from '../bench/heat-replace';
+import { lab } from '../bench/lab';
 import { subscribeMistral, uploadWorkflow } from '../bench/mistral-chain';
 import { RESOURCE, summarizeOverhead, type OverheadResults, type Sent } from '../bench/overhead-stats';
 import { connectLab, type LabCloud } from '../bench/openstack/cloud';
 import { createGroup, serverDeletedAlarm } from '../bench/scenario';
-import { waitFor } from '../bench/wait';
+import { softly, waitFor } from '../bench/wait';
+import { NotFoundError } from '../core/openstack/errors';
 
 const LOGS = '/var/log/stackmend-lab';
 
@@ -57,7 +59,7 @@ async function oneAlarm(
     () =>
       cloud.nova.getServer(m.serverId).then(
         () => false,
-        () => true,
+        (e) => e instanceof NotFoundError,
       ),
     120,
     250,
@@ -66,11 +68,11 @@ async function oneAlarm(
   const incident = await deliver(m.serverId);
   await waitFor(
     `${stack.name}: member ${RESOURCE} replaced`,
-    async () => {
+    softly(async () => {
       if ((await cloud.heat.getStack(stack)).stack_status !== 'UPDATE_COMPLETE') return false;
       const now = (await cloud.heat.listServers(stack)).find((x) => x.resourceName === RESOURCE);
       return !!now && now.serverId !== m.serverId && (await cloud.nova.getServer(now.serverId)).status === 'ACTIVE';
-    },
+    }),
     300,
     500,
   );
@@ -79,7 +81,9 @@ async function oneAlarm(
 
 const runtime = () => benchRuntime('overhead', { maxOpenIncidents: 1000 });
 
-export async function decisionOverhead(o: OverheadOptions): Promise<Omit<OverheadResults, 'measuredAt' | 'host'>> {
+export async function decisionOverhead(
+  o: OverheadOptions,
+): Promise<Omit<OverheadResults, 'measuredAt' | 'host'> & { failures: string[] }> {
   const start = Date.now();
   const cloud = connectLab(loadCloudConfig({ cloud: 'stackmend-lab' }));
   const recorded = JSON.parse(
@@ -93,14 +97,19 @@ export async function decisionOverhead(o: OverheadOptions): Promise<Omit<Overhea
     await uploadWorkflow(cloud);
     const tag = randomBytes(3).toString('hex');
     const make = (system: Sent['system'], i: number) => createGroup(cloud, `bench-oh-${system}-${tag}-${i}`, 1);
-    const stacks = await Promise.all(
-      Array.from({ length: o.stacks }, (_, i) => Promise.all([make('stackmend', i), make('mistral', i)])),
-    );
+    const stacks: [StackRef, StackRef][] = [];
+    for (let i = 0; i < o.stacks; i++) stacks.push([await make('stackmend', i), await make('mistral', i)]); // one at a time: heat-api times out on a dozen at once
     const perStack = Math.ceil(o.alarms / o.stacks);
-    const chain = async (system: Sent['system'], stack: StackRef) => {
+    const failures: string[] = [];
+    const chain = (system: Sent['system'], stack: StackRef) =>
+      run(system, stack).catch((e) => {
+        failures.push(`${stack.name}: ${(e as Error).message}`);
+        o.say(`overhead: ${stack.name} stopped: ${(e as Error).message}`);
+      });
+    const run = async (system: Sent['system'], stack: StackRef) => {
       let queue: string | undefined;
       for (let j = 0; j < perStack; j++) {
-        if (Date.now() - start > o.budgetMs) return;
+        if (Date.now() - start > o.budgetMs - 90_000) return; // room for the last replacements and the reset
         if (system === 'mistral' && !queue)
           queue = await subscribeMistral(
             cloud,
@@ -126,15 +135,17 @@ export async function decisionOverhead(o: OverheadOptions): Promise<Omit<Overhea
       async () => (await rt.incidents.list()).every((r) => isTerminal(r.status)),
       120,
       500,
-    );
-    return summarizeOverhead(
+    ).catch((e) => o.say(`overhead: ${(e as Error).message}`));
+    const summary = summarizeOverhead(
       sent,
       await rt.incidents.list(),
       logSince('heat-api', heatOffset),
       logSince('mistral', mistralOffset),
       o.stacks,
     );
+    return { ...summary, failures };
   } finally {
     await rt.close();
+    lab(['reset'], { quiet: true }); // the stacks, queues, subscriptions and their trusts
   }
 }

@@ -15,6 +15,7 @@
  *              Zaqar → Mistral → Heat chain (--alarms per system, default 200; --stacks per system, 5)
  *   scale      the scale run on the lab (cli/bench-scale.ts): --pets (200) and --cattle (100) on compute1,
  *              the host killed, forced down and reported; within --hold-min (11), cleaned up after
+ * `--render` measures nothing: it draws latest.md and the pictures again from latest.json.
  * Each run writes bench-results/<timestamp>.json; bench-results/latest.json keeps the newest result of
  * every part, latest.md its table, and the pictures (bench/svg.ts) are drawn from it.
  */
@@ -70,12 +71,13 @@ export async function bench(argv: string[]): Promise<number> {
     'ha-servers': { type: 'string' },
     'hold-min': { type: 'string' },
     fresh: { type: 'boolean' },
+    render: { type: 'boolean' },
     alarms: { type: 'string' },
     stacks: { type: 'string' },
     pets: { type: 'string' },
     cattle: { type: 'string' },
   });
-  const parts = partsOf(values.only);
+  const parts = values.render ? [] : partsOf(values.only);
   const holdMs = Number(values['hold-min'] ?? 11) * 60_000;
   const outDir = values.out ?? 'bench-results';
   const measured: Record<string, unknown> = {};
@@ -152,15 +154,17 @@ export async function bench(argv: string[]): Promise<number> {
   }
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, `${JSON.stringify(measured, null, 2)}\n`);
   const latestFile = path.join(outDir, 'latest.json');
   const previous = fs.existsSync(latestFile) ? (JSON.parse(fs.readFileSync(latestFile, 'utf8')) as object) : {};
   const latest: Record<string, unknown> = { ...previous, ...measured };
   if (measured.ha && !values.fresh) latest.ha = mergeHa((previous as { ha?: HaResults }).ha, measured.ha as HaResults);
-  fs.writeFileSync(latestFile, `${JSON.stringify(latest, null, 2)}\n`);
+  if (parts.length) {
+    fs.writeFileSync(file, `${JSON.stringify(measured, null, 2)}\n`);
+    fs.writeFileSync(latestFile, `${JSON.stringify(latest, null, 2)}\n`);
+  }
   const written = render(latest, outDir);
   process.stdout.write(
-    `\n${fs.readFileSync(path.join(outDir, 'latest.md'), 'utf8')}\nwritten: ${[file, latestFile, ...written].join(', ')}\n`,
+    `\n${fs.readFileSync(path.join(outDir, 'latest.md'), 'utf8')}\nwritten: ${[...(parts.length ? [file, latestFile] : []), ...written].join(', ')}\n`,
   );
   return 0;
 }
