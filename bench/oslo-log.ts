@@ -4,8 +4,9 @@
  * that the decision-overhead benchmark (cli/bench-overhead.ts) times writes by:
  *   heat-api  `Processing request: PATCH <path>`: Heat received a write (heat/common/wsgi.py)
  *   mistral   `Workflow '<name>' [IDLE -> RUNNING, …] (execution_id=<id>)`: an execution started
- *             (workflow_trace), and `Running HTTP action [url=<url>, method=<m>, …`: a std.http call is
- *             about to be sent (mistral/actions/std_actions.py), in the execution's request context.
+ *             (workflow_trace), after `Starting workflow [name=…, input={'nested_stack': …`; and
+ *             `Running HTTP action [url=<url>, method=<m>, …`: a std.http call is about to be sent
+ *             (mistral/actions/std_actions.py).
  * Timestamps are the lab machine's local time, as oslo.log writes them.
  */
 export type OsloLine = { atMs: number; level: string; logger: string; requestId?: string; message: string };
@@ -43,25 +44,42 @@ export type MistralExecution = {
   executionId: string;
   workflow: string;
   startedMs: number;
-  /** std.http calls the execution sent, in order */
-  http: { atMs: number; method: string; url: string }[];
+  /**
+   * The `nested_stack` input as the start line shows it (`<name>/<id>`; Mistral cuts long inputs short,
+   * so it may be a prefix of that).
+   */
+  nestedStack?: string;
 };
 
-/** Executions that went IDLE → RUNNING, with the HTTP actions run in their request context. */
+/**
+ * Executions that went IDLE → RUNNING, with the nested_stack input of their `Starting workflow` line
+ * (both logged in the API call's request context, one after the other).
+ */
 export function mistralExecutions(lines: OsloLine[]): MistralExecution[] {
-  const byRequest = new Map<string, MistralExecution>();
+  const input = new Map<string, string>();
   const out: MistralExecution[] = [];
   for (const l of lines) {
+    if (!l.requestId) continue;
+    const starting = /^Starting workflow \[name=[^,]+, input=\{'nested_stack': '([^'\]]+)/.exec(l.message);
+    if (starting) input.set(l.requestId, starting[1]);
     const start = /^Workflow '([^']+)' \[IDLE -> RUNNING\b.*\(execution_id=([0-9a-f-]{36})\)$/.exec(l.message);
-    if (start && l.requestId) {
-      const e = { executionId: start[2], workflow: start[1], startedMs: l.atMs, http: [] };
-      byRequest.set(l.requestId, e);
-      out.push(e);
-      continue;
-    }
-    const call = /^Running HTTP action \[url=(\S+), method=([A-Z]+),/.exec(l.message);
-    const e = call && l.requestId ? byRequest.get(l.requestId) : undefined;
-    if (call && e) e.http.push({ atMs: l.atMs, method: call[2], url: call[1] });
+    if (!start) continue;
+    const nestedStack = input.get(l.requestId);
+    out.push({ executionId: start[2], workflow: start[1], startedMs: l.atMs, ...(nestedStack ? { nestedStack } : {}) });
   }
   return out;
+}
+
+export type MistralHttpCall = { atMs: number; method: string; url: string };
+
+/**
+ * Every std.http call Mistral is about to send. Told apart by URL, not by request context: the
+ * executor's lines carry whatever context its green thread last had (recorded on the lab: one
+ * execution's calls logged under another's request id).
+ */
+export function mistralHttpCalls(lines: OsloLine[]): MistralHttpCall[] {
+  return lines.flatMap((l) => {
+    const m = /^Running HTTP action \[url=(\S+), method=([A-Z]+),/.exec(l.message);
+    return m ? [{ atMs: l.atMs, method: m[2], url: m[1] }] : [];
+  });
 }

@@ -5,7 +5,15 @@
  */
 import type { IncidentRecord } from '../core/domain/plan';
 import type { StackRef } from '../core/openstack/heat';
-import { heatRequests, mistralExecutions, parseOsloLog } from './oslo-log';
+import {
+  heatRequests,
+  mistralExecutions,
+  mistralHttpCalls,
+  parseOsloLog,
+  type HeatRequest,
+  type MistralExecution,
+  type MistralHttpCall,
+} from './oslo-log';
 import { summarize, type Summary } from './stats';
 
 export const RESOURCE = '0';
@@ -24,6 +32,10 @@ export type OverheadResults = {
   stacksPerSystem: number;
   /** stacks whose alarms stopped early (an API that did not answer, a replacement that failed) */
   failures?: string[];
+  /** what was delivered when: to match the logs again (mistralFromLogs) */
+  deliveries?: { system: Sent['system']; nested: string; sentMs: number; incident?: string }[];
+  /** how Mistral's figures were had when not by this run's own matching */
+  note?: string;
   stackmend: {
     /** alarm POSTed to classify-alarm → Heat received the mark_unhealthy PATCH (request id from the timeline) */
     alarmToHeatWrite: Summary;
@@ -42,7 +54,43 @@ export type OverheadResults = {
   };
 };
 
-const resourcePath = (nested: StackRef) => `/stacks/${nested.name}/${nested.id}/resources/${RESOURCE}`;
+/**
+ * An execution's first mark_unhealthy call (the next PATCH of `…/stacks/<its nested stack>…/resources/0`
+ * Mistral sent after it started) and Heat's receipt of it.
+ */
+export function firstWrite(e: MistralExecution, calls: MistralHttpCall[], heat: HeatRequest[]) {
+  const nested = e.nestedStack;
+  const call =
+    nested &&
+    calls.find(
+      (c) => c.atMs >= e.startedMs && c.url.includes(`/stacks/${nested}`) && c.url.endsWith(`/resources/${RESOURCE}`),
+    );
+  const path = call && new URL(call.url).pathname;
+  const write = path && heat.find((w) => w.atMs >= call.atMs - 1 && w.path === path);
+  return call && write ? { call, write } : undefined;
+}
+
+/**
+ * Mistral's own intervals from its and Heat's logs alone, for the executions of `workflow` started in
+ * [fromMs, toMs): how the figures of a run whose deliveries were not kept are had again.
+ */
+export function mistralFromLogs(mistralLog: string, heatLog: string, workflow: string, fromMs: number, toMs: number) {
+  const lines = parseOsloLog(mistralLog);
+  const heat = heatRequests(parseOsloLog(heatLog)).filter((r) => r.method === 'PATCH');
+  const calls = mistralHttpCalls(lines).filter((c) => c.method === 'PATCH');
+  const execs = mistralExecutions(lines).filter(
+    (e) => e.workflow === workflow && e.startedMs >= fromMs && e.startedMs < toMs,
+  );
+  const found = execs.flatMap((e) => {
+    const f = firstWrite(e, calls, heat);
+    return f ? [{ e, ...f }] : [];
+  });
+  return {
+    executionToHeatCall: summarize(found.map((f) => f.call.atMs - f.e.startedMs)),
+    executionToHeatWrite: summarize(found.map((f) => f.write.atMs - f.e.startedMs)),
+    unmatched: execs.length - found.length,
+  };
+}
 
 /** Matches each delivered alarm with Heat's and Mistral's log lines; pure (the logs are text). */
 export function summarizeOverhead(
@@ -55,6 +103,7 @@ export function summarizeOverhead(
   const heat = heatRequests(parseOsloLog(heatLog)).filter((r) => r.method === 'PATCH');
   const byRequestId = new Map(heat.flatMap((r) => (r.requestId ? [[r.requestId, r] as const] : [])));
   const execs = mistralExecutions(parseOsloLog(mistralLog));
+  const calls = mistralHttpCalls(parseOsloLog(mistralLog)).filter((c) => c.method === 'PATCH');
   const sm = { alarm: [] as number[], incident: [] as number[], unmatched: 0 };
   const mc = { alarm: [] as number[], exec: [] as number[], execWrite: [] as number[], unmatched: 0 };
   for (const s of sent) {
@@ -70,16 +119,14 @@ export function summarizeOverhead(
       sm.incident.push(write.atMs - Date.parse(r.createdAt));
       continue;
     }
-    const suffix = resourcePath(s.nested);
-    const e = execs.find(
-      (x) => x.startedMs >= s.sentMs && x.http.some((h) => h.method === 'PATCH' && h.url.endsWith(suffix)),
-    );
-    const call = e?.http.find((h) => h.method === 'PATCH' && h.url.endsWith(suffix));
-    const write = call && heat.find((w) => w.atMs >= call.atMs - 1 && w.path.endsWith(suffix));
-    if (!e || !call || !write) {
+    const full = `${s.nested.name}/${s.nested.id}`;
+    const e = execs.find((x) => x.startedMs >= s.sentMs && !!x.nestedStack && full.startsWith(x.nestedStack));
+    const found = e && firstWrite(e, calls, heat);
+    if (!e || !found) {
       mc.unmatched++;
       continue;
     }
+    const { call, write } = found;
     mc.alarm.push(write.atMs - s.sentMs);
     mc.exec.push(call.atMs - e.startedMs);
     mc.execWrite.push(write.atMs - e.startedMs);
@@ -96,6 +143,30 @@ export function summarizeOverhead(
       executionToHeatCall: summarize(mc.exec),
       executionToHeatWrite: summarize(mc.execWrite),
       unmatched: mc.unmatched,
+    },
+  };
+}
+
+const joined = (a: Summary | undefined, b: Summary) => summarize([...(a?.runs ?? []), ...b.runs]);
+
+/** Two holds' samples as one (the raw values are kept in each Summary's `runs`). */
+export function mergeOverhead(prev: OverheadResults | undefined, next: OverheadResults): OverheadResults {
+  if (!prev) return next;
+  const s = prev.stackmend;
+  const m = prev.mistral;
+  return {
+    ...next,
+    failures: [...(prev.failures ?? []), ...(next.failures ?? [])],
+    stackmend: {
+      alarmToHeatWrite: joined(s.alarmToHeatWrite, next.stackmend.alarmToHeatWrite),
+      incidentToHeatWrite: joined(s.incidentToHeatWrite, next.stackmend.incidentToHeatWrite),
+      unmatched: s.unmatched + next.stackmend.unmatched,
+    },
+    mistral: {
+      alarmToHeatWrite: joined(m.alarmToHeatWrite, next.mistral.alarmToHeatWrite),
+      executionToHeatCall: joined(m.executionToHeatCall, next.mistral.executionToHeatCall),
+      executionToHeatWrite: joined(m.executionToHeatWrite, next.mistral.executionToHeatWrite),
+      unmatched: m.unmatched + next.mistral.unmatched,
     },
   };
 }

@@ -227,6 +227,10 @@ function overheadTable(o: OverheadResults): string[] {
     `| execution RUNNING → Mistral sends the first Heat call | — | ${f(o.mistral.executionToHeatCall)} |`,
     `| alarms not matched to a write | ${o.stackmend.unmatched} | ${o.mistral.unmatched} |`,
     '',
+    ...(o.failures?.length
+      ? [`Stacks stopped early: ${o.failures.length} (${o.failures.map((f) => f.split(':')[0]).join(', ')}).`, '']
+      : []),
+    ...(o.note ? [`${o.note}.`, ''] : []),
   ];
 }
 
@@ -237,7 +241,9 @@ function scaleTable(s: ScaleResults): string[] {
     `## Scale: one host with ${s.onHost.pets} pets + ${s.onHost.cattle} cattle dies (${s.measuredAt}, ${s.host})`,
     '',
     `Asked ${s.asked.pets} pets + ${s.asked.cattle} cattle on compute1 (cli/bench-scale.ts); booted in ${secs(s.bootMs)}; limited by ${s.limitedBy}.`,
-    'compute1 killed, forced down by the fencing agent, reported to classify-alarm.',
+    r
+      ? 'compute1 killed, forced down by the fencing agent, reported to classify-alarm.'
+      : 'Nothing was killed: the boot did not finish within the hold (Heat cannot update a stack still creating).',
     '',
     '| what | figure |',
     '|---|---|',

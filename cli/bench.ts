@@ -12,7 +12,8 @@
  *              --hold-min (11: no variant starts that would end later). Its runs add to the ones in
  *              latest.json (--fresh drops those), so several holds of the lab lock make one figure.
  *   overhead   decision overhead on the lab (cli/bench-overhead.ts): alarm → first Heat write, stackmend vs the
- *              Zaqar → Mistral → Heat chain (--alarms per system, default 200; --stacks per system, 5)
+ *              Zaqar → Mistral → Heat chain (--alarms per system, default 200; --stacks per system, 5);
+ *              its samples add to those in latest.json (--fresh drops them), as the ha part's runs do
  *   scale      the scale run on the lab (cli/bench-scale.ts): --pets (200) and --cattle (100) on compute1,
  *              the host killed, forced down and reported; within --hold-min (11), cleaned up after
  * `--render` measures nothing: it draws latest.md and the pictures again from latest.json.
@@ -28,6 +29,7 @@ import { DEFAULT_STORM } from '../bench/storm/alarms';
 import { scaleOut, storm, stormHttp } from '../bench/storm/run';
 import { HA_VARIANTS, mergeHa, type HaResults, type HaVariant } from '../bench/ha-stats';
 import { instanceHa } from './bench-ha';
+import { mergeOverhead } from '../bench/overhead-stats';
 import { decisionOverhead, type OverheadResults } from './bench-overhead';
 import { scaleRun, type ScaleResults } from './bench-scale';
 import { parse, UsageError } from './args';
@@ -157,7 +159,10 @@ export async function bench(argv: string[]): Promise<number> {
   const latestFile = path.join(outDir, 'latest.json');
   const previous = fs.existsSync(latestFile) ? (JSON.parse(fs.readFileSync(latestFile, 'utf8')) as object) : {};
   const latest: Record<string, unknown> = { ...previous, ...measured };
-  if (measured.ha && !values.fresh) latest.ha = mergeHa((previous as { ha?: HaResults }).ha, measured.ha as HaResults);
+  const before = previous as { ha?: HaResults; overhead?: OverheadResults };
+  if (measured.ha && !values.fresh) latest.ha = mergeHa(before.ha, measured.ha as HaResults);
+  if (measured.overhead && !values.fresh)
+    latest.overhead = mergeOverhead(before.overhead, measured.overhead as OverheadResults);
   if (parts.length) {
     fs.writeFileSync(file, `${JSON.stringify(measured, null, 2)}\n`);
     fs.writeFileSync(latestFile, `${JSON.stringify(latest, null, 2)}\n`);

@@ -5,7 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { heatRequests, mistralExecutions, parseOsloLine, parseOsloLog } from '../../../bench/oslo-log';
+import {
+  heatRequests,
+  mistralExecutions,
+  mistralHttpCalls,
+  parseOsloLine,
+  parseOsloLog,
+} from '../../../bench/oslo-log';
 
 const log = (name: string) => fs.readFileSync(path.join(__dirname, 'logs', name), 'utf8');
 
@@ -48,7 +54,22 @@ describe('Mistral executions', () => {
       executionId: '11a6378b-131a-470a-9376-0befa0d6bdb4',
       workflow: 'client_client_49034',
       startedMs: new Date(2026, 11, 2, 5, 31, 16, 185).getTime(),
-      http: [],
     });
+  });
+
+  it("know the nested stack of the baseline workflow's input, and its Heat calls are told by URL", () => {
+    const lines = parseOsloLog(log('mistral-heal.log'));
+    const [e] = mistralExecutions(lines);
+    const [call] = mistralHttpCalls(lines);
+
+    expect(e).toMatchObject({
+      executionId: '133930d1-a092-4f2c-b649-6bf78c86b56a',
+      nestedStack: 'bench-oh-mistral-327253-4-group-2h5j4vxiu6we/08f67b64-31d3-4b25-89b5-4f07b32c5c5a',
+    });
+    expect(call).toMatchObject({
+      method: 'PATCH',
+      url: expect.stringContaining(`/stacks/${e.nestedStack}/resources/0`),
+    });
+    expect(call.atMs - e.startedMs).toBe(614);
   });
 });
