@@ -10,17 +10,9 @@
 import type { IncidentRecord } from '../../core/domain/plan';
 import { epochMsOf } from '../../core/domain/clock';
 import { hostOf } from '../../core/openstack/nova';
-import {
-  bootServer,
-  cloud,
-  harness,
-  lab,
-  resetLab,
-  settledStatus,
-  waitFor,
-  waitIncident,
-  type Harness,
-} from './support';
+import { lab } from '../../bench/lab';
+import { waitFor } from '../../bench/wait';
+import { bootServer, cloud, harness, resetLab, settledStatus, waitIncident, type Harness } from './support';
 import { novaView } from './trust-support';
 
 const HOST_DOWN_AFTER_SEC = 15;
