@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { FencingPolicySchema } from '../domain/fencing';
-import { DEFAULT_EVACUATION, EvacuationPolicySchema } from './evacuation';
+import { DEFAULT_EVACUATION, EvacuationPolicySchema, EvacuationSettingsSchema } from './evacuation';
 import { ServerRecoverySchema, ProcessRestartHookSchema } from './recovery';
 import { BlastPolicySchema } from './blast';
 import { rulesSchema } from './rules';
@@ -142,6 +142,11 @@ export const RuleSettingsSchema = z.strictObject({
   haMetadata: inRule(f.haMetadata),
   evacuateNamePattern: inRule(f.evacuateNamePattern),
   lateRechecks: inRule(f.lateRechecks),
+  evacuation: EvacuationSettingsSchema.optional().describe(
+    'Fields of the evacuation section for what the rule matches (which servers, recovery method, reserved hosts, ' +
+      'locks, parallelism); the fields it leaves out keep the policy value. The evacuate step applies the rule its ' +
+      "incident's decision recorded (policyOfRule)",
+  ),
 });
 export type RuleSettings = z.infer<typeof RuleSettingsSchema>;
 
@@ -155,6 +160,15 @@ export const PolicySchema = policyFields
 export type Policy = z.infer<typeof PolicySchema>;
 export const DEFAULT_POLICY: Policy = PolicySchema.parse({});
 
-/** The policy with a matched rule's settings over the flat ones. */
+/** The policy with a matched rule's settings over the flat ones (the evacuation section field by field). */
 export const withSettings = (p: Policy, settings: RuleSettings | undefined): Policy =>
-  settings ? { ...p, ...settings } : p;
+  settings ? { ...p, ...settings, evacuation: { ...p.evacuation, ...settings.evacuation } } : p;
+
+/** The policy as the named rule (a decision's `matched.rule`) sets it; the flat policy when no rule has that name. */
+export const policyOfRule = (p: Policy, rule: string | undefined): Policy =>
+  withSettings(p, rule === undefined ? undefined : p.rules.find((r) => r.name === rule)?.settings);
+
+/** Every host the policy or one of its rules keeps in reserve, in policy order (facts read them all). */
+export const reservedHostsOf = (p: Policy): string[] => [
+  ...new Set([...p.evacuation.reservedHosts, ...p.rules.flatMap((r) => r.settings?.evacuation?.reservedHosts ?? [])]),
+];

@@ -16,7 +16,7 @@ import { hostOf, imageIdOf, type Aggregate, type ComputeService, type Server } f
 import type { Facts, HostFacts, ServerFacts } from '../../core/policy/facts';
 import { checkHost } from '../../core/policy/host-check';
 import { isCattle, isPet } from '../../core/policy/managed';
-import type { Policy } from '../../core/policy/policy';
+import { reservedHostsOf, type Policy } from '../../core/policy/policy';
 import type { ArmedServers, Owner } from '../../core/runtime/arm/armed';
 import type { StateStore } from '../../core/state/store';
 import { readBlast } from './blast';
@@ -189,7 +189,7 @@ export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {
   const now = d.now();
   const read =
     i.subject.type === 'host'
-      ? await hostFactsFor(d.cloud, d.armed, i.subject.host, d.policy.evacuation.reservedHosts)
+      ? await hostFactsFor(d.cloud, d.armed, i.subject.host, reservedHostsOf(d.policy))
       : undefined;
   const host = read?.facts;
   const server = i.subject.type === 'server' ? await serverFactsFor(d.cloud, d.armed, i.subject.serverId) : undefined;

@@ -12,6 +12,7 @@ import { hasTime } from '../_shared/deadline';
 import type { Deps } from '../_shared/deps';
 import { evacuateTargets } from '../_shared/progress';
 import type { StepContext } from '../_shared/step';
+import { evacuationOf } from './targets';
 
 const LOCK_REASON = 'stackmend: evacuating';
 /** Evacuation requests sent to Nova at once (each is accepted in well under a second). */
@@ -31,7 +32,7 @@ async function inFlightElsewhere(d: Deps, key: string): Promise<number> {
 
 async function lockAndEvacuate(d: Deps, r: IncidentRecord, s: EvacuateTarget, targetHost?: string) {
   const nova = d.cloud().nova;
-  const lock = d.policy.evacuation.lockServers && !(await nova.getServer(s.serverId)).locked;
+  const lock = evacuationOf(d, r).lockServers && !(await nova.getServer(s.serverId)).locked;
   if (lock) await nova.lock(s.serverId, `${LOCK_REASON} (incident ${r.key})`);
   try {
     return await nova.evacuate(s.serverId, targetHost);
@@ -60,7 +61,7 @@ export async function startEvacuations(
   targetHost?: string,
 ): Promise<Started> {
   const d = ctx.deps;
-  const e = d.policy.evacuation;
+  const e = evacuationOf(d, r);
   const todo = evacuateTargets(r).filter((s) => !r.progress[s.serverId]);
   const out = { started: [] as string[], failed: [] as string[], requestIds: [] as string[], left: todo.length };
   if (todo.length === 0) return { ...out, record: r };

@@ -8,6 +8,8 @@ import type { EvacuateTarget, IncidentRecord } from '../../core/domain/plan';
 import type { ComputeService } from '../../core/openstack/nova';
 import type { ReservedHost } from '../../core/policy/facts';
 import { chooseTarget, needOf, type Target, type TargetChoice } from '../../core/policy/targets';
+import type { EvacuationPolicy } from '../../core/policy/evacuation';
+import { policyOfRule } from '../../core/policy/policy';
 import type { Deps } from '../_shared/deps';
 
 const RESERVED = 'reserved:';
@@ -17,6 +19,10 @@ export const reservedInUse = (r: IncidentRecord): string | undefined =>
   Object.keys(r.progress)
     .find((k) => k.startsWith(RESERVED))
     ?.slice(RESERVED.length);
+
+/** The evacuation section as the rule the incident's decision matched sets it (core/policy/policy.ts policyOfRule). */
+export const evacuationOf = (d: Deps, r: IncidentRecord): EvacuationPolicy =>
+  policyOfRule(d.policy, r.decision?.matched?.rule).evacuation;
 
 /** The recovery method's choice for `servers` now, from Nova's services (given) and hypervisors (read). */
 export async function targetChoice(
@@ -38,11 +44,11 @@ export async function targetChoice(
     };
   };
   const spare = services.filter((s) => s.host !== host && s.status === 'enabled' && s.state === 'up' && !s.forced_down);
-  const reserved: ReservedHost[] = d.policy.evacuation.reservedHosts.flatMap((name) => {
+  const reserved: ReservedHost[] = evacuationOf(d, r).reservedHosts.flatMap((name) => {
     const s = services.find((x) => x.host === name && x.host !== host);
     return s ? [{ ...room(s), status: s.status, state: s.state, forcedDown: s.forced_down }] : [];
   });
-  return chooseTarget(d.policy.evacuation.recoveryMethod, { spare: spare.map(room), reserved, need: needOf(servers) });
+  return chooseTarget(evacuationOf(d, r).recoveryMethod, { spare: spare.map(room), reserved, need: needOf(servers) });
 }
 
 /**

@@ -128,3 +128,39 @@ describe('evacuate: locks, stopped servers and bounds', () => {
     expect(w.cloud.callsTo('nova.evacuate')).toHaveLength(1);
   });
 });
+
+describe("evacuate by the rule the incident's decision matched", () => {
+  const RULE = 'compute1-to-the-reserve';
+  async function failedHostUnderRule(matched?: string) {
+    const rule = {
+      name: RULE,
+      match: { host: 'compute1' },
+      action: 'auto',
+      settings: { evacuation: { recoveryMethod: 'reserved_host', reservedHosts: ['compute3'] } },
+    };
+    const w = world({ config: { policy: { rules: [rule], blastRadius: { cloud: '100%' } } } });
+    w.cloud.nova.addService({ host: 'compute3', status: 'disabled', state: 'up' });
+    const incident = await forcedDownEvacuation(w, PETS);
+    if (matched)
+      await w.incidents.patch(incident, (r) => ({
+        decision: { ...r.decision!, matched: { rule: matched, why: 'host compute1' } },
+      }));
+    return w;
+  }
+
+  it("uses the matched rule's recovery method and reserved host over the flat policy's scheduler choice", async () => {
+    const w = await failedHostUnderRule(RULE);
+    await reconcile(w, evacuate);
+    expect(w.cloud.nova.service('compute3')).toMatchObject({ status: 'enabled' });
+    expect(targetsOfEvacuations(w)).toEqual(['compute3', 'compute3', 'compute3']);
+  });
+
+  it('keeps the flat policy when the decision matched no rule, or a rule the policy no longer has', async () => {
+    for (const matched of [undefined, 'a-rule-since-removed']) {
+      const w = await failedHostUnderRule(matched);
+      await reconcile(w, evacuate);
+      expect(w.cloud.callsTo('nova.enableService')).toEqual([]);
+      expect(targetsOfEvacuations(w)).toEqual([undefined, undefined, undefined]);
+    }
+  });
+});

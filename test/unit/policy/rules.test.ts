@@ -10,7 +10,7 @@ import { decide } from '../../../core/policy/decide';
 import type { Facts, HostFacts, ServerFacts } from '../../../core/policy/facts';
 import { checkFenceEvidence } from '../../../core/policy/fence';
 import { hostLiveness } from '../../../core/policy/host-liveness';
-import { PolicySchema } from '../../../core/policy/policy';
+import { PolicySchema, policyOfRule, reservedHostsOf } from '../../../core/policy/policy';
 import { explainRules, firstMatch } from '../../../core/policy/rules';
 import { load } from '../intake/support';
 import { forcedDownService, HEARTBEAT, iso, listedService, sec } from './support';
@@ -181,6 +181,28 @@ describe('policy rules: what the matched rule lets decide() do', () => {
     expect(decide(f, stricter).decision).toMatchObject({ verdict: 'replace', matched: { rule: 'web' } });
     const ask = policy([{ name: 'ask', match: { kind: 'host-down' }, settings: { evacuatePets: false } }]);
     expect(decide(hostFacts([pet('a')]), ask).decision).toMatchObject({ rule: 'evacuation-needs-approval' });
+  });
+
+  it("a rule's evacuation fields override the flat section's field by field, the rest kept", () => {
+    const plain: ServerFacts = { ...pet('plain'), metadata: {} };
+    const everything = policy(
+      [{ name: 'all-on-compute1', match: { host: 'compute1' }, settings: { evacuation: { select: 'all' } } }],
+      { evacuation: { priorityKey: 'rank' } },
+    );
+    expect(decide(hostFacts([pet('a'), plain]), PolicySchema.parse({})).plan).toMatchObject({
+      servers: [{ serverId: 'a' }],
+      untouched: ['plain'],
+    });
+    expect(decide(hostFacts([pet('a'), plain]), everything).plan).toMatchObject({
+      servers: [{ serverId: 'a' }, { serverId: 'plain' }],
+      untouched: [],
+    });
+    const p = policyOfRule(everything, 'all-on-compute1');
+    expect(p.evacuation).toMatchObject({ select: 'all', priorityKey: 'rank', recoveryMethod: 'auto' });
+    expect(policyOfRule(everything, undefined).evacuation.select).toBe('ha-metadata');
+    const reserve = { evacuation: { recoveryMethod: 'reserved_host', reservedHosts: ['spare-2', 'spare-1'] } };
+    const reserving = policy([{ name: 'r', settings: reserve }], { evacuation: { reservedHosts: ['spare-1'] } });
+    expect(reservedHostsOf(reserving)).toEqual(['spare-1', 'spare-2']); // facts read every reserved host
   });
 
   it('paused automation still holds, and keeps the rule that matched', () => {
