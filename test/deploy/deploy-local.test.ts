@@ -4,7 +4,7 @@
  * functions answer.
  */
 import openwhisk from 'openwhisk';
-import { RECONCILING, STEPS, type StepName } from '../../core/domain/pipeline';
+import { HANDED_ON, isStepName, RECONCILING, STEPS, WEB_ACTIONS } from '../../core/domain/pipeline';
 import { startLocalWhisk, pathOf, type LocalWhisk } from '../../local/whisk';
 import { declaredFunctions, readZip, scratchService, stageParameters, type ScratchService } from './support';
 
@@ -13,7 +13,8 @@ let service: ScratchService;
 let ow: ReturnType<typeof openwhisk>;
 let env: Record<string, string>;
 const functions = Object.keys(declaredFunctions('serverless.yml')).sort();
-const chained = ['evacuate', 'mark-unhealthy', 'notify', 'stack-update'];
+/** The steps another step hands on to: a trigger and a rule each (core/domain/pipeline.ts). */
+const chained = [...HANDED_ON].sort();
 /** The steps the periodic reconcile visits. */
 const reconciled = [...RECONCILING].sort(); // every step the registry says reconciles (core/domain/pipeline.ts)
 /** The alarms feed's READ lifecycle event (the client's typings only list CREATE/DELETE/UPDATE). */
@@ -67,8 +68,13 @@ describe('osls deploy to the local runtime', () => {
 
     expect(await annotations('classify-alarm')).toMatchObject({ 'web-export': true, 'raw-http': true, final: true });
     expect(await annotations('classify-alarm')).not.toHaveProperty('require-whisk-auth');
-    for (const fn of functions)
-      expect((await annotations(fn))['provide-api-key']).toBe(STEPS[fn as StepName].handsOnTo.some((n) => n !== fn));
+    for (const fn of functions.filter(isStepName))
+      expect((await annotations(fn))['provide-api-key']).toBe(STEPS[fn].handsOnTo.some((n) => n !== fn));
+    // the web actions (the console) answer browsers with their own login, not whisk auth
+    for (const fn of Object.keys(WEB_ACTIONS)) {
+      expect(await annotations(fn)).toMatchObject({ 'web-export': true, 'raw-http': true });
+      expect(await annotations(fn)).not.toHaveProperty('require-whisk-auth');
+    }
     for (const fn of chained)
       expect(await annotations(fn)).toMatchObject({ 'web-export': true, 'require-whisk-auth': true });
     const anonymous = await fetch(whisk.webActionUrl('stackmend/notify'), { method: 'POST', body: '{}' });
