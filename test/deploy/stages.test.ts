@@ -13,8 +13,13 @@ import { repoRoot } from './support';
 const stagesDir = path.join(repoRoot, 'deploy/stages');
 const stages = fs.readdirSync(stagesDir).filter((f) => f.endsWith('.yml'));
 
-/** As osls would with an empty environment: `${env:NAME, 'fallback'}` → fallback, `${env:NAME}` → a stand-in. */
+/**
+ * As osls would with an empty environment: `${env:NAME, 'fallback'}` → fallback, `${env:NAME}` → a stand-in;
+ * a value that is only `${file(path)}` → that file (from the repository root) parsed, as osls parses YAML.
+ */
 function resolveEnv(value: unknown): unknown {
+  const file = typeof value === 'string' ? /^\$\{file\(([^)]+)\)\}$/.exec(value) : null;
+  if (file) return resolveEnv(parseYaml(fs.readFileSync(path.join(repoRoot, file[1]), 'utf8')));
   if (typeof value === 'string')
     return value.replace(
       /\$\{env:(\w+)(?:,\s*'([^']*)')?\}/g,

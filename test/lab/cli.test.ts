@@ -19,7 +19,7 @@ describe('npm run lab -- <command>', () => {
     expect(lab().status).toBe(2);
     const kill = lab('kill-host', 'compute9');
     expect(kill.status).toBe(2);
-    expect(kill.stderr).toMatch(/unknown host: compute9[\s\S]*usage: .*kill-host <compute1\|compute2>/);
+    expect(kill.stderr).toMatch(/unknown host: compute9[\s\S]*usage: .*kill-host <compute1\|compute2\|compute3>/);
     expect(lab('revive-host').status).toBe(2);
     const logs = lab('logs', 'nosuchservice');
     expect(logs.status).toBe(2);
