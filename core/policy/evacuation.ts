@@ -57,24 +57,3 @@ export const EvacuationPolicySchema = z.object({
 });
 export type EvacuationPolicy = z.infer<typeof EvacuationPolicySchema>;
 export const DEFAULT_EVACUATION: EvacuationPolicy = EvacuationPolicySchema.parse({});
-
-/**
- * The section as a policy rule overrides it (core/policy/policy.ts RuleSettingsSchema): every field optional
- * and without its default, so that what a rule leaves out keeps the flat policy's value.
- */
-export const EvacuationSettingsSchema = z.strictObject(
-  Object.fromEntries(
-    Object.entries(EvacuationPolicySchema.shape).map(([k, v]) => [
-      k,
-      v
-        .unwrap()
-        .optional()
-        .describe(v.description ?? ''),
-    ]),
-  ) as {
-    [K in keyof typeof EvacuationPolicySchema.shape]: z.ZodOptional<
-      ReturnType<(typeof EvacuationPolicySchema.shape)[K]['unwrap']>
-    >;
-  },
-);
-export type EvacuationSettings = z.infer<typeof EvacuationSettingsSchema>;

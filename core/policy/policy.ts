@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { FencingPolicySchema } from '../domain/fencing';
-import { DEFAULT_EVACUATION, EvacuationPolicySchema, EvacuationSettingsSchema } from './evacuation';
+import { DEFAULT_EVACUATION, EvacuationPolicySchema } from './evacuation';
 import { ServerRecoverySchema, ProcessRestartHookSchema } from './recovery';
 import { BlastPolicySchema } from './blast';
 import { rulesSchema } from './rules';
@@ -135,6 +135,16 @@ const inRule = <T extends z.ZodType>(field: z.ZodDefault<T> | z.ZodOptional<T>) 
     .unwrap()
     .optional()
     .describe(field.description ?? '');
+/** The evacuation section as a rule overrides it: each field as inRule makes it, what a rule leaves out kept. */
+const EvacuationSettingsSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(EvacuationPolicySchema.shape).map(([k, v]) => [k, inRule(v as z.ZodDefault<z.ZodType>)]),
+  ) as {
+    [K in keyof typeof EvacuationPolicySchema.shape]: z.ZodOptional<
+      ReturnType<(typeof EvacuationPolicySchema.shape)[K]['unwrap']>
+    >;
+  },
+);
 export const RuleSettingsSchema = z.strictObject({
   repeatThreshold: inRule(f.repeatThreshold),
   evacuatePets: inRule(f.evacuatePets),
