@@ -46,7 +46,6 @@ function logSince(svc: string, offset: number): string {
   }
 }
 
-/** Deletes the stack's member, waits until Nova no longer has it, delivers the alarm, waits for the replacement. */
 /** A read that an overloaded API missed (heat-api, zaqar at a load of 20) is tried again, up to 5 times. */
 async function reading<T>(read: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -59,12 +58,14 @@ async function reading<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Deletes the stack's member, waits until Nova no longer has it, delivers the alarm, waits for the replacement. */
 async function oneAlarm(
   cloud: LabCloud,
   stack: StackRef,
   deliver: (serverId: string) => Promise<string | undefined>,
 ): Promise<{ nested: StackRef; sentMs: number; incident?: string }> {
   const m = await reading(() => member(cloud, stack, RESOURCE));
+  const updatedBefore = (await reading(() => cloud.heat.getStack(stack))).updated_time;
   await cloud.nova.deleteServer(m.serverId);
   await waitFor(
     `${m.serverId} gone from Nova`,
@@ -85,12 +86,14 @@ async function oneAlarm(
   await waitFor(
     `${stack.name}: member ${RESOURCE} replaced`,
     softly(async () => {
-      if ((await cloud.heat.getStack(stack)).stack_status !== 'UPDATE_COMPLETE') return false;
+      // the stack's own record first (one cheap read): the nested resources are listed once its update is done
+      const s = await cloud.heat.getStack(stack);
+      if (s.stack_status !== 'UPDATE_COMPLETE' || s.updated_time === updatedBefore) return false;
       const now = (await cloud.heat.listServers(stack)).find((x) => x.resourceName === RESOURCE);
       return !!now && now.serverId !== m.serverId && (await cloud.nova.getServer(now.serverId)).status === 'ACTIVE';
     }),
     300,
-    500,
+    1000,
   );
   return { nested: m.stack, sentMs, incident };
 }

@@ -18,6 +18,7 @@ import { checkHost } from '../../core/policy/host-check';
 import { isCattle, isPet } from '../../core/policy/managed';
 import { reservedHostsOf, type Policy } from '../../core/policy/policy';
 import type { ArmedServers, Owner } from '../../core/runtime/arm/armed';
+import { eachBounded } from '../../core/runtime/bounded';
 import type { StateStore } from '../../core/state/store';
 import { readBlast } from './blast';
 import { Controls, EVERYTHING, maintenanceKey } from './controls';
@@ -27,20 +28,30 @@ import { type Incidents, subjectId } from './incidents';
 export type { Owner };
 export { maintenanceKey };
 
-/** Heat owners of servers: the armed index first, then one scan of the project's stacks. */
+/** Stacks whose resources are read at once when the armed index does not know a server. */
+export const OWNER_SCAN_PARALLEL = 8;
+
+/** Heat owners of servers: the armed index first, then a scan of the project's stacks that stops once all are found. */
 export async function ownersOf(cloud: Cloud, armed: ArmedServers, serverIds: string[]): Promise<Map<string, Owner>> {
   const found = new Map<string, Owner>();
-  for (const id of serverIds) {
-    const owner = await armed.owner(id);
+  const known = await Promise.all(serverIds.map((id) => armed.owner(id)));
+  serverIds.forEach((id, i) => {
+    const owner = known[i];
     if (owner) found.set(id, owner);
-  }
-  if (found.size === serverIds.length) return found;
-  for (const stack of await cloud.heat.listStacks()) {
-    for (const o of await cloud.heat.listServers(refOf(stack))) {
-      if (serverIds.includes(o.serverId) && !found.has(o.serverId))
-        found.set(o.serverId, { root: o.root, stack: o.stack, resourceName: o.resourceName });
-    }
-  }
+  });
+  const allFound = () => serverIds.every((id) => found.has(id));
+  if (allFound()) return found;
+  await eachBounded(
+    await cloud.heat.listStacks(),
+    OWNER_SCAN_PARALLEL,
+    async (stack) => {
+      for (const o of await cloud.heat.listServers(refOf(stack))) {
+        if (serverIds.includes(o.serverId) && !found.has(o.serverId))
+          found.set(o.serverId, { root: o.root, stack: o.stack, resourceName: o.resourceName });
+      }
+    },
+    allFound,
+  );
   return found;
 }
 
