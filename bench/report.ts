@@ -240,7 +240,7 @@ function scaleTable(s: ScaleResults): string[] {
   return [
     `## Scale: one host with ${s.onHost.pets} pets + ${s.onHost.cattle} cattle dies (${s.measuredAt}, ${s.host})`,
     '',
-    `Asked ${s.asked.pets} pets + ${s.asked.cattle} cattle on compute1 (cli/bench-scale.ts); booted in ${secs(s.bootMs)}; limited by ${s.limitedBy}.`,
+    `Asked ${s.asked.pets} pets + ${s.asked.cattle} cattle on compute1${s.asked.others ? ` and ${s.asked.others} other servers on compute2` : ''} (cli/bench-scale.ts); booted in ${secs(s.bootMs)}; limited by ${s.limitedBy}.${s.serversAtDeath ? ` ${s.serversAtDeath} servers in the cloud when compute1 was killed.` : ''}`,
     r
       ? 'compute1 killed, forced down by the fencing agent, reported to classify-alarm.'
       : 'Nothing was killed: the boot did not finish within the hold (Heat cannot update a stack still creating).',
@@ -250,6 +250,13 @@ function scaleTable(s: ScaleResults): string[] {
     `| host death → incident recorded | ${r ? secs(r.incidentMs) : 'n/a'} |`,
     `| host death → every pet ACTIVE on another host | ${r ? secs(r.petsActiveMs) : 'n/a'} |`,
     `| host death → every cattle member replaced (UPDATE_COMPLETE, all ACTIVE off compute1) | ${r ? secs(r.cattleReplacedMs) : 'n/a'} |`,
+    ...(s.masakari
+      ? [
+          'error' in s.masakari
+            ? `| Masakari, the same failure of the host the pets moved to | not measured: ${s.masakari.error} |`
+            : `| Masakari: ${s.masakari.host} (holding the ${s.masakari.pets} pets) killed, forced down, reported → every pet ACTIVE on another host | ${Number.isNaN(s.masakari.petsActiveMs) || s.masakari.petsActiveMs === null ? `not within the hold: ${s.masakari.moved} of ${s.masakari.pets} moved` : secs(s.masakari.petsActiveMs)} (notification ${s.masakari.notificationStatus}) |`,
+        ]
+      : []),
     `| OpenStack calls stackmend made | ${s.cloudCallsTotal} (${Object.entries(s.cloudCalls)
       .map(([k, v]) => `${k}: ${v}`)
       .join(', ')}) |`,

@@ -33,7 +33,16 @@ const DEAD = 'compute1';
 const BATCH = 10; // nova-api missed its 10 s answer to a multi-create of 50 at a load of 20
 
 export type { ScaleResults };
-export type ScaleOptions = { pets: number; cattle: number; budgetMs: number; say: (s: string) => void };
+export type ScaleOptions = {
+  pets: number;
+  cattle: number;
+  /** servers on compute2 besides (not HA, never moved): the cloud's size */
+  others: number;
+  /** after stackmend's recovery: the same host failure, of the host the pets moved to, reported to Masakari */
+  masakari: boolean;
+  budgetMs: number;
+  say: (s: string) => void;
+};
 
 function dirSize(dir: string): { bytes: number; files: number } {
   let bytes = 0;
@@ -66,7 +75,7 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
   const cloud = labClientsOn(conn);
   const novaRaw = conn.http('nova', 'compute', novaHeaders());
   const tag = randomBytes(3).toString('hex');
-  const petPrefix = `bench-scale-pet-${tag}`;
+  const petPrefix = `bench-scale-${tag}-pet`;
   const serversBefore = await allServers(cloud);
   const counter = new CloudCallCounter();
   const rt = await benchRuntime('scale', { maxOpenIncidents: 1000 }, counter.observe(jsonLogger({ level: 'error' })));
@@ -81,6 +90,7 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
   const onHost = { pets: 0, cattle: 0 };
   let recovery: ScaleResults['recovery'];
   let bootMs = NaN;
+  let serversAtDeath = NaN;
   try {
     // 1. boot: the stack and the pets at the same time
     const image = await cloud.glance.findImage('fake-img');
@@ -92,52 +102,34 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
           az: `nova:${DEAD}`,
         })
       : undefined;
-    let posted = 0;
-    for (let n = 0; n < o.pets && left() > 6 * 60_000; n += BATCH) {
-      const k = Math.min(BATCH, o.pets - n);
-      const accepted = await novaRaw
-        .post('servers', {
-          server: {
-            name: `${petPrefix}-${n / BATCH}`,
-            imageRef: image.id,
-            flavorRef: '1',
-            networks: 'none',
-            availability_zone: `nova:${DEAD}`,
-            metadata: { HA_Enabled: 'True' },
-            min_count: k,
-            max_count: k,
-          },
-        })
-        .then(
-          () => true,
-          (e) => {
-            if (!(e instanceof OpenStackUnreachableError)) throw e;
-            o.say(`scale: a multi-create of ${k} was not answered in time (Nova may still boot them)`);
-            return false;
-          },
-        );
-      if (accepted) posted += k;
-    }
+    const boot = (prefix: string, count: number, host: string, metadata: Record<string, string>) =>
+      multiCreate(novaRaw, image.id, { prefix, count, host, metadata }, () => left() > 6 * 60_000, o.say);
+    const posted = await boot(petPrefix, o.pets, DEAD, { HA_Enabled: 'True' });
+    // the rest of the cloud: servers on compute2 that nothing here moves (Nova's lists grow with them)
+    const othersPosted = o.others ? await boot(`bench-scale-${tag}-other`, o.others, 'compute2', {}) : 0;
     const bootBudget = Math.max(90_000, left() - 6 * 60_000);
     const booted = async () => {
-      const pets = (await cloud.nova.listServers({ name: `^${petPrefix}-` })).filter(
-        (s) => s.status === 'ACTIVE' && hostOf(s) === DEAD,
-      ).length;
+      const mine = (await cloud.nova.listServers({ name: `^bench-scale-${tag}-` })).filter(
+        (s) => s.status === 'ACTIVE',
+      );
+      const pets = mine.filter((s) => s.name.startsWith(`${petPrefix}-`) && hostOf(s) === DEAD).length;
+      const others = mine.length - pets;
       const st = stack ? (await cloud.heat.getStack(stack)).stack_status : 'CREATE_COMPLETE';
       if (st.endsWith('FAILED')) throw new Error(`the cattle stack went ${st}`);
-      return { pets, stackDone: st === 'CREATE_COMPLETE' };
+      return { pets, others, stackDone: st === 'CREATE_COMPLETE' };
     };
-    let last = { pets: 0, stackDone: false };
+    let last = { pets: 0, others: 0, stackDone: false };
     await waitFor(
       'the scale run booted',
       softly(async () => {
         last = await booted();
-        return (last.pets >= posted && last.stackDone) || Date.now() - t0 > bootBudget;
+        return (last.pets >= posted && last.others >= othersPosted && last.stackDone) || Date.now() - t0 > bootBudget;
       }),
       bootBudget / 1000 + 60,
       3000,
     );
     bootMs = Date.now() - t0;
+    serversAtDeath = await allServers(cloud);
     onHost.pets = last.pets;
     onHost.cattle = stack && last.stackDone ? o.cattle : 0;
     if (onHost.pets < o.pets || (stack && !last.stackDone))
@@ -152,26 +144,35 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
     clearInterval(sample);
     await rt.close();
   }
-  // 3. clean up: the stack (Heat deletes its members), the pets, then the lab's reset
+  // 2. Masakari, on the same pets, once stackmend no longer runs
+  let masakari: ScaleResults['masakari'];
+  if (o.masakari && recovery && !Number.isNaN(recovery.petsActiveMs) && left() > 5 * 60_000)
+    masakari = await masakariAtScale(cloud, petPrefix, left, o.say).catch((e) => {
+      o.say(`scale: the Masakari run stopped: ${(e as Error).message}`);
+      return { error: (e as Error).message };
+    });
+  // 3. clean up: the stack (Heat deletes its members), the servers booted here, then the lab's reset
   const c0 = Date.now();
   if (stack) await cloud.heat.deleteStack(stack).catch(() => undefined);
-  const pets = await cloud.nova.listServers({ name: `^${petPrefix}-` }).catch(() => []);
-  for (let i = 0; i < pets.length; i += 10)
-    await Promise.all(pets.slice(i, i + 10).map((s) => cloud.nova.deleteServer(s.id).catch(() => undefined)));
+  const booted = await cloud.nova.listServers({ name: `^bench-scale-${tag}-` }).catch(() => []);
+  for (let i = 0; i < booted.length; i += 10)
+    await Promise.all(booted.slice(i, i + 10).map((s) => cloud.nova.deleteServer(s.id).catch(() => undefined)));
   lab(['reset'], { quiet: true });
   const serversAfter = await allServers(cloud);
   const calls = Object.fromEntries([...counter.counts].map(([k, v]) => [(JSON.parse(k) as string[]).join(' '), v]));
   return {
-    asked: { pets: o.pets, cattle: o.cattle },
+    asked: { pets: o.pets, cattle: o.cattle, others: o.others },
     onHost,
     bootMs,
     limitedBy,
     ...(recovery ? { recovery } : {}),
+    ...(masakari ? { masakari } : {}),
     cloudCalls: calls,
     cloudCallsTotal: Object.values(calls).reduce((a, b) => a + b, 0),
     stateStore: { peakBytes: peak.bytes, peakFiles: peak.files },
     cleanupMs: Date.now() - c0,
     serversBefore,
+    serversAtDeath,
     serversAfter,
   };
 }
@@ -241,4 +242,92 @@ async function killAndMeasure(
   };
   say(`scale: pets ACTIVE elsewhere ${petsActiveMs} ms, cattle replaced ${cattleReplacedMs} ms`);
   return recovery;
+}
+
+/**
+ * Masakari at scale, on the pets stackmend moved: compute1 back in service (un-forced, enabled, its
+ * nova-compute started again), then the host that holds the pets now killed, forced down by the same
+ * fencing agent and reported to Masakari (segment lab-seg, recovery method auto; the lab's
+ * evacuate_all_instances = false, so the pets — HA_Enabled — are what it moves). Timed until every one
+ * of them is ACTIVE on another host, or until the hold ends (then how many moved).
+ */
+async function masakariAtScale(
+  cloud: LabCloud,
+  petPrefix: string,
+  left: () => number,
+  say: (s: string) => void,
+): Promise<NonNullable<ScaleResults['masakari']>> {
+  const [svc] = await cloud.nova.listComputeServices(DEAD);
+  if (!svc) throw new Error(`no nova-compute service on ${DEAD}`);
+  await cloud.nova.unforceDown(svc.id);
+  await cloud.nova.enableService(svc.id);
+  lab(['revive-host', DEAD], { quiet: true });
+  const pets = await cloud.nova.listServers({ name: `^${petPrefix}-` });
+  const perHost = new Map<string, string[]>();
+  for (const p of pets) perHost.set(hostOf(p) ?? '', [...(perHost.get(hostOf(p) ?? '') ?? []), p.id]);
+  const [victim, ids] = [...perHost].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
+  if (!victim || victim === DEAD) throw new Error(`the pets are not on another host (${[...perHost.keys()]})`);
+  lab(['kill-host', victim], { quiet: true });
+  const death = Date.now();
+  await fenceInNova(cloud, victim);
+  const note = await cloud.masakari.notify(hostDownNotification(victim).notification);
+  const mine = new Set(ids);
+  let moved = 0;
+  let petsActiveMs = NaN;
+  await waitFor(
+    `Masakari: ${ids.length} pets ACTIVE off ${victim}`,
+    softly(async () => {
+      const now = (await cloud.nova.listServers({ name: `^${petPrefix}-` })).filter((x) => mine.has(x.id));
+      moved = now.filter((x) => hostOf(x) !== victim && x.status === 'ACTIVE' && !x['OS-EXT-STS:task_state']).length;
+      if (moved === ids.length) petsActiveMs = Date.now() - death;
+      return moved === ids.length;
+    }),
+    Math.max(60, (left() - 120_000) / 1000),
+    2000,
+  ).catch((e) => say(`scale: ${(e as Error).message} (${moved} moved)`));
+  const status = await cloud.masakari.getNotification(note.notification_uuid).then(
+    (n) => n.status,
+    () => 'unknown',
+  );
+  say(
+    `scale: Masakari moved ${moved} of ${ids.length} pets off ${victim} in ${petsActiveMs} ms (notification ${status})`,
+  );
+  return { host: victim, pets: ids.length, moved, petsActiveMs, notificationStatus: status };
+}
+
+/** Boots `count` servers on `host` by Nova multi-create, BATCH at a time while `more()`; the number Nova accepted. */
+async function multiCreate(
+  nova: ReturnType<ReturnType<typeof openConnection>['http']>,
+  imageRef: string,
+  o: { prefix: string; count: number; host: string; metadata: Record<string, string> },
+  more: () => boolean,
+  say: (s: string) => void,
+): Promise<number> {
+  let posted = 0;
+  for (let n = 0; n < o.count && more(); n += BATCH) {
+    const k = Math.min(BATCH, o.count - n);
+    const accepted = await nova
+      .post('servers', {
+        server: {
+          name: `${o.prefix}-${n / BATCH}`,
+          imageRef,
+          flavorRef: '1',
+          networks: 'none',
+          availability_zone: `nova:${o.host}`,
+          metadata: o.metadata,
+          min_count: k,
+          max_count: k,
+        },
+      })
+      .then(
+        () => true,
+        (e) => {
+          if (!(e instanceof OpenStackUnreachableError)) throw e;
+          say(`scale: a multi-create of ${k} was not answered in time (Nova may still boot them)`);
+          return false;
+        },
+      );
+    if (accepted) posted += k;
+  }
+  return posted;
 }

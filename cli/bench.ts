@@ -15,7 +15,9 @@
  *              Zaqar → Mistral → Heat chain (--alarms per system, default 200; --stacks per system, 5);
  *              its samples add to those in latest.json (--fresh drops them), as the ha part's runs do
  *   scale      the scale run on the lab (cli/bench-scale.ts): --pets (200) and --cattle (100) on compute1,
- *              the host killed, forced down and reported; within --hold-min (11), cleaned up after
+ *              --others (0) servers on compute2 that nothing moves,
+ *              the host killed, forced down and reported; then the host the pets moved to killed the same
+ *              way and reported to Masakari (--no-masakari skips it); within --hold-min (11), cleaned up after
  * `--render` measures nothing: it draws latest.md and the pictures again from latest.json.
  * Each run writes bench-results/<timestamp>.json; bench-results/latest.json keeps the newest result of
  * every part, latest.md its table, and the pictures (bench/svg.ts) are drawn from it.
@@ -78,6 +80,8 @@ export async function bench(argv: string[]): Promise<number> {
     stacks: { type: 'string' },
     pets: { type: 'string' },
     cattle: { type: 'string' },
+    'no-masakari': { type: 'boolean' },
+    others: { type: 'string' },
   });
   const parts = values.render ? [] : partsOf(values.only);
   const holdMs = Number(values['hold-min'] ?? 11) * 60_000;
@@ -143,6 +147,8 @@ export async function bench(argv: string[]): Promise<number> {
           ...(await scaleRun({
             pets: Number(values.pets ?? 200),
             cattle: Number(values.cattle ?? 100),
+            others: Number(values.others ?? 0),
+            masakari: !values['no-masakari'],
             budgetMs: holdMs,
             say,
           })),

@@ -42,6 +42,10 @@ export const ServerSchema = z.looseObject({
     .optional(),
 });
 export type Server = z.infer<typeof ServerSchema>;
+/** Servers asked for per page: Nova's default `[api] max_limit`; a smaller max_limit pages sooner. */
+export const SERVER_PAGE = 1000;
+const PageLinksSchema = z.array(z.looseObject({ rel: z.string(), href: z.string() }));
+
 export const hostOf = (s: Server): string | undefined => s['OS-EXT-SRV-ATTR:host'] ?? undefined;
 
 /** Recorded: test/fixtures/openstack/nova-services-list.json (2.53) */
@@ -95,11 +99,30 @@ export type ServerCreate = {
 export class NovaClient implements Compute {
   constructor(private readonly http: ServiceHttp) {}
 
-  async listServers(filter: { host?: string; name?: string; allTenants?: boolean } = {}): Promise<Server[]> {
-    const res = await this.http.get<{ servers: unknown[] }>('servers/detail', {
-      query: { host: filter.host, name: filter.name, all_tenants: filter.allTenants ? 1 : undefined, limit: 1000 },
-    });
-    return z.array(ServerSchema).parse(res.data.servers);
+  /**
+   * Every matching server: Nova answers at most its `[api] max_limit` (1,000 by default) per page and
+   * names the next page in `servers_links` (rel `next`); the pages are followed by marker until none is named.
+   */
+  async listServers(
+    filter: { host?: string; name?: string; allTenants?: boolean; pageSize?: number } = {},
+  ): Promise<Server[]> {
+    const all: Server[] = [];
+    for (let marker: string | undefined; ;) {
+      const res = await this.http.get<{ servers: unknown[]; servers_links?: unknown }>('servers/detail', {
+        query: {
+          host: filter.host,
+          name: filter.name,
+          all_tenants: filter.allTenants ? 1 : undefined,
+          limit: filter.pageSize ?? SERVER_PAGE,
+          marker,
+        },
+      });
+      const page = z.array(ServerSchema).parse(res.data.servers);
+      all.push(...page);
+      const next = PageLinksSchema.parse(res.data.servers_links ?? []).some((l) => l.rel === 'next');
+      if (!next || page.length === 0) return all;
+      marker = page[page.length - 1].id;
+    }
   }
 
   async getServer(id: string): Promise<Server> {

@@ -71,6 +71,17 @@ describe('Nova', () => {
     await waitFor('ACTIVE again', async () => (await c.nova.getServer(server)).status === 'ACTIVE', 60, 250);
   });
 
+  it("lists every server across Nova's pages (servers_links rel next, by marker)", async () => {
+    const image = await c.glance.findImage('fake-img');
+    for (const n of [1, 2]) {
+      const id = (await c.nova.createServer({ name: `${tag}-page-${n}`, imageRef: image!.id, flavorRef: '1' })).id;
+      cleanup.push(() => c.nova.deleteServer(id));
+    }
+    const onePage = (await c.nova.listServers({ name: `^${tag}-` })).map((s) => s.id).sort();
+    expect(onePage).toHaveLength(3);
+    expect((await c.nova.listServers({ name: `^${tag}-`, pageSize: 1 })).map((s) => s.id).sort()).toEqual(onePage);
+  });
+
   it('refuses to evacuate while the source compute service is up (typed error)', async () => {
     await expect(c.nova.evacuate(server)).rejects.toBeInstanceOf(SourceHostStillUpError);
     expect(hostOf(await c.nova.getServer(server))).toBe('compute1');
