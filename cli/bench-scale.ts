@@ -96,11 +96,12 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
     const image = await cloud.glance.findImage('fake-img');
     if (!image) throw new Error('image fake-img is missing: run `npm run lab -- up`');
     const t0 = Date.now();
+    // the cattle by the scheduler (az `nova`, not pinned: Heat's replacements must be free to land
+    // elsewhere), with compute2 disabled meanwhile so that it places them all on compute1
+    const [other] = await cloud.nova.listComputeServices('compute2');
+    if (o.cattle && other) await cloud.nova.disableService(other.id, 'stackmend bench: cattle boot on compute1');
     stack = o.cattle
-      ? await cloud.heat.createStack(`bench-scale-cattle-${tag}`, GROUP_TEMPLATE, {
-          count: o.cattle,
-          az: `nova:${DEAD}`,
-        })
+      ? await cloud.heat.createStack(`bench-scale-cattle-${tag}`, GROUP_TEMPLATE, { count: o.cattle, az: 'nova' })
       : undefined;
     const boot = (prefix: string, count: number, host: string, metadata: Record<string, string>) =>
       multiCreate(novaRaw, image.id, { prefix, count, host, metadata }, () => left() > 6 * 60_000, o.say);
@@ -129,6 +130,7 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
       3000,
     );
     bootMs = Date.now() - t0;
+    if (other) await cloud.nova.enableService(other.id);
     serversAtDeath = await allServers(cloud);
     onHost.pets = last.pets;
     onHost.cattle = stack && last.stackDone ? o.cattle : 0;
