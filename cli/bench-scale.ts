@@ -18,6 +18,7 @@ import { CloudCallCounter } from './metrics';
 import { epochMsOf } from '../core/domain/clock';
 import { isTerminal, type IncidentRecord } from '../core/domain/plan';
 import { openConnection } from '../core/openstack/cloud';
+import type { ServiceHttp } from '../core/openstack/http';
 import { loadCloudConfig } from '../core/openstack/config';
 import type { StackRef } from '../core/openstack/heat';
 import { hostOf, novaHeaders } from '../core/openstack/nova';
@@ -75,7 +76,8 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
   const cloud = labClientsOn(conn);
   const novaRaw = conn.http('nova', 'compute', novaHeaders());
   const tag = randomBytes(3).toString('hex');
-  const petPrefix = `bench-scale-${tag}-pet`;
+  const runPrefix = `bench-scale-${tag}`; // every server this run boots: pets and others
+  const petPrefix = `${runPrefix}-pet`;
   const serversBefore = await allServers(cloud);
   const counter = new CloudCallCounter();
   const rt = await benchRuntime('scale', { maxOpenIncidents: 1000 }, counter.observe(jsonLogger({ level: 'error' })));
@@ -98,8 +100,9 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
     const t0 = Date.now();
     // the cattle by the scheduler (az `nova`, not pinned: Heat's replacements must be free to land
     // elsewhere), with compute2 disabled meanwhile so that it places them all on compute1
-    const [other] = await cloud.nova.listComputeServices('compute2');
-    if (o.cattle && other) await cloud.nova.disableService(other.id, 'stackmend bench: cattle boot on compute1');
+    const [compute2] = await cloud.nova.listComputeServices('compute2');
+    const placing = o.cattle ? compute2 : undefined;
+    if (placing) await cloud.nova.disableService(placing.id, 'stackmend bench: cattle boot on compute1');
     stack = o.cattle
       ? await cloud.heat.createStack(`bench-scale-cattle-${tag}`, GROUP_TEMPLATE, { count: o.cattle, az: 'nova' })
       : undefined;
@@ -107,14 +110,12 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
       multiCreate(novaRaw, image.id, { prefix, count, host, metadata }, () => left() > 6 * 60_000, o.say);
     const posted = await boot(petPrefix, o.pets, DEAD, { HA_Enabled: 'True' });
     // the rest of the cloud: servers on compute2 that nothing here moves (Nova's lists grow with them)
-    const othersPosted = o.others ? await boot(`bench-scale-${tag}-other`, o.others, 'compute2', {}) : 0;
+    const othersPosted = o.others ? await boot(`${runPrefix}-other`, o.others, 'compute2', {}) : 0;
     const bootBudget = Math.max(90_000, left() - 6 * 60_000);
     const booted = async () => {
-      const mine = (await cloud.nova.listServers({ name: `^bench-scale-${tag}-` })).filter(
-        (s) => s.status === 'ACTIVE',
-      );
+      const mine = (await cloud.nova.listServers({ name: `^${runPrefix}-` })).filter((s) => s.status === 'ACTIVE');
       const pets = mine.filter((s) => s.name.startsWith(`${petPrefix}-`) && hostOf(s) === DEAD).length;
-      const others = mine.length - pets;
+      const others = mine.filter((s) => s.name.startsWith(`${runPrefix}-other-`)).length;
       const st = stack ? (await cloud.heat.getStack(stack)).stack_status : 'CREATE_COMPLETE';
       if (st.endsWith('FAILED')) throw new Error(`the cattle stack went ${st}`);
       return { pets, others, stackDone: st === 'CREATE_COMPLETE' };
@@ -130,7 +131,7 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
       3000,
     );
     bootMs = Date.now() - t0;
-    if (other) await cloud.nova.enableService(other.id);
+    if (placing) await cloud.nova.enableService(placing.id);
     serversAtDeath = await allServers(cloud);
     onHost.pets = last.pets;
     onHost.cattle = stack && last.stackDone ? o.cattle : 0;
@@ -156,9 +157,9 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
   // 3. clean up: the stack (Heat deletes its members), the servers booted here, then the lab's reset
   const c0 = Date.now();
   if (stack) await cloud.heat.deleteStack(stack).catch(() => undefined);
-  const booted = await cloud.nova.listServers({ name: `^bench-scale-${tag}-` }).catch(() => []);
-  for (let i = 0; i < booted.length; i += 10)
-    await Promise.all(booted.slice(i, i + 10).map((s) => cloud.nova.deleteServer(s.id).catch(() => undefined)));
+  const ours = await cloud.nova.listServers({ name: `^${runPrefix}-` }).catch(() => []);
+  for (let i = 0; i < ours.length; i += 10)
+    await Promise.all(ours.slice(i, i + 10).map((s) => cloud.nova.deleteServer(s.id).catch(() => undefined)));
   lab(['reset'], { quiet: true });
   const serversAfter = await allServers(cloud);
   const calls = Object.fromEntries([...counter.counts].map(([k, v]) => [(JSON.parse(k) as string[]).join(' '), v]));
@@ -266,7 +267,12 @@ async function masakariAtScale(
   lab(['revive-host', DEAD], { quiet: true });
   const pets = await cloud.nova.listServers({ name: `^${petPrefix}-` });
   const perHost = new Map<string, string[]>();
-  for (const p of pets) perHost.set(hostOf(p) ?? '', [...(perHost.get(hostOf(p) ?? '') ?? []), p.id]);
+  for (const p of pets) {
+    const host = hostOf(p) ?? '';
+    const there = perHost.get(host) ?? [];
+    there.push(p.id);
+    perHost.set(host, there);
+  }
   const [victim, ids] = [...perHost].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
   if (!victim || victim === DEAD) throw new Error(`the pets are not on another host (${[...perHost.keys()]})`);
   lab(['kill-host', victim], { quiet: true });
@@ -299,7 +305,7 @@ async function masakariAtScale(
 
 /** Boots `count` servers on `host` by Nova multi-create, BATCH at a time while `more()`; the number Nova accepted. */
 async function multiCreate(
-  nova: ReturnType<ReturnType<typeof openConnection>['http']>,
+  nova: ServiceHttp,
   imageRef: string,
   o: { prefix: string; count: number; host: string; metadata: Record<string, string> },
   more: () => boolean,
