@@ -1,5 +1,5 @@
 /**
- * A cloud over HTTP for `stackmend serve` to run against without the lab: Keystone, Nova and Heat
+ * A cloud over HTTP for `stackmend serve` to run against without the lab: Keystone, Nova, Glance and Heat
  * answered on one 127.0.0.1 port from a stateful fake (test/support/fakes, records built from recorded
  * Nova and Heat responses). Keystone's answer is the recorded token
  * (test/fixtures/openstack/keystone-token-issue.json) with its catalog pointing here and its dates
@@ -14,12 +14,14 @@ import { recorded } from '../test/support/replay-server';
 import type { FakeCloud } from '../test/support/fakes/cloud';
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
-/** What stackmend sends Nova (core/openstack/nova.ts updateService, evacuate). */
+/** What stackmend sends Nova (core/openstack/nova.ts updateService, evacuate, lock, unlock). */
 const BodySchema = z
   .looseObject({
     forced_down: z.boolean().optional(),
     disabled_reason: z.string().optional(),
     evacuate: z.looseObject({ host: z.string().optional() }).optional(),
+    lock: z.looseObject({ locked_reason: z.string().optional() }).optional(),
+    unlock: z.null().optional(),
   })
   .optional();
 type Body = z.infer<typeof BodySchema>;
@@ -47,7 +49,7 @@ function errorAnswer(e: unknown): Answer {
 }
 
 function routes(cloud: FakeCloud): Route[] {
-  const { nova, heat } = cloud;
+  const { nova, heat, glance } = cloud;
   return [
     {
       method: 'GET',
@@ -75,6 +77,11 @@ function routes(cloud: FakeCloud): Route[] {
     },
     {
       method: 'GET',
+      path: /^\/v2\.1\/os-aggregates$/,
+      answer: async () => ({ status: 200, body: { aggregates: await nova.listAggregates() } }),
+    },
+    {
+      method: 'GET',
       path: /^\/v2\.1\/servers\/detail$/,
       answer: async (_, q) => ({
         status: 200,
@@ -92,11 +99,19 @@ function routes(cloud: FakeCloud): Route[] {
       method: 'POST',
       path: /^\/v2\.1\/servers\/([^/]+)\/action$/,
       answer: async (m, _, b) => {
-        if (!b?.evacuate) return { status: 501, body: { error: 'the replay cloud answers evacuate actions only' } };
+        if (b?.lock) return await nova.lock(m[1], b.lock.locked_reason ?? '').then(() => ({ status: 202 }));
+        if (b && 'unlock' in b) return await nova.unlock(m[1]).then(() => ({ status: 202 }));
+        if (!b?.evacuate)
+          return { status: 501, body: { error: 'the replay cloud answers evacuate, lock and unlock actions only' } };
         const { requestId } = await nova.evacuate(m[1], b.evacuate.host);
         const headers: Record<string, string> = requestId ? { 'x-openstack-request-id': requestId } : {};
         return { status: 200, headers };
       },
+    },
+    {
+      method: 'GET',
+      path: /^\/v2\/images\/([^/]+)$/,
+      answer: async (m) => ({ status: 200, body: await glance.getImage(m[1]) }),
     },
     {
       method: 'GET',
@@ -108,9 +123,9 @@ function routes(cloud: FakeCloud): Route[] {
 
 export type ReplayCloud = {
   url: string;
-  /** requests answered, by "METHOD /path" (servers' ids kept: one key per server) */
+  /** requests answered, by "METHOD /path" (servers' ids kept: one key per server; a server action adds its name) */
   counts: Map<string, number>;
-  /** when each "METHOD /path" was first asked (epoch ms) */
+  /** when each key of `counts` was first asked (epoch ms) */
   firstAt: Map<string, number>;
   /** how long accepted work takes from now on (Infinity: it waits) */
   setTickMs(ms: number): void;
@@ -142,11 +157,14 @@ export async function startReplayCloud(cloud: FakeCloud, o: { tickMs?: number } 
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', base);
-      const key = `${req.method} ${url.pathname}`;
+      const text = Buffer.concat(chunks).toString('utf8');
+      const body: unknown = text ? JSON.parse(text) : undefined;
+      // a server action is counted by its name: a lock around an evacuation is not a second evacuation
+      const action = url.pathname.endsWith('/action') && body && typeof body === 'object' ? Object.keys(body)[0] : '';
+      const key = `${req.method} ${url.pathname}${action ? ` ${action}` : ''}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
       if (!firstAt.has(key)) firstAt.set(key, Date.now());
-      const text = Buffer.concat(chunks).toString('utf8');
-      answer(req.method ?? 'GET', url, text ? JSON.parse(text) : undefined).then(
+      answer(req.method ?? 'GET', url, body).then(
         (a) => {
           res.writeHead(a.status, { 'Content-Type': 'application/json', ...a.headers });
           res.end(a.body === undefined ? '' : JSON.stringify(a.body));

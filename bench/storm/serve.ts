@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isTerminal } from '../../core/domain/plan';
 import { RedisStore } from '../../core/state';
+import { eachBounded } from '../../core/runtime/bounded';
 import { Incidents } from '../../functions/_shared/incidents';
 import { startReplayCloud } from '../replay-cloud';
 import { summarize, type Summary } from '../stats';
@@ -173,14 +174,14 @@ export async function stormOverHttp(
     const cpu0 = serves.map((s) => cpuSec(s.child.pid!));
     const latencies: number[] = [];
     const statuses: Record<string, number> = {};
-    let next = 0;
     // a server's alarm is sent once its host's report was answered (./alarms.ts: the report comes first)
     const reported = new Map<string, Promise<number>>();
     const sentAt = new Map<string, number>();
     const t0 = performance.now();
-    const worker = async () => {
-      for (let i = next++; i < stream.length; i = next++) {
-        const d = stream[i];
+    await eachBounded(
+      stream.map((d, i) => ({ d, i })),
+      concurrency,
+      async ({ d, i }) => {
         if (d.about === 'server') await reported.get(d.host);
         const started = performance.now();
         if (d.about === 'host' && !d.duplicate) sentAt.set(d.host, Date.now());
@@ -193,9 +194,8 @@ export async function stormOverHttp(
         const status = await sent;
         latencies.push(performance.now() - started);
         statuses[status] = (statuses[status] ?? 0) + 1;
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+      },
+    );
     const wallMs = performance.now() - t0;
     replay.setTickMs(500);
     const serveCpuSec = serves.reduce((a, s, i) => a + cpuSec(s.child.pid!) - cpu0[i], 0);
@@ -210,7 +210,7 @@ export async function stormOverHttp(
     const settledMs = performance.now() - t0;
     const records = await incidents.list();
     const per = (re: RegExp) => [...replay.counts].filter(([k]) => re.test(k)).map(([, n]) => n);
-    const evac = per(/^POST \/v2\.1\/servers\/[^/]+\/action$/);
+    const evac = per(/^POST \/v2\.1\/servers\/[^/]+\/action evacuate$/);
     const updates = per(/^PUT \/v2\.1\/os-services\//);
     const firstWrite = (host: string) => replay.firstAt.get(`PUT /v2.1/os-services/${cloud.nova.service(host)?.id}`);
     const decisions = [...sentAt].map(([host, at]) => (firstWrite(host) ?? NaN) - at).filter(Number.isFinite);
