@@ -34,6 +34,24 @@ export function parse<O extends Record<string, { type: 'string' | 'boolean'; sho
   }
 }
 
+/**
+ * A number flag: `dflt` when it is absent, else its value, which must be at least `min` (and whole unless
+ * `fraction`); a UsageError naming the flag otherwise.
+ */
+export function numberArg(
+  flag: string,
+  arg: string | undefined,
+  dflt: number,
+  o: { min?: number; fraction?: boolean } = {},
+): number {
+  if (arg === undefined) return dflt;
+  const n = Number(arg);
+  const min = o.min ?? 0;
+  if (arg.trim() === '' || !Number.isFinite(n) || n < min || (!o.fraction && !Number.isInteger(n)))
+    throw new UsageError(`--${flag} ${JSON.stringify(arg)}: ${o.fraction ? 'a number' : 'a whole number'} ≥ ${min}`);
+  return n;
+}
+
 /** JSON inline or from `@file`; a UsageError naming the flag when it is neither. */
 export function readJsonArg(flag: string, arg: string): unknown {
   try {

@@ -34,7 +34,7 @@ import { instanceHa } from './bench-ha';
 import { mergeOverhead } from '../bench/overhead-stats';
 import { decisionOverhead, type OverheadResults } from './bench-overhead';
 import { scaleRun, type ScaleResults } from './bench-scale';
-import { parse, UsageError } from './args';
+import { numberArg, parse, UsageError } from './args';
 import { labSuite } from './bench-lab';
 
 export const PARTS = ['cost', 'storm', 'storm-http', 'scale-out', 'lab', 'ha', 'overhead', 'scale'] as const;
@@ -84,36 +84,51 @@ export async function bench(argv: string[]): Promise<number> {
     others: { type: 'string' },
   });
   const parts = values.render ? [] : partsOf(values.only);
-  const holdMs = Number(values['hold-min'] ?? 11) * 60_000;
+  const holdMs = numberArg('hold-min', values['hold-min'], 11, { min: 1, fraction: true }) * 60_000;
   const outDir = values.out ?? 'bench-results';
   const measured: Record<string, unknown> = {};
   const stamp = () => ({ measuredAt: new Date().toISOString(), host: machine() });
   const shape = {
     ...DEFAULT_STORM,
-    ...(values.hosts ? { hosts: Number(values.hosts) } : {}),
-    ...(values['servers-per-host'] ? { serversPerHost: Number(values['servers-per-host']) } : {}),
+    hosts: numberArg('hosts', values.hosts, DEFAULT_STORM.hosts, { min: 1 }),
+    serversPerHost: numberArg('servers-per-host', values['servers-per-host'], DEFAULT_STORM.serversPerHost, { min: 1 }),
+  };
+  // every number flag checked before any part runs: a bad one fails at once, not an hour in
+  const n = {
+    coldRuns: numberArg('cold-runs', values['cold-runs'], 10),
+    stormRuns: numberArg('storm-runs', values['storm-runs'], 3),
+    scaleRuns: numberArg('scale-runs', values['scale-runs'], 1),
+    runs: numberArg('runs', values.runs, 3),
+    masakariRuns: numberArg('masakari-runs', values['masakari-runs'], 1),
+    haRounds: numberArg('ha-rounds', values['ha-rounds'], 3),
+    haServers: numberArg('ha-servers', values['ha-servers'], 10),
+    alarms: numberArg('alarms', values.alarms, 200),
+    stacks: numberArg('stacks', values.stacks, 5, { min: 1 }),
+    pets: numberArg('pets', values.pets, 200),
+    cattle: numberArg('cattle', values.cattle, 100),
+    others: numberArg('others', values.others, 0),
   };
   for (const part of parts) {
     say(`${part}…`);
     switch (part) {
       case 'cost':
-        measured.cost = { ...stamp(), functions: await measureCost(Number(values['cold-runs'] ?? 10)) };
+        measured.cost = { ...stamp(), functions: await measureCost(n.coldRuns) };
         break;
       case 'storm':
-        measured.storm = await storm({ runs: Number(values['storm-runs'] ?? 3), shape, say, stamp });
+        measured.storm = await storm({ runs: n.stormRuns, shape, say, stamp });
         break;
       case 'storm-http':
         measured['storm-http'] = await stormHttp({ runs: 1, shape, say, stamp });
         break;
       case 'scale-out':
-        measured['scale-out'] = await scaleOut({ runs: Number(values['scale-runs'] ?? 1), shape, say, stamp });
+        measured['scale-out'] = await scaleOut({ runs: n.scaleRuns, shape, say, stamp });
         break;
       case 'lab':
         measured.lab = {
           ...stamp(),
           ...(await labSuite({
-            runs: Number(values.runs ?? 3),
-            masakariRuns: Number(values['masakari-runs'] ?? 1),
+            runs: n.runs,
+            masakariRuns: n.masakariRuns,
             say,
           })),
         };
@@ -123,8 +138,8 @@ export async function bench(argv: string[]): Promise<number> {
           ...stamp(),
           ...(await instanceHa({
             variants: haVariantsOf(values['ha-variants']),
-            rounds: Number(values['ha-rounds'] ?? 3),
-            servers: Number(values['ha-servers'] ?? 10),
+            rounds: n.haRounds,
+            servers: n.haServers,
             budgetMs: holdMs,
             say,
           })),
@@ -134,8 +149,8 @@ export async function bench(argv: string[]): Promise<number> {
         measured.overhead = {
           ...stamp(),
           ...(await decisionOverhead({
-            alarms: Number(values.alarms ?? 200),
-            stacks: Number(values.stacks ?? 5),
+            alarms: n.alarms,
+            stacks: n.stacks,
             budgetMs: holdMs,
             say,
           })),
@@ -145,9 +160,9 @@ export async function bench(argv: string[]): Promise<number> {
         measured.scale = {
           ...stamp(),
           ...(await scaleRun({
-            pets: Number(values.pets ?? 200),
-            cattle: Number(values.cattle ?? 100),
-            others: Number(values.others ?? 0),
+            pets: n.pets,
+            cattle: n.cattle,
+            others: n.others,
             masakari: !values['no-masakari'],
             budgetMs: holdMs,
             say,

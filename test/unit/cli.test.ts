@@ -32,6 +32,22 @@ describe('stackmend CLI', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ error: 'InvalidPayloadError', issues: expect.any(Array) });
   });
 
+  it('exits 2 for a bench number flag that is not a whole number, before any part runs or the lab is touched', () => {
+    const out = scratch();
+    for (const [flag, value] of [
+      ['--others', 'abc'],
+      ['--pets', '-3'],
+      ['--stacks', '0'],
+      ['--alarms', '2.5'],
+      ['--hold-min', ''],
+    ]) {
+      const r = run('bench', '--only', 'scale', `${flag}=${value}`, '--out', out);
+      expect(r).toMatchObject({ status: 2, stderr: expect.stringContaining(`${flag} "${value}": a`) });
+      expect(r.stdout).not.toContain('scale…');
+    }
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
   it('exits 2 for bad flags and for --data that is not JSON', () => {
     expect(run('invoke', 'notify', '--data', '{nope')).toMatchObject({
       status: 2,
