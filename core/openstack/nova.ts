@@ -102,11 +102,13 @@ export class NovaClient implements Compute {
   /**
    * Every matching server: Nova answers at most its `[api] max_limit` (1,000 by default) per page and
    * names the next page in `servers_links` (rel `next`); the pages are followed by marker until none is named.
+   * A server can be on two pages while servers are being booted (the lab's client test, paging by 1 just
+   * after a boot, got one server twice), so each server is kept once, as last listed.
    */
   async listServers(
     filter: { host?: string; name?: string; allTenants?: boolean; pageSize?: number } = {},
   ): Promise<Server[]> {
-    const all: Server[] = [];
+    const all = new Map<string, Server>();
     for (let marker: string | undefined; ;) {
       const res = await this.http.get<{ servers: unknown[]; servers_links?: unknown }>('servers/detail', {
         query: {
@@ -118,9 +120,9 @@ export class NovaClient implements Compute {
         },
       });
       const page = z.array(ServerSchema).parse(res.data.servers);
-      all.push(...page);
+      for (const server of page) all.set(server.id, server);
       const next = PageLinksSchema.parse(res.data.servers_links ?? []).some((l) => l.rel === 'next');
-      if (!next || page.length === 0) return all;
+      if (!next || page.length === 0) return [...all.values()];
       marker = page[page.length - 1].id;
     }
   }

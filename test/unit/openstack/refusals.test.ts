@@ -119,3 +119,36 @@ describe('what the lab showed, encoded in the clients', () => {
     );
   });
 });
+
+describe("Nova's server pages", () => {
+  const shown = (replay('nova-server-show') as { body: { server: object } }).body.server; // recorded
+  const server = (id: string, status: string) => ({ ...shown, id, status });
+  const page = (servers: object[], next?: string): Answer => ({
+    status: 200,
+    body: {
+      servers,
+      ...(next ? { servers_links: [{ rel: 'next', href: `http://nova/v2.1/servers/detail?marker=${next}` }] } : {}),
+    },
+  });
+
+  it('follows servers_links by marker, and keeps a server listed on two pages once, as last listed', async () => {
+    const answers = [page([server('a', 'BUILD')], 'a'), page([server('a', 'ACTIVE'), server('b', 'ACTIVE')])];
+    const s = await startReplayServer((_r, n) => answers[n - 1]);
+    try {
+      const nova = new NovaClient(
+        new ServiceHttp({ service: 'nova', baseUrl: async () => s.url, sleep: async () => undefined }),
+      );
+      const all = await nova.listServers({ pageSize: 1 });
+      expect(all.map((x) => [x.id, x.status])).toEqual([
+        ['a', 'ACTIVE'],
+        ['b', 'ACTIVE'],
+      ]);
+      expect(s.requests.map((r) => r.url)).toEqual([
+        expect.stringMatching(/limit=1/),
+        expect.stringMatching(/limit=1.*marker=a|marker=a.*limit=1/),
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+});
