@@ -14,6 +14,13 @@ import { waitFor } from './wait';
 const ROOT = path.join(__dirname, '..');
 export const GROUP_TEMPLATE = fs.readFileSync(path.join(ROOT, 'examples', 'heat', 'group.yaml'), 'utf8');
 
+/** examples/heat/group.yaml with Heat's ResourceGroup `batch_create` policy: members created `size` at a time */
+export const batchedGroupTemplate = (size: number): string =>
+  GROUP_TEMPLATE.replace(
+    /^( {4})type: OS::Heat::ResourceGroup\n/m,
+    `$&$1update_policy:\n$1  batch_create: {max_batch_size: ${size}, pause_time: 0}\n`,
+  );
+
 /** `az`: where the members run (the template's default: nova:compute2). */
 export async function createGroup(cloud: Cloud, name: string, count = 3, az?: string): Promise<StackRef> {
   const ref = await cloud.heat.createStack(name, GROUP_TEMPLATE, az ? { count, az } : { count });
