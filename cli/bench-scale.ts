@@ -115,10 +115,13 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
     const placing = o.cattle ? compute2 : undefined;
     if (placing) await cloud.nova.disableService(placing.id, 'stackmend bench: cattle boot on compute1');
     stack = o.cattle
-      ? await cloud.heat.createStack(`bench-scale-cattle-${tag}`, batchedGroupTemplate(CATTLE_WAVE), {
-          count: o.cattle,
-          az: 'nova',
-        })
+      ? await cloud.heat.createStack(
+          `bench-scale-cattle-${tag}`,
+          batchedGroupTemplate(CATTLE_WAVE),
+          { count: o.cattle, az: 'nova' },
+          // 150 members took longer than the default 10 min to create on the lab (Heat: "Timed out")
+          60,
+        )
       : undefined;
     const bootBudget = Math.max(90_000, left() - 6 * 60_000);
     const booted = async () => {
