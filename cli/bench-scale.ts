@@ -34,7 +34,7 @@ const DEAD = 'compute1';
 const BATCH = 10; // nova-api missed its 10 s answer to a multi-create of 50 at a load of 20
 const WAVE = 40;
 const WAVE_WAIT_MS = 180_000;
-const CATTLE_WAVE = 25;
+const CATTLE_WAVE = WAVE;
 
 export type { ScaleResults };
 export type ScaleOptions = {
