@@ -3,8 +3,8 @@
  * disabled, the last heartbeat judged by core/policy/host-liveness.ts), its servers and the pets among
  * them, free capacity from Placement (each resource provider's inventories less its usages; a host's
  * providers are those named after its hypervisors, core/openstack/placement.ts), open incidents and
- * maintenance; and the circuit breaker's state. Reads only. Placement failing leaves the capacity out and
- * says why (`capacityError`): the rest of the fleet is still shown.
+ * maintenance; Nova's host aggregates; and the circuit breaker's state. Reads only. Placement failing
+ * leaves the capacity out and says why (`capacityError`): the rest of the fleet is still shown.
  */
 import type { IncidentRecord } from '../core/domain/plan';
 import { isTerminal } from '../core/domain/plan';
@@ -45,7 +45,16 @@ export type Breaker = {
   tripped: boolean;
 };
 
-export type Fleet = { hosts: FleetHost[]; breaker: Breaker; at: string; capacityError?: string };
+/** A Nova host aggregate and its hosts (os-aggregates): what the controls' per-aggregate switches are about. */
+export type FleetAggregate = { name: string; hosts: string[] };
+
+export type Fleet = {
+  hosts: FleetHost[];
+  aggregates: FleetAggregate[];
+  breaker: Breaker;
+  at: string;
+  capacityError?: string;
+};
 
 /** The sum of one resource class's free capacity over a host's providers (undefined when none has it). */
 function freeOn(providers: ProviderCapacity[], rc: string): number | undefined {
@@ -54,17 +63,21 @@ function freeOn(providers: ProviderCapacity[], rc: string): number | undefined {
 }
 
 export async function readFleet(
-  cloud: { nova: Pick<Compute, 'listComputeServices' | 'listServers' | 'listHypervisors'>; placement: Capacity },
+  cloud: {
+    nova: Pick<Compute, 'listComputeServices' | 'listServers' | 'listHypervisors' | 'listAggregates'>;
+    placement: Capacity;
+  },
   records: IncidentRecord[],
   controls: ControlsState,
   policy: Policy,
   now: number,
 ): Promise<Fleet> {
   const { nova } = cloud;
-  const [services, servers, hypervisors, capacity] = await Promise.all([
+  const [services, servers, hypervisors, aggregates, capacity] = await Promise.all([
     nova.listComputeServices(),
     nova.listServers({ allTenants: true }),
     nova.listHypervisors(),
+    nova.listAggregates(),
     cloud.placement.capacities().then(
       (providers) => ({ providers }),
       (e: unknown) => ({ providers: [] as ProviderCapacity[], error: `Placement: ${(e as Error).message}` }),
@@ -97,6 +110,9 @@ export async function readFleet(
   });
   return {
     hosts: hosts.sort((a, b) => a.host.localeCompare(b.host)),
+    aggregates: aggregates
+      .map((a) => ({ name: a.name, hosts: [...a.hosts].sort() }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     breaker: { open: open.length, limit: policy.maxOpenIncidents, tripped: open.length + 1 > policy.maxOpenIncidents },
     at: new Date(now).toISOString(),
     ...('error' in capacity ? { capacityError: capacity.error } : {}),
