@@ -39,6 +39,9 @@ function htmlOf(nodes: Node[]): string {
 /** The view as HTML text. */
 export const renderHtml = (v: unknown): string => htmlOf(expand(v));
 
+/** What an element of the view holds, as HTML text. */
+export const innerHtml = (e: Element): string => htmlOf(e.children);
+
 /** The text inside an element, a space between its children (the page lays them out apart), whitespace collapsed. */
 export const textOf = (n: Node): string =>
   (typeof n === 'string' ? n : n.children.map(textOf).join(' ')).replace(/\s+/g, ' ').trim();
