@@ -42,9 +42,11 @@ export const renderHtml = (v: unknown): string => htmlOf(expand(v));
 /** What an element of the view holds, as HTML text. */
 export const innerHtml = (e: Element): string => htmlOf(e.children);
 
-/** The text inside an element, a space between its children (the page lays them out apart), whitespace collapsed. */
+/** The text inside an element, a space around each element inside (the page lays them out apart), collapsed. */
 export const textOf = (n: Node): string =>
-  (typeof n === 'string' ? n : n.children.map(textOf).join(' ')).replace(/\s+/g, ' ').trim();
+  (typeof n === 'string' ? n : n.children.map((c) => (typeof c === 'string' ? c : ` ${textOf(c)} `)).join(''))
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** Every element of the view whose data-testid is `id` (none: an empty list). */
 export function byTestId(v: unknown, id: string): Element[] {

@@ -61,6 +61,9 @@ describe('console API', () => {
     for (const q of ['status=resolved', 'host=compute2', 'kind=server-error'])
       expect((await call('GET', `/ui/api/incidents?${q}`, undefined, bob)).json.incidents).toEqual([]);
     expect((await call('GET', '/ui/api/incidents?status=lost', undefined, bob)).status).toBe(400);
+    const detail = (await call('GET', `/ui/api/incidents/${key}`, undefined, bob)).json;
+    expect(detail.times.ms).toHaveLength(detail.record.timeline.length);
+    expect(detail.times.openForMs).toBe(30_000); // held: waiting since its last entry
   });
 
   it('lets a user without the operator role look but not approve, deny or change a control', async () => {
