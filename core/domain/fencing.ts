@@ -200,3 +200,10 @@ export type FenceRun = {
   lastState?: string;
   offAt?: string;
 };
+
+/** The disabled_reason evacuate gives the compute service it isolates (functions/evacuate/index.ts isolateHost). */
+export const isolationReason = (incident: string) => `stackmend: host failure (incident ${incident})`;
+
+/** The incident whose evacuate disabled the service, from Nova's disabled_reason; undefined: not stackmend. */
+export const isolatingIncident = (disabledReason: string | null | undefined): string | undefined =>
+  /^stackmend: host failure \(incident (.+)\)$/.exec(disabledReason ?? '')?.[1];

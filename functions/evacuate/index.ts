@@ -10,6 +10,7 @@
  * the incident record.
  */
 import * as z from 'zod';
+import { isolationReason } from '../../core/domain/fencing';
 import type { IncidentRecord } from '../../core/domain/plan';
 import type { ComputeService } from '../../core/openstack/nova';
 import { describeEvidence } from '../../core/policy/host-check';
@@ -33,7 +34,7 @@ async function isolateHost(d: Deps, r: IncidentRecord, svc: ComputeService): Pro
     done.push(`forced down ${svc.host}`);
   }
   if (svc.status === 'enabled') {
-    await nova.disableService(svc.id, `stackmend: host failure (incident ${r.key})`);
+    await nova.disableService(svc.id, isolationReason(r.key));
     done.push(`disabled ${svc.host}`);
   }
   return done;
