@@ -34,7 +34,7 @@ const DEAD = 'compute1';
 const BATCH = 10; // nova-api missed its 10 s answer to a multi-create of 50 at a load of 20
 const WAVE = 40;
 const WAVE_WAIT_MS = 180_000;
-const CATTLE_WAVE = 25;
+const CATTLE_WAVE = WAVE;
 
 export type { ScaleResults };
 export type ScaleOptions = {
@@ -115,10 +115,13 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
     const placing = o.cattle ? compute2 : undefined;
     if (placing) await cloud.nova.disableService(placing.id, 'stackmend bench: cattle boot on compute1');
     stack = o.cattle
-      ? await cloud.heat.createStack(`bench-scale-cattle-${tag}`, batchedGroupTemplate(CATTLE_WAVE), {
-          count: o.cattle,
-          az: 'nova',
-        })
+      ? await cloud.heat.createStack(
+          `bench-scale-cattle-${tag}`,
+          batchedGroupTemplate(CATTLE_WAVE),
+          { count: o.cattle, az: 'nova' },
+          // 150 members took longer than the default 10 min to create on the lab (Heat: "Timed out")
+          60,
+        )
       : undefined;
     const bootBudget = Math.max(90_000, left() - 6 * 60_000);
     const booted = async () => {

@@ -167,13 +167,21 @@ export class HeatClient implements Orchestration {
     return z.array(EventSchema).parse(res.data.events);
   }
 
-  /** `template` is the YAML text: converting it to JSON breaks heat_template_version dates. */
-  async createStack(name: string, template: string, parameters: Record<string, unknown> = {}): Promise<StackRef> {
+  /**
+   * `template` is the YAML text: converting it to JSON breaks heat_template_version dates.
+   * `timeoutMins` is Heat's stack timeout, which its updates keep too.
+   */
+  async createStack(
+    name: string,
+    template: string,
+    parameters: Record<string, unknown> = {},
+    timeoutMins = 10,
+  ): Promise<StackRef> {
     const res = await this.http.post<{ stack: { id: string } }>('stacks', {
       stack_name: name,
       template,
       parameters,
-      timeout_mins: 10,
+      timeout_mins: timeoutMins,
     });
     return { name, id: res.data.stack.id };
   }

@@ -313,7 +313,9 @@ def reset_heat(s):
     if not stacks:
         return
     log("deleting %d stack(s)" % len(stacks))
-    deadline = time.time() + 120
+    # a stack Heat is deleting gets up to 15 min (a scale bench's group of 150 members took longer
+    # than 2 min); one that does not start deleting within 2 min is an error
+    deadline, slow_deadline = time.time() + 120, time.time() + 900
     attempts = {}
     while stacks:
         for x in stacks:
@@ -322,7 +324,8 @@ def reset_heat(s):
                 # the stack may belong to another project: address it through its own project path
                 url = "http://127.0.0.1:8004/v1/%s/stacks/%s/%s" % (x["project"], x["stack_name"], x["id"])
                 s.delete(url, raise_exc=False)
-        if time.time() > deadline:
+        deleting = all(x["stack_status"] == "DELETE_IN_PROGRESS" for x in stacks)
+        if time.time() > (slow_deadline if deleting else deadline):
             raise TimeoutError("stacks not deleted: %s" % [(x["stack_name"], x["stack_status"]) for x in stacks])
         time.sleep(0.5)
         stacks = s.get("/stacks?global_tenant=true", endpoint_filter=st).json()["stacks"]
