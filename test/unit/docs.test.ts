@@ -71,38 +71,42 @@ const unknownOptions = (words: string[], known: string[]) =>
 /**
  * What a shown-only command names must exist: a stackmend command and the options its --help lists, an npm
  * script, an osls subcommand and the options osls has for it (also after `npm run <script> --` of a script that
- * runs osls). Leading `NAME=value` words are the command's environment.
+ * runs osls). Each command of a line (`&&`, `||`, `;`, `|`) is checked; a comment is not.
  */
-function unknownName(command: string): string | null {
-  const all = command.replace(/\s+#.*$/, '').split(/\s+/);
-  const words = all.slice(all.findIndex((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w)));
+function unknownName(line: string): string | null {
+  const commands = line.replace(/\s+#.*$/, '').split(/\s*(?:&&|\|\||;|\|)\s*/);
+  return commands.map(unknownNameOf).find((e) => e !== null) ?? null;
+}
+
+/** unknownName of one command; leading `NAME=value` words are its environment. */
+function unknownNameOf(command: string): string | null {
+  const all = command.trim().split(/\s+/);
+  const words = all.slice(
+    Math.max(
+      0,
+      all.findIndex((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w)),
+    ),
+  );
   const at = (w: string) => words.indexOf(w);
-  /** The words from `i` up to the end of that command (`;`, `&&`, `||`, `|`). */
-  const after = (i: number) => {
-    const end = words.findIndex((w, j) => j >= i && /^(;|&&|\|\||\|)$/.test(w));
-    return words.slice(i, end < 0 ? undefined : end);
-  };
   if (at('stackmend') >= 0 && !['npm', 'cd'].includes(words[0]!)) {
     const sub = words[at('stackmend') + 1]!;
     if (sub === '--help') return null;
     if (!isCommand(sub)) return `stackmend has no command "${sub}"`;
-    const bad = unknownOptions(
-      after(at('stackmend') + 2),
-      [...commandHelp(sub).matchAll(/--?[a-z][a-z-]*/gi)].map((m) => m[0]),
-    );
+    const known = [...commandHelp(sub).matchAll(/--?[a-z][a-z-]*/gi)].map((m) => m[0]);
+    const bad = unknownOptions(words.slice(at('stackmend') + 2), known);
     return bad.length ? `stackmend ${sub} has no ${bad.join(', ')}` : null;
   }
   if (words[0] === 'npm' && words[1] === 'run') {
     if (!(words[2]! in scripts)) return `no npm script ${words[2]}`;
     const osls = /\bosls (\w+)/.exec(scripts[words[2]!]!)?.[1];
-    const bad = osls && at('--') > 0 ? unknownOptions(after(at('--') + 1), oslsOptions(osls)) : [];
+    const bad = osls && at('--') > 0 ? unknownOptions(words.slice(at('--') + 1), oslsOptions(osls)) : [];
     return bad.length ? `osls ${osls} (npm run ${words[2]}) has no ${bad.join(', ')}` : null;
   }
   if (words[0] === 'npm' && words[1] === 'test') return null;
   if (at('osls') >= 0) {
     const sub = words[at('osls') + 1]!;
     if (!OSLS.includes(sub)) return `osls has no "${sub}"`;
-    const bad = unknownOptions(after(at('osls') + 2), oslsOptions(sub));
+    const bad = unknownOptions(words.slice(at('osls') + 2), oslsOptions(sub));
     return bad.length ? `osls ${sub} has no ${bad.join(', ')}` : null;
   }
   return null;
