@@ -7,14 +7,14 @@
  */
 import type { IncidentRecord, StackRef } from '../core/domain/plan';
 import type { StackEvent } from '../core/openstack/heat';
-import { openStore } from '../core/state';
 import { evacuateTargets } from '../functions/_shared/progress';
-import { Incidents } from '../functions/_shared/incidents';
 import type { Say } from './output';
 
-export function evacuationProgress(stateUrl: string, key: string, say: Say) {
-  const store = openStore(stateUrl);
-  const incidents = new Incidents(store, Date.now);
+/** Where the progress reads an incident from (the Incidents repository of the state store the steps use). */
+export type IncidentReader = { get(key: string): Promise<IncidentRecord | undefined> };
+
+/** Follows incident `key`'s evacuation: at each `report`, `n/m servers ACTIVE` when it changed since last said. */
+export function evacuationProgress(incidents: IncidentReader, key: string, say: Say) {
   let last = '';
   let pending: Promise<void> = Promise.resolve();
   const read = async () => {
@@ -28,10 +28,8 @@ export function evacuationProgress(stateUrl: string, key: string, say: Say) {
   };
   return {
     report: () => (pending = pending.then(read, read)),
-    close: async () => {
-      await pending.then(read, read).catch(() => undefined);
-      await store.close();
-    },
+    /** Reads once more (what the last step did), then stops. */
+    done: () => pending.then(read, read).catch(() => undefined),
   };
 }
 
@@ -46,9 +44,6 @@ const EVENTS_PER_LOOK = 100;
 export const eventLine = (stack: StackRef, e: StackEvent) =>
   `stack-update: ${stack.name} ${e.resource_name} ${e.resource_status}` +
   (e.resource_status_reason ? ` (${e.resource_status_reason})` : '');
-
-/** Where the progress reads an incident from (the Incidents repository of the state store the steps use). */
-export type IncidentReader = { get(key: string): Promise<IncidentRecord | undefined> };
 
 /**
  * Follows the stack updates of the incidents it is told about (`follow`): at each `report`, the events of each
