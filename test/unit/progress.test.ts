@@ -122,6 +122,27 @@ describe('evacuation progress', () => {
     expect(lines).toEqual(['evacuate: 0/3 servers ACTIVE (acting)', 'evacuate: 3/3 servers ACTIVE (resolved)']);
   });
 
+  it('never rejects when the state store fails a read (approve calls it without waiting): says it with -v', async () => {
+    const w = world();
+    const incident = await forcedDownEvacuation(w, PETS);
+    let fail = true;
+    const flaky = {
+      get: async (key: string) => {
+        if (fail) throw new Error('redis://127.0.0.1:6379/3 is unreachable');
+        return w.incidents.get(key);
+      },
+    };
+    const debug: string[] = [];
+    const { lines, say } = said();
+    const progress = evacuationProgress(flaky, incident, { ...say, debug: (s) => void debug.push(s) });
+    await expect(progress.report()).resolves.toBeUndefined();
+    fail = false;
+    await progress.report();
+    await progress.done();
+    expect(debug).toEqual(['state store: Error: redis://127.0.0.1:6379/3 is unreachable']);
+    expect(lines).toEqual(['evacuate: 0/3 servers ACTIVE (acting)']);
+  });
+
   it('says nothing for an incident the state store does not hold', async () => {
     const { lines, say } = said();
     const progress = evacuationProgress(world().incidents, 'no-such-incident', say);
