@@ -126,7 +126,7 @@ describe('stackmend CLI', () => {
     for (const [args, says] of [
       [['--host', 'compute1', '--aggregate', 'rack'], 'pause takes --host or --aggregate, not both'],
       [['--host', 'compute1;rm'], '--host "compute1;rm" is not a host name'],
-      [['--aggregate', '/etc'], '--aggregate "/etc" is not a aggregate name'],
+      [['--aggregate', '/etc'], '--aggregate "/etc" is not an aggregate name'],
       [['compute1'], 'pause takes no arguments besides --host or --aggregate'],
     ] as const)
       expect(run('pause', ...args, '--state', state)).toMatchObject({
@@ -138,6 +138,29 @@ describe('stackmend CLI', () => {
       stderr: expect.stringContaining('resume takes --host or --aggregate, not both'),
     });
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses an empty --host or --aggregate (an unset shell variable) instead of acting on everything', async () => {
+    const state = `file:${scratch()}`;
+    expect(run('pause', '--state', state)).toMatchObject({
+      status: 0,
+      stdout: expect.stringContaining('automation paused'),
+    });
+    for (const flag of ['--host', '--aggregate'])
+      expect(run('resume', flag, '', '--state', state)).toMatchObject({
+        status: 2,
+        stderr: expect.stringContaining(`${flag} "" is not`),
+      });
+    const store = openStore(state);
+    try {
+      expect(await new Controls(store, Date.now).paused()).toMatchObject({ by: { via: 'local-user' } }); // still paused
+    } finally {
+      await store.close();
+    }
+    expect(run('maintenance', 'on', '--host', '', '--state', state)).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--host "" is not a host name'),
+    });
   });
 
   it('says less on stderr with -q/--quiet and debug lines only with -v/--verbose', () => {
