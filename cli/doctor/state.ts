@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RuntimeConfig } from '../../core/runtime/config';
-import { openStore } from '../../core/state';
+import { openStore, type StateStore } from '../../core/state';
 import { why, type Finding } from './files';
 
 /** The key the probe writes and deletes: the only change doctor makes. */
@@ -23,9 +23,10 @@ export async function checkStateStore(c: RuntimeConfig): Promise<Finding[]> {
         fix: 'use redis://host:6379/<db>, reachable from every invoker',
       },
     ];
-  const store = openStore(c.state_url);
   const key = `${PROBE_PREFIX}${randomUUID()}`;
+  let store: StateStore | undefined;
   try {
+    store = openStore(c.state_url); // a file: store makes its directory here: that failure is a finding too
     await store.put(key, { at: new Date().toISOString() });
     const back = await store.get(key);
     await store.delete(key);
@@ -40,7 +41,7 @@ export async function checkStateStore(c: RuntimeConfig): Promise<Finding[]> {
       },
     ];
   } finally {
-    await store.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
   }
   if (c.state_url.startsWith('file:') && shared)
     return [

@@ -118,6 +118,16 @@ describe('doctor on the state store', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('fails a file: store whose directory cannot be made, as a finding (it threw out of doctor: exit 1)', async () => {
+    const [f] = await checkStateStore(configWith('file:/dev/null/state'));
+    expect(f).toMatchObject({
+      check: 'state-store',
+      level: 'fail',
+      message: expect.stringMatching(/^the state store file:\/dev\/null\/state does not work: .*ENOTDIR/),
+      fix: 'start it, or fix state_url',
+    });
+  });
+
   it.each(['openwhisk', 'http', 'zaqar'])(
     'fails a file: store when the steps hand on through %s: the next step may run on another invoker',
     async (transport) => {
