@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     // transpile only (tsconfig's isolatedModules); `npm run typecheck` is the type check
-    '^.+\\.[tj]sx?$': [
+    '^.+\\.m?[tj]sx?$': [
       'ts-jest',
       {
         tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, isolatedModules: true },
@@ -13,7 +13,8 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'], // middy 6 is ESM-only
+  // middy 6 and preact 11 (the console page's views, test/unit/console/controls.test.ts) are ESM-only
+  transformIgnorePatterns: ['/node_modules/(?!@middy/|preact/)'],
   testTimeout: 180000,
   // test/after-all/ runs last: it greps the whole run's logs (test/support/run-logs.ts)
   globalSetup: '<rootDir>/test/support/global-setup.ts',

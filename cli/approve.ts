@@ -91,12 +91,13 @@ export async function approve(argv: string[]): Promise<number> {
     await store.close();
   }
   if (values['no-evacuate']) return 0;
-  const progress = evacuationProgress(String(params.state_url), key, sayer('approve', values));
+  const progressStore = openStore(config.state_url);
+  const progress = evacuationProgress(new Incidents(progressStore, Date.now), key, sayer('approve', values));
   const res = await invokeStep('evacuate', { incident: key }, params, {
     chain: !!values.chain,
     log: () => void progress.report(),
     verbose: !!values.verbose,
-  }).finally(() => progress.close());
+  }).finally(() => progress.done().finally(() => progressStore.close()));
   process.stdout.write(`${JSON.stringify(res.body, null, 2)}\n`);
   const outcomes = ((res.body as { results?: { outcome: string }[] }).results ?? []).map((x) => x.outcome);
   return outcomes.includes('HOST_ALIVE') ? 3 : exitCodeOf(res);

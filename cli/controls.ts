@@ -10,12 +10,21 @@ import { parametersFrom, parse, UsageError } from './args';
 
 const NAME = /^[A-Za-z0-9_.-][A-Za-z0-9 _.-]{0,254}$/;
 
-/** The subject of --host / --aggregate (at most one), `all` without either. */
+/**
+ * The subject of --host / --aggregate (at most one), `all` without either. An empty name (`--host "$HOST"` with
+ * HOST unset) is refused, not read as "everything".
+ */
 export function controlSubject(values: { host?: string; aggregate?: string }, command: string): string {
-  if (values.host && values.aggregate) throw new UsageError(`${command} takes --host or --aggregate, not both`);
-  const [kind, name] = values.host ? ['host', values.host] : values.aggregate ? ['aggregate', values.aggregate] : [];
-  if (!kind || !name) return EVERYTHING;
-  if (!NAME.test(name)) throw new UsageError(`--${kind} "${name}" is not a ${kind} name`);
+  const { host, aggregate } = values;
+  if (host !== undefined && aggregate !== undefined)
+    throw new UsageError(`${command} takes --host or --aggregate, not both`);
+  if (host !== undefined) return named('host', host);
+  if (aggregate !== undefined) return named('aggregate', aggregate);
+  return EVERYTHING;
+}
+
+function named(kind: 'host' | 'aggregate', name: string): string {
+  if (!NAME.test(name)) throw new UsageError(`--${kind} "${name}" is not ${kind === 'host' ? 'a' : 'an'} ${kind} name`);
   return `${kind}:${name}`;
 }
 

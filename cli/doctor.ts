@@ -1,25 +1,23 @@
 /**
- * `stackmend doctor`: checks stackmend's configuration, its state store, the cloud (through its APIs)
- * and the OpenStack configuration files it can read (cli/doctor/files.ts) for the traps that make
- * self-healing silently not work; each finding says how to fix it. Exit 3 when a finding fails (or
+ * `stackmend doctor`: checks stackmend's configuration, its state store (cli/doctor/state.ts), the cloud
+ * (through its APIs) and the OpenStack configuration files it can read (cli/doctor/files.ts) for the traps
+ * that make self-healing silently not work; each finding says how to fix it. Exit 3 when a finding fails (or
  * warns, with --strict), 0 otherwise; it changes nothing but a probe key it writes and deletes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { cloudConfigFromEntry, loadCloudConfig, type CloudConfig } from '../core/openstack/config';
 import { connect } from '../core/openstack/cloud';
 import { KeystoneSession } from '../core/openstack/keystone';
 import { credentialsConfigured } from '../core/runtime/auth';
 import { parseRuntimeConfig, type RuntimeConfig } from '../core/runtime/config';
-import { openStore } from '../core/state';
 import { parametersFrom, parse } from './args';
-import { checkConfigFiles, type Finding, type Level } from './doctor/files';
+import { checkConfigFiles, why, type Finding, type Level } from './doctor/files';
+import { checkStateStore } from './doctor/state';
 import { formatOf, paint, renderRows } from './output';
 
 const RANK: Record<Level, number> = { ok: 0, info: 1, warn: 2, fail: 3 };
 const COLOUR = { ok: 'green', info: 'dim', warn: 'yellow', fail: 'red' } as const;
-const why = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`;
 
 function stackmendConfig(c: RuntimeConfig): Finding[] {
   const out: Finding[] = [];
@@ -39,49 +37,6 @@ function stackmendConfig(c: RuntimeConfig): Finding[] {
     });
   else out.push({ check: 'alarm-auth', level: 'ok', message: 'classify-alarm requires a credential' });
   return out;
-}
-
-async function stateStore(c: RuntimeConfig): Promise<Finding[]> {
-  const check = 'state-store';
-  const shared = c.dispatch.transport !== 'queue' && c.dispatch.transport !== 'inprocess';
-  if (c.state_url.startsWith('memory:'))
-    return [
-      {
-        check,
-        level: 'fail',
-        message: 'memory: is private to one process: the actions share no incidents, locks or breaker',
-        fix: 'use redis://host:6379/<db>, reachable from every invoker',
-      },
-    ];
-  const store = openStore(c.state_url);
-  const key = `doctor:probe:${randomUUID()}`;
-  try {
-    await store.put(key, { at: new Date().toISOString() });
-    const back = await store.get(key);
-    await store.delete(key);
-    if (!back) throw new Error('a key written was not read back');
-  } catch (e) {
-    return [
-      {
-        check,
-        level: 'fail',
-        message: `the state store ${c.state_url.replace(/\/\/[^@/]*@/, '//')} does not work: ${why(e)}`,
-        fix: 'start it, or fix state_url',
-      },
-    ];
-  } finally {
-    await store.close().catch(() => undefined);
-  }
-  if (c.state_url.startsWith('file:') && shared)
-    return [
-      {
-        check,
-        level: 'fail',
-        message: `${c.state_url} is on this machine only, and the steps hand on through ${c.dispatch.transport}: other invokers do not see it`,
-        fix: 'use redis://host:6379/<db>, reachable from every invoker',
-      },
-    ];
-  return [{ check, level: 'ok', message: 'the state store answers (a probe key written, read and deleted)' }];
 }
 
 async function cloud(c: RuntimeConfig): Promise<Finding[]> {
@@ -177,7 +132,7 @@ export async function doctor(argv: string[]): Promise<number> {
     findings.push({ check: 'config', level: 'fail', message: why(e), fix: 'fix the flags or parameters named' });
     config = parseRuntimeConfig({});
   }
-  findings.push(...stackmendConfig(config), ...(await stateStore(config)), ...(await cloud(config)));
+  findings.push(...stackmendConfig(config), ...(await checkStateStore(config)), ...(await cloud(config)));
   findings.push(...checkConfigFiles(read, config.policy));
   const rows = findings.map((f) => ({ ...f, fix: f.fix ?? '' }));
   if (format === 'table')

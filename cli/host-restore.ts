@@ -7,7 +7,6 @@
  * says what is left. The outcome goes into the audit log. Exit codes: 0 restored (or nothing to do, or a
  * dry run), 2 no such compute host, 3 refused, timed out or interrupted (a human is needed), 1 an error.
  */
-import { fenceTargetOf } from '../core/domain/fencing';
 import type { Outcome } from '../core/domain/plan';
 import { powerFenceFor } from '../core/fencing/drivers';
 import { BadRequestError } from '../core/openstack/errors';
@@ -16,7 +15,7 @@ import { hostLiveness } from '../core/policy/host-liveness';
 import { reportedSince, restorePlan, type RestoreStep } from '../core/policy/restore';
 import type { Deps } from '../functions/_shared/deps';
 import { AUDIT_LOG, type HostAudit } from '../functions/_shared/incidents';
-import { fencePorts } from '../functions/evacuate/fence';
+import { fenceChoiceFor, fencePorts } from '../functions/evacuate/fence';
 
 export type RestoreIo = {
   say: (line: string) => void;
@@ -60,7 +59,10 @@ export async function restoreHost(d: Deps, host: string, io: RestoreIo): Promise
   const first = await read();
   if (!first) return { code: 2, outcome: 'IGNORED', reason: `Nova lists no nova-compute service on ${host}`, done: [] };
   const open = await openOn(d, host);
-  const target = fenceTargetOf(d.policy, host);
+  const choice = await fenceChoiceFor(d, host); // its own entry or its aggregates'
+  if (choice.kind === 'conflict')
+    return { code: 3, outcome: 'HELD_FOR_APPROVAL', reason: `nothing done: ${choice.reason}`, done: [] };
+  const target = choice.kind === 'target' ? choice.target : undefined;
   const powered = target && target.driver !== 'nova-forced-down' ? target : undefined;
   const plan = restorePlan(first, {
     openIncident: open && { key: open.key, status: open.status },

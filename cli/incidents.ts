@@ -57,7 +57,8 @@ export async function audit(argv: string[]): Promise<number> {
 export async function maintenance(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { host: { type: 'string' }, aggregate: { type: 'string' } });
   const [mode, subject] = positionals;
-  const flagged = values.host || values.aggregate ? controlSubject(values, 'maintenance') : undefined;
+  const flagged =
+    values.host !== undefined || values.aggregate !== undefined ? controlSubject(values, 'maintenance') : undefined;
   if (!['on', 'off'].includes(mode ?? '') || (!subject && !flagged) || (subject && flagged))
     throw new UsageError(
       'maintenance on|off <host> (or stack:<id>, aggregate:<name>, all; or --host H, --aggregate A)',

@@ -7,16 +7,24 @@
  */
 import type { IncidentRecord, StackRef } from '../core/domain/plan';
 import type { StackEvent } from '../core/openstack/heat';
-import { openStore } from '../core/state';
 import { evacuateTargets } from '../functions/_shared/progress';
-import { Incidents } from '../functions/_shared/incidents';
 import type { Say } from './output';
 
-export function evacuationProgress(stateUrl: string, key: string, say: Say) {
-  const store = openStore(stateUrl);
-  const incidents = new Incidents(store, Date.now);
-  let last = '';
+/**
+ * `look`, run after the previous run ended; a failure goes to `failed`, the returned promise never rejects: the
+ * CLI calls it from a step's log without waiting, and a failed look is no reason to stop the work it follows.
+ */
+function oneAtATime(look: () => Promise<void>, failed: (e: unknown) => void): () => Promise<void> {
   let pending: Promise<void> = Promise.resolve();
+  return () => (pending = pending.then(look).catch(failed));
+}
+
+/** Where the progress reads an incident from (the Incidents repository of the state store the steps use). */
+export type IncidentReader = { get(key: string): Promise<IncidentRecord | undefined> };
+
+/** Follows incident `key`'s evacuation: at each `report`, `n/m servers ACTIVE` when it changed since last said. */
+export function evacuationProgress(incidents: IncidentReader, key: string, say: Say) {
+  let last = '';
   const read = async () => {
     const r = await incidents.get(key);
     if (!r) return;
@@ -26,12 +34,11 @@ export function evacuationProgress(stateUrl: string, key: string, say: Say) {
     const line = `evacuate: ${done}/${servers.length} servers ACTIVE${failed ? `, ${failed} failed` : ''} (${r.status})`;
     if (line !== last) say.info((last = line));
   };
+  const run = oneAtATime(read, (e) => say.debug(`state store: ${e}`));
   return {
-    report: () => (pending = pending.then(read, read)),
-    close: async () => {
-      await pending.then(read, read).catch(() => undefined);
-      await store.close();
-    },
+    report: run,
+    /** Reads once more (what the last step did), then stops. */
+    done: run,
   };
 }
 
@@ -47,9 +54,6 @@ export const eventLine = (stack: StackRef, e: StackEvent) =>
   `stack-update: ${stack.name} ${e.resource_name} ${e.resource_status}` +
   (e.resource_status_reason ? ` (${e.resource_status_reason})` : '');
 
-/** Where the progress reads an incident from (the Incidents repository of the state store the steps use). */
-export type IncidentReader = { get(key: string): Promise<IncidentRecord | undefined> };
-
 /**
  * Follows the stack updates of the incidents it is told about (`follow`): at each `report`, the events of each
  * root stack stackmend updates for them, from the incident's creation on, not said before, oldest first.
@@ -57,7 +61,6 @@ export type IncidentReader = { get(key: string): Promise<IncidentRecord | undefi
 export function stackUpdateProgress(incidents: IncidentReader, heat: () => StackEvents, say: Say) {
   const keys = new Set<string>();
   const seen = new Set<string>();
-  let pending: Promise<void> = Promise.resolve();
   const look = async (stack: StackRef, since: number) => {
     const newest = await heat().events(stack, { nestedDepth: 2, sortDir: 'desc', limit: EVENTS_PER_LOOK });
     const fresh = newest.filter((e) => !seen.has(e.id) && Date.parse(e.event_time) >= since);
@@ -74,7 +77,7 @@ export function stackUpdateProgress(incidents: IncidentReader, heat: () => Stack
       for (const u of Object.values(r.updates)) await look(u.stack, since);
     }
   };
-  const run = () => (pending = pending.then(read, read).catch((e: unknown) => say.debug(`heat events: ${e}`)));
+  const run = oneAtATime(read, (e) => say.debug(`heat events: ${e}`));
   return {
     follow: (key: string) => void keys.add(key),
     report: run,

@@ -1,6 +1,7 @@
 /**
  * What the console shows of incidents, computed from the records (pure): the filters' facets, each
- * incident's phases (detect → decide → act → verify) from its own timestamps, and MTTR over time.
+ * incident's phases (detect → decide → act → verify) and each step's duration from its own timestamps,
+ * and MTTR over time.
  */
 import type { IncidentRecord, TimelineEntry } from '../core/domain/plan';
 import { isTerminal } from '../core/domain/plan';
@@ -91,6 +92,25 @@ export function segmentsOf(r: IncidentRecord, now: number): Segment[] {
     const to = Math.max(i + 1 < starts.length ? starts[i + 1].at : end, s.at);
     return { phase: s.phase, from: new Date(s.at).toISOString(), to: new Date(to).toISOString(), ms: to - s.at };
   });
+}
+
+/**
+ * How long each timeline entry's step took: from the entry before it (the monitor's observation for the
+ * first) to its own time, when the step recorded its outcome; entries in the order stored. An open
+ * incident also says how long it has waited since its last entry. Time going backwards counts as 0.
+ */
+export type StepTimes = { ms: number[]; openForMs?: number };
+
+export function stepTimes(r: IncidentRecord, now: number): StepTimes {
+  const observed = Date.parse(r.incident.observedAt);
+  let before = Number.isFinite(observed) ? observed : Date.parse(r.createdAt);
+  const ms = r.timeline.map((e) => {
+    const at = Date.parse(e.at);
+    const took = Math.max(0, at - before);
+    before = Math.max(before, at);
+    return took;
+  });
+  return isTerminal(r.status) ? { ms } : { ms, openForMs: Math.max(0, now - before) };
 }
 
 export function summaryOf(r: IncidentRecord, now: number): IncidentSummary {

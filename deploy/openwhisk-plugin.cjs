@@ -15,6 +15,8 @@
  *    zip) is added only to the code sent at deploy, not to the artifacts `osls package` writes → added to
  *    every artifact too, so `wsk action create <fn> .serverless/<fn>.zip --kind nodejs:20` works as well.
  * 5. The stage's dispatch.transport is checked for OpenWhisk before anything is compiled (deploy/transports.cjs).
+ * 6. The periodic trigger's feed (interval every N minutes, or alarm on a cron) follows the stage's `reconcile`,
+ *    checked before anything is packaged (deploy/reconcile-feed.cjs).
  * The plugin is archived (last code change 2019); deploy/README.md says why osls 4 and this wrapper.
  */
 'use strict';
@@ -89,6 +91,26 @@ class ArtifactPackageJson {
 
 const OpenWhiskIndex = require('serverless-openwhisk');
 const { checkTransport } = require('./transports.cjs');
+const { reconcileFeed } = require('./reconcile-feed.cjs');
+
+/** The trigger serverless.yml declares with the stage's `reconcile` as its feed_parameters and no feed. */
+const RECONCILE_TRIGGER = 'stackmend-reconcile';
+
+/** The reconcile trigger's feed and parameters from the stage's `reconcile` (deploy/reconcile-feed.cjs). */
+class ReconcileFeed {
+  constructor(serverless, options) {
+    this.hooks = {
+      'before:package:initialize': () => {
+        const trigger = ((serverless.service.resources || {}).triggers || {})[RECONCILE_TRIGGER];
+        if (!trigger) return;
+        const stage = (options && options.stage) || serverless.service.provider.stage;
+        const { feed, parameters } = reconcileFeed(trigger.feed_parameters, `deploy/stages/${stage}.yml`);
+        trigger.feed = feed;
+        trigger.feed_parameters = parameters;
+      },
+    };
+  }
+}
 
 /** The stage's transport must be one OpenWhisk offers (deploy/transports.cjs). */
 class StageTransport {
@@ -107,6 +129,7 @@ class StackmendOpenWhisk extends OpenWhiskIndex {
     super(serverless, options);
     serverless.pluginManager.addPlugin(ArtifactPackageJson);
     serverless.pluginManager.addPlugin(StageTransport);
+    serverless.pluginManager.addPlugin(ReconcileFeed);
   }
 }
 

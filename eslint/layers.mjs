@@ -16,7 +16,8 @@ export const LAYERS = {
   core: ['core'],
   functions: ['core', 'functions'],
   triggers: ['core', 'triggers'],
-  local: ['core/domain', 'local'],
+  // deploy/cron.cjs: the cron parser the deploy plugin checks a stage with and the local alarm feed schedules by
+  local: ['core/domain', 'local', 'deploy/cron.cjs'],
   bench: ['core', 'functions', 'triggers', 'local', 'bench', 'lab', 'test/support'], // the storm's cloud: test/support/fakes
   lab: ['core', 'functions', 'triggers', 'local', 'lab'],
   console: ['core', 'functions', 'console'],

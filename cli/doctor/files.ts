@@ -10,6 +10,8 @@ import { parseIni, type Ini } from './ini';
 
 export type Level = 'ok' | 'info' | 'warn' | 'fail';
 export type Finding = { check: string; level: Level; message: string; fix?: string };
+/** An error as a finding quotes it: its name and message. */
+export const why = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`;
 /** The files, by path relative to the config dir; undefined when unreadable. */
 export type ConfigFiles = (rel: string) => string | undefined;
 

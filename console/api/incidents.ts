@@ -1,15 +1,15 @@
 /**
- * The incidents API: the list (filtered; with the MTTR series), one incident with its whole record,
- * and an operator's Approve / Deny of a held evacuation. Approving stores the approval through
- * functions/_shared/approve.ts (the same code as `stackmend approve`), then hands the incident to
- * evacuate, which checks the host in Nova again before it writes anything.
+ * The incidents API: the list (filtered; with the MTTR series), one incident with its whole record and
+ * how long each of its steps took, and an operator's Approve / Deny of a held evacuation. Approving
+ * stores the approval through functions/_shared/approve.ts (the same code as `stackmend approve`), then
+ * hands the incident to evacuate, which checks the host in Nova again before it writes anything.
  */
 import * as z from 'zod';
 import { FENCE_METHODS } from '../../core/domain/fence';
 import { INCIDENT_KINDS } from '../../core/domain/incident';
 import { mayApprove } from '../../core/policy/approvers';
 import { approveEvacuation, NotAnApproverError, NothingToApproveError } from '../../functions/_shared/approve';
-import { matches, mttrSeries, STATUS_FILTERS, summaryOf } from '../views';
+import { matches, mttrSeries, STATUS_FILTERS, stepTimes, summaryOf } from '../views';
 import { json, parseBody, parseWith, type ConsoleReply } from './http';
 import { actor, type ApiContext } from './ports';
 
@@ -50,7 +50,8 @@ export async function listIncidents({ req, ports }: ApiContext): Promise<Console
 
 export async function showIncident({ params, ports }: ApiContext): Promise<ConsoleReply> {
   const r = await ports.deps.incidents.require(params.key);
-  return json(200, { summary: summaryOf(r, ports.deps.now()), record: r });
+  const now = ports.deps.now();
+  return json(200, { summary: summaryOf(r, now), record: r, times: stepTimes(r, now) });
 }
 
 export async function approveIncident(ctx: ApiContext): Promise<ConsoleReply> {

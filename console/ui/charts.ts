@@ -12,7 +12,8 @@ export const PHASE_COLOURS: Record<Phase, string> = {
   verify: '#6aa84f',
 };
 
-const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
+/** A duration as the page writes it: tenths of a second under 10 s, whole seconds above. */
+export const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 
 /** The bar's width is the incident's whole duration scaled to `width` px, its phases to scale within. */
 export function TimelineBar({ segments, width = 240 }: { segments: Segment[]; width?: number }) {

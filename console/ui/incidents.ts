@@ -6,9 +6,9 @@
 import { useState } from 'preact/hooks';
 import { FENCE_METHODS } from '../../core/domain/fence';
 import type { IncidentRecord } from '../../core/domain/plan';
-import { STATUS_FILTERS, type IncidentSummary, type MttrPoint } from '../views';
+import { STATUS_FILTERS, type IncidentSummary, type MttrPoint, type StepTimes } from '../views';
 import { api, type Me } from './api';
-import { MttrChart, PhaseLegend, TimelineBar, Total } from './charts';
+import { MttrChart, PhaseLegend, secs, TimelineBar, Total } from './charts';
 import { clock, Head, html, TextInput } from './html';
 import { usePoll } from './poll';
 
@@ -17,7 +17,7 @@ type List = {
   facets: { kinds: string[]; hosts: string[]; stacks: string[] };
   mttr: MttrPoint[];
 };
-type Detail = { summary: IncidentSummary; record: IncidentRecord };
+type Detail = { summary: IncidentSummary; record: IncidentRecord; times: StepTimes };
 type Filter = { status: string; kind: string; host: string; stack: string };
 
 const query = (f: Filter) => new URLSearchParams(Object.entries(f).filter(([, v]) => v)).toString();
@@ -111,17 +111,32 @@ function IncidentDetail({ id, me }: { id: string; me: Me }) {
         ${record.decision.reason}
       </p>`
     }
-    <ol class="timeline" data-testid="timeline">
-      ${record.timeline.map(
-        (e) =>
-          html`<li>
-            <code>${clock(e.at)}</code> <b>${e.step}</b> ${e.outcome}: ${e.reason}
-            ${e.requestIds?.length ? html`<br /><span class="muted">request ids: ${e.requestIds.join(', ')}</span>` : ''}
-          </li>`,
-      )}
-    </ol>
+    <${Timeline} record=${record} times=${d.data.times} />
     ${summary.approvable && html`<${Decide} id=${id} me=${me} onDone=${d.reload} />`}
   </div>`;
+}
+
+/**
+ * Each step of the incident with its time, how long it took (from the entry before: the alarm's
+ * observation for the first, console/views.ts stepTimes) and its request ids; an open incident's wait
+ * since. No hooks: test/unit/console/views.test.ts draws it.
+ */
+export function Timeline({ record, times }: { record: IncidentRecord; times: StepTimes }) {
+  return html`<ol class="timeline" data-testid="timeline">
+    ${record.timeline.map(
+      (e, i) =>
+        html`<li data-testid=${`step-${i}`}>
+          <code>${clock(e.at)}</code>
+          <span class="muted" data-testid=${`step-${i}-took`}>+${secs(times.ms[i] ?? 0)}</span>
+          <b>${e.step}</b> ${e.outcome}: ${e.reason}
+          ${e.requestIds?.length ? html`<br /><span class="muted">request ids: ${e.requestIds.join(', ')}</span>` : ''}
+        </li>`,
+    )}
+    ${
+      times.openForMs !== undefined &&
+      html`<li class="muted" data-testid="step-waiting">open: ${secs(times.openForMs)} since the last step</li>`
+    }
+  </ol>`;
 }
 
 function Decide({ id, me, onDone }: { id: string; me: Me; onDone: () => void }) {

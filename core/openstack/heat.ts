@@ -79,6 +79,16 @@ export function serverOwners(root: StackRef, resources: Resource[]): (ServerOwne
     }));
 }
 
+/** Heat nests stacks at most `max_nested_stack_depth` deep (5 by default): the walk up stops well past it. */
+const MAX_STACK_DEPTH = 16;
+
+/** The root of the stack named or numbered `ref`: itself, or the last of its `parent`s (undefined: no end). */
+export async function rootStackOf(heat: Pick<Orchestration, 'getStack'>, ref: string): Promise<Stack | undefined> {
+  let stack = await heat.getStack(ref);
+  for (let depth = 0; stack.parent && depth < MAX_STACK_DEPTH; depth++) stack = await heat.getStack(stack.parent);
+  return stack.parent ? undefined : stack;
+}
+
 export class HeatClient implements Orchestration {
   constructor(private readonly http: ServiceHttp) {}
 

@@ -12,9 +12,9 @@
  */
 import * as z from 'zod';
 import { epochMsOf, isoOf } from '../domain/clock';
-import { fenceTargetOf, type FencingPolicy } from '../domain/fencing';
+import type { FencingPolicy } from '../domain/fencing';
 import type { ComputeServiceState } from '../domain/host-liveness';
-import type { Facts } from './facts';
+import { hostFenceChoice, type Facts } from './facts';
 import { hostLiveness, type LivenessPolicy } from './host-liveness';
 
 /** A count of hosts (`2`) or a percentage of the scope's hosts (`"50%"`), as NHC's maxUnhealthy. */
@@ -192,6 +192,7 @@ type BlastInput = LivenessPolicy & { blastRadius: BlastPolicy; fencing: FencingP
  */
 export function blastOf(f: Facts, p: BlastInput): BlastVerdict | undefined {
   if (!f.blast || !f.host || f.liveness?.verdict !== 'down') return undefined;
-  const wantsFence = !f.fenceCheck?.accepted && !!fenceTargetOf(p, f.host.host);
+  // a conflict fences nothing: decide-host.ts holds it after the blast radius
+  const wantsFence = !f.fenceCheck?.accepted && hostFenceChoice(p, f.host).kind === 'target';
   return assessBlast(f.host.host, f.blast, p, wantsFence);
 }

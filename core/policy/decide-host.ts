@@ -3,11 +3,11 @@
  * and fenced by evidence stackmend believes (core/policy/fence.ts). A live host gets `host-alive` and
  * nothing is done; a late one is looked at again; anything unproven is held for a human.
  */
-import { describeTarget, fenceTargetOf } from '../domain/fencing';
+import { describeTarget } from '../domain/fencing';
 import type { EvacuateTarget, Plan } from '../domain/plan';
 import { blastOf } from './blast';
 import { evacuableBecause, evacuationOrder } from './evacuable';
-import type { Facts, HostFacts } from './facts';
+import { hostFenceChoice, type Facts, type HostFacts } from './facts';
 import { isCattle, isPet, replaceTarget } from './managed';
 import { chooseTarget, needOf } from './targets';
 import type { Policy } from './policy';
@@ -76,9 +76,16 @@ export function decideHost(f: Facts, h: HostFacts, p: Policy): Ruling {
   const blast = blastOf(f, p);
   if (blast && blast.verdict !== 'clear') return hold('blast-radius', blast.reason, plan);
   const evidence = f.fenceCheck?.accepted;
-  // a driver in the policy: evacuate fences the host first, and writes nothing to Nova before the
-  // power reads back off (functions/evacuate/fence.ts)
-  const willFence = evidence ? undefined : fenceTargetOf(p, h.host);
+  // a driver in the policy (the host's or its aggregates'): evacuate fences the host first, and writes
+  // nothing to Nova before the power reads back off (functions/evacuate/fence.ts)
+  const choice = evidence ? undefined : hostFenceChoice(p, h);
+  if (choice?.kind === 'conflict')
+    return hold(
+      'fence-driver-conflict',
+      `host ${h.host} is down (${live.reason}) and not fenced: ${choice.reason}. Fence the host and approve`,
+      plan,
+    );
+  const willFence = choice?.kind === 'target' ? choice.target : undefined;
   if (!evidence && !willFence) {
     const refused = f.fenceCheck?.refused.map((r) => `${r.source}: ${r.reason}`) ?? [];
     return hold(

@@ -1,4 +1,5 @@
 /** What classify-alarm learns from the cloud before deciding. Plain data; gathering it is I/O elsewhere. */
+import { fenceChoiceOf, type FenceChoice, type FencingPolicy } from '../domain/fencing';
 import type { HostLiveness } from '../domain/host-liveness';
 import type { FenceClaim } from '../domain/fence';
 import type { Incident } from '../domain/incident';
@@ -84,3 +85,11 @@ export type Facts = {
   /** Host-down incidents: the fleet and the storms, for the blast radius (core/policy/blast.ts). */
   blast?: BlastFacts;
 };
+
+/** The driver that fences the host by the policy: its own entry, or its aggregates' (core/domain/fencing.ts). */
+export const hostFenceChoice = (p: { fencing: FencingPolicy }, h: HostFacts): FenceChoice =>
+  fenceChoiceOf(
+    p,
+    h.host,
+    (h.aggregates ?? []).map((a) => a.name),
+  );

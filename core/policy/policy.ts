@@ -105,8 +105,9 @@ const policyFields = z.strictObject({
     .array(z.string().min(1))
     .default([])
     .describe('Keystone users (name or id) who may approve a held evacuation whatever their roles. Default: none.'),
-  fencing: FencingPolicySchema.default({ hosts: {}, timeoutSec: 30 }).describe(
-    "stackmend's own fencing: the driver per compute host and the read-back timeout (core/domain/fencing.ts).",
+  fencing: FencingPolicySchema.default({ hosts: {}, aggregates: {}, timeoutSec: 30 }).describe(
+    "stackmend's own fencing: the driver per compute host or host aggregate and the read-back timeout " +
+      '(core/domain/fencing.ts).',
   ),
   detectHosts: z
     .strictObject({

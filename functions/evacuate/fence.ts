@@ -1,5 +1,6 @@
 /**
- * stackmend fences a failed host itself when the policy names a driver for it (core/domain/fencing.ts):
+ * stackmend fences a failed host itself when the policy names a driver for it, by the host or by one of its
+ * aggregates (core/domain/fencing.ts fenceChoiceOf; entries that disagree → held, nothing powered off):
  * power-off asked once, then read back — one call per invocation, a power state not yet off is read
  * again through evacuate's due queue (no sleeping). Read back off → the run is recorded and
  * functions/evacuate/verify.ts accepts it as `stackmend-fence` evidence; the power never read off within
@@ -7,7 +8,13 @@
  * Only a host Nova's record shows down is fenced, and never a held incident (a human was asked).
  */
 import { ConfigError } from '../../core/domain/errors';
-import { fenceTargetOf, type FenceRun, type FenceTarget } from '../../core/domain/fencing';
+import {
+  fenceChoiceOf,
+  fencesByAggregate,
+  type FenceChoice,
+  type FenceRun,
+  type FenceTarget,
+} from '../../core/domain/fencing';
 import { isoOf } from '../../core/domain/clock';
 import type { IncidentRecord } from '../../core/domain/plan';
 import { powerFenceFor, type FencePorts, type PowerFence } from '../../core/fencing/drivers';
@@ -43,10 +50,24 @@ export function fencePorts(d: Deps): FencePorts {
   };
 }
 
-/** Is a fence of this incident's host to be run now: a driver, a host down by Nova, no evidence yet, not held. */
-function fenceWanted(d: Deps, r: IncidentRecord, svc: ComputeService): FenceTarget | undefined {
-  const target = fenceTargetOf(d.policy, svc.host);
-  if (!target || r.status === 'held' || r.fencing?.offAt) return undefined;
+/** The host's driver by the policy: Nova's aggregates are read only when the policy names one. */
+export async function fenceChoiceFor(d: Deps, host: string): Promise<FenceChoice> {
+  const aggregates = fencesByAggregate(d.policy) ? await d.cloud().nova.listAggregates() : [];
+  const names = aggregates.filter((a) => a.hosts.includes(host)).map((a) => a.name);
+  return fenceChoiceOf(d.policy, host, names);
+}
+
+/**
+ * Is a fence of this incident's host to be run now: a driver, a host down by Nova, no evidence yet, not held.
+ * A conflict of the policy's entries where a fence would be run: the reason, and nothing is powered off.
+ */
+function fenceWanted(
+  d: Deps,
+  r: IncidentRecord,
+  svc: ComputeService,
+  choice: FenceChoice,
+): FenceTarget | { conflict: string } | undefined {
+  if (choice.kind === 'none' || r.status === 'held' || r.fencing?.offAt) return undefined;
   const check = checkHost(
     {
       incident: r.key,
@@ -62,7 +83,7 @@ function fenceWanted(d: Deps, r: IncidentRecord, svc: ComputeService): FenceTarg
   );
   // alive or late: verify.ts answers; fenced by other evidence: nothing to power off
   if (check.liveness.verdict !== 'down' || check.fenceCheck.accepted) return undefined;
-  return target;
+  return choice.kind === 'target' ? choice.target : { conflict: choice.reason };
 }
 
 const refusal = (e: unknown) => e instanceof OpenStackApiError && e.status >= 400 && e.status < 500;
@@ -95,10 +116,12 @@ export async function fenceIfWanted(
   d: Deps,
   r: IncidentRecord,
   svc: ComputeService,
+  choice: FenceChoice,
   ports: FencePorts = fencePorts(d),
 ): Promise<{ record: IncidentRecord } | StepResult[]> {
-  const target = fenceWanted(d, r, svc);
+  const target = fenceWanted(d, r, svc, choice);
   if (!target) return { record: r };
+  if ('conflict' in target) return hold(d, r, `${target.conflict}. Nothing was evacuated`);
   const fence = powerFenceFor(svc.host, target, ports);
   if (d.dryRun)
     return [{ outcome: 'DRY_RUN', incident: r.key, reason: `would power ${svc.host} off through ${fence.name}` }];

@@ -10,6 +10,7 @@
  * the incident record.
  */
 import * as z from 'zod';
+import { isolationReason } from '../../core/domain/fencing';
 import type { IncidentRecord } from '../../core/domain/plan';
 import type { ComputeService } from '../../core/openstack/nova';
 import { describeEvidence } from '../../core/policy/host-check';
@@ -18,7 +19,8 @@ import type { Deps } from '../_shared/deps';
 import { alreadyOver, evacuateTargets, replaceTargets, reschedule, resolveIfFinished } from '../_shared/progress';
 import { defineStep, type StepResult } from '../_shared/step';
 import { NoComputeServiceError } from './errors';
-import { fenceIfWanted } from './fence';
+import { withHostFencing } from '../../core/domain/fencing';
+import { fenceChoiceFor, fenceIfWanted } from './fence';
 import { confirm, startEvacuations } from './servers';
 import { targetChoice, useTarget } from './targets';
 import { hold, verifyHost } from './verify';
@@ -32,7 +34,7 @@ async function isolateHost(d: Deps, r: IncidentRecord, svc: ComputeService): Pro
     done.push(`forced down ${svc.host}`);
   }
   if (svc.status === 'enabled') {
-    await nova.disableService(svc.id, `stackmend: host failure (incident ${r.key})`);
+    await nova.disableService(svc.id, isolationReason(r.key));
     done.push(`disabled ${svc.host}`);
   }
   return done;
@@ -81,9 +83,12 @@ export const step = defineStep({
     if (!isolated || evacuateTargets(r).some((s) => !r.progress[s.serverId])) {
       let { svc, services } = await computeService(d, host);
       if (!isolated) {
-        const blast = await blastGate(d, r, hold); // too many hosts failed since the decision? (_shared/blast.ts)
+        // the host's driver, its own or its aggregates': blastGate looks it up by the host's name alone
+        const choice = await fenceChoiceFor(d, host);
+        const narrowed = { ...d, policy: withHostFencing(d.policy, host, choice) };
+        const blast = await blastGate(narrowed, r, hold); // too many failed since the decision? (_shared/blast.ts)
         if (blast) return blast;
-        const fenced = await fenceIfWanted(d, r, svc); // ./fence.ts: the policy's driver, if any
+        const fenced = await fenceIfWanted(d, r, svc, choice); // ./fence.ts: the policy's driver, if any
         if (Array.isArray(fenced)) return fenced;
         if (fenced.record !== r) ({ svc, services } = await computeService(d, host)); // fenced now: Nova read again
         r = fenced.record;

@@ -1,102 +1,23 @@
 /**
- * Cron expressions for the `/whisk.system/alarms/alarm` feed: five fields
- * (minute hour day-of-month month day-of-week) or six with leading seconds, in UTC.
- * Each field takes `*`, `n`, `a-b`, `*\/s`, `a-b/s` and comma lists; day-of-week 0 or 7 is Sunday.
- * As in cron, when both day fields are restricted a day matching either one fires.
+ * Cron expressions for the `/whisk.system/alarms/alarm` feed (five fields, or six with leading seconds,
+ * UTC). The parser is deploy/cron.cjs, which the deploy plugin checks a stage's cron with; here its
+ * CronError becomes the REST API's 400.
  */
+import * as cron from '../../deploy/cron.cjs';
 import { WhiskBadRequestError } from './errors';
 
-export interface CronSchedule {
-  seconds: Set<number>;
-  minutes: Set<number>;
-  hours: Set<number>;
-  days: Set<number>;
-  months: Set<number>;
-  weekdays: Set<number>;
-  restrictedDays: boolean;
-  restrictedWeekdays: boolean;
-}
+export type CronSchedule = cron.CronSchedule;
 
-const FIELDS = [
-  { name: 'second', min: 0, max: 59 },
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12 },
-  { name: 'day of week', min: 0, max: 7 },
-] as const;
-
-export function parseCron(expression: string): CronSchedule {
-  const parts = expression.trim().split(/\s+/);
-  if (parts.length !== 5 && parts.length !== 6) {
-    throw new WhiskBadRequestError(
-      `cron "${expression}" must have 5 fields (minute hour day month weekday) or 6 (with leading seconds)`,
-    );
+function asBadRequest<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof cron.CronError) throw new WhiskBadRequestError(error.message);
+    throw error;
   }
-  const all = parts.length === 5 ? ['0', ...parts] : parts;
-  const [seconds, minutes, hours, days, months, weekdays] = all.map((text, i) =>
-    parseField(text, FIELDS[i], expression),
-  );
-  if (weekdays.delete(7)) weekdays.add(0);
-  return {
-    seconds,
-    minutes,
-    hours,
-    days,
-    months,
-    weekdays,
-    restrictedDays: all[3] !== '*',
-    restrictedWeekdays: all[5] !== '*',
-  };
 }
 
-function parseField(text: string, field: (typeof FIELDS)[number], expression: string): Set<number> {
-  const values = new Set<number>();
-  for (const item of text.split(',')) {
-    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
-    if (!match)
-      throw new WhiskBadRequestError(
-        `cron "${expression}": "${item}" is not a valid ${field.name}; use numbers, ranges, lists and steps`,
-      );
-    const from = match[1] === '*' ? field.min : Number(match[2]);
-    const to = match[1] === '*' ? field.max : match[3] !== undefined ? Number(match[3]) : match[4] ? field.max : from;
-    const step = match[4] ? Number(match[4]) : 1;
-    if (from < field.min || to > field.max || from > to || step < 1) {
-      throw new WhiskBadRequestError(
-        `cron "${expression}": ${field.name} "${item}" is outside ${field.min}-${field.max}`,
-      );
-    }
-    for (let v = from; v <= to; v += step) values.add(v);
-  }
-  return values;
-}
+export const parseCron = (expression: string): CronSchedule => asBadRequest(() => cron.parseCron(expression));
 
 /** The first time strictly after `after` that the schedule matches (UTC, second precision). */
-export function nextRun(schedule: CronSchedule, after: Date): Date {
-  const t = new Date(Math.floor(after.getTime() / 1000) * 1000 + 1000);
-  for (let guard = 0; guard < 200_000; guard++) {
-    if (!schedule.months.has(t.getUTCMonth() + 1)) {
-      t.setUTCMonth(t.getUTCMonth() + 1, 1);
-      t.setUTCHours(0, 0, 0, 0);
-    } else if (!dayMatches(schedule, t)) {
-      t.setUTCDate(t.getUTCDate() + 1);
-      t.setUTCHours(0, 0, 0, 0);
-    } else if (!schedule.hours.has(t.getUTCHours())) {
-      t.setUTCHours(t.getUTCHours() + 1, 0, 0, 0);
-    } else if (!schedule.minutes.has(t.getUTCMinutes())) {
-      t.setUTCMinutes(t.getUTCMinutes() + 1, 0, 0);
-    } else if (!schedule.seconds.has(t.getUTCSeconds())) {
-      t.setUTCSeconds(t.getUTCSeconds() + 1, 0);
-    } else {
-      return t;
-    }
-  }
-  throw new WhiskBadRequestError('cron schedule never fires (e.g. February 30); fix the expression');
-}
-
-function dayMatches(schedule: CronSchedule, t: Date): boolean {
-  const day = schedule.days.has(t.getUTCDate());
-  const weekday = schedule.weekdays.has(t.getUTCDay());
-  if (schedule.restrictedDays && schedule.restrictedWeekdays) return day || weekday;
-  return day && weekday;
-}
+export const nextRun = (schedule: CronSchedule, after: Date): Date => asBadRequest(() => cron.nextRun(schedule, after));

@@ -61,7 +61,12 @@ export class AlarmScheduler {
       }),
       alarm: this.feed(AlarmParams, (p) => {
         const schedule = parseCron(p.cron!);
-        return () => nextRun(schedule, new Date()).getTime() - Date.now();
+        // after the time last due, not only after now: a timer a few ms early must not fire that second twice
+        let due = Date.now();
+        return () => {
+          due = nextRun(schedule, new Date(Math.max(Date.now(), due))).getTime();
+          return due - Date.now();
+        };
       }),
       once: this.feed(OnceParams, (p) => {
         const at = new Date(p.date!).getTime();

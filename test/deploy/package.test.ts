@@ -70,6 +70,53 @@ describe('packaging for OpenWhisk', () => {
   });
 });
 
+describe("the periodic trigger's feed (deploy/reconcile-feed.cjs)", () => {
+  /** deploy/stages/local.yml with another `reconcile`, as stage `name` of the scratch service. */
+  const stageWith = (name: string, reconcile: string) => {
+    const local = fs.readFileSync(path.join(service.dir, 'deploy/stages/local.yml'), 'utf8');
+    const replaced = local.replace(/^reconcile:.*\n(?:[ #].*\n)*/m, `reconcile:\n${reconcile}\n`);
+    expect(replaced).not.toBe(local);
+    fs.writeFileSync(path.join(service.dir, 'deploy/stages', `${name}.yml`), replaced);
+  };
+  /** The trigger osls compiled (the plugin's --verbose line `Compiled Trigger (name): {…}`). */
+  const compiledTrigger = (output: string, name: string) => {
+    const line = output.split('\n').find((l) => l.includes(`Compiled Trigger (${name}): `));
+    return line && JSON.parse(line.slice(line.indexOf('{')));
+  };
+
+  it('binds /whisk.system/alarms/interval every minute for the stages as committed', async () => {
+    const out = fs.mkdtempSync(path.join(service.dir, 'out-'));
+    const result = await service.osls(['package', '--verbose', '--package', out]);
+
+    expect(result).toMatchObject({ code: 0 });
+    expect(compiledTrigger(result.stdout + result.stderr, 'stackmend-reconcile')).toMatchObject({
+      parameters: [{ key: 'reconcile', value: true }],
+      feed: { feedName: 'alarms/interval', namespace: 'whisk.system', params: { minutes: 1 } },
+    });
+  });
+
+  it("binds /whisk.system/alarms/alarm on the stage's six-field cron", async () => {
+    stageWith('cron', '  cron: "*/10 * * * * *"');
+    const out = fs.mkdtempSync(path.join(service.dir, 'out-'));
+    const result = await service.osls(['package', '--stage', 'cron', '--verbose', '--package', out]);
+
+    expect(result).toMatchObject({ code: 0 });
+    expect(compiledTrigger(result.stdout + result.stderr, 'stackmend-reconcile')).toMatchObject({
+      feed: { feedName: 'alarms/alarm', namespace: 'whisk.system', params: { cron: '*/10 * * * * *' } },
+    });
+  });
+
+  it('refuses a bad cron before anything is packaged, naming the stage file', async () => {
+    stageWith('badcron', '  cron: "*/10 * * * * * *"');
+    const out = fs.mkdtempSync(path.join(service.dir, 'out-'));
+    const result = await service.osls(['package', '--stage', 'badcron', '--package', out]);
+
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain('deploy/stages/badcron.yml: reconcile cron is not valid');
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+});
+
 describe('packaging for AWS Lambda', () => {
   it('wires the handlers on nodejs22.x, the HTTP route and the reconcile schedules; no event bus', async () => {
     const result = await service.osls(['package', '-c', 'serverless.aws.yml']);

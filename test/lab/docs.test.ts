@@ -1,7 +1,7 @@
 /**
- * The docs' lab commands (```console lab blocks of README.md and docs/*.md) run against the lab, and the
- * `openstack` commands they show only for syntax are accepted by the lab's own openstack CLI: every option
- * they use is one its `--help` lists. Reads the cloud only (the commands are dry runs). The unit half, and
+ * The docs' lab commands (```console lab blocks of README.md, docs/*.md and deploy/README.md) run against the
+ * lab, and the `openstack` commands they show only for syntax are accepted by the lab's own openstack CLI: every
+ * option they use is one its `--help` lists. Reads the cloud only (the commands are dry runs). The unit half, and
  * the block conventions: test/unit/docs.test.ts, test/support/doc-commands.ts.
  */
 import { spawnSync } from 'node:child_process';

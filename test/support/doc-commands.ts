@@ -1,6 +1,6 @@
 /**
- * The commands the docs show (README.md, docs/*.md), read from their fenced blocks, so tests can run them
- * (test/unit/docs.test.ts, test/lab/docs.test.ts). A block's info string says how it is checked:
+ * The commands the docs show (README.md, docs/*.md, deploy/README.md), read from their fenced blocks, so tests
+ * can run them (test/unit/docs.test.ts, test/lab/docs.test.ts). A block's info string says how it is checked:
  *   ```console         run by the unit suite: no cloud, a scratch state store
  *   ```console lab     run by test/lab/docs.test.ts against the lab (under the lab lock)
  *   ```sh (or bash)    not run (a deploy to a real OpenWhisk or Lambda, a long-lived server): syntax only
@@ -28,10 +28,10 @@ export type DocCommand = {
 
 const MODES: Record<string, DocMode> = { console: 'unit', 'console lab': 'lab', sh: 'syntax', bash: 'syntax' };
 
-/** README.md and every docs/*.md, as paths relative to the repository. */
+/** README.md, every docs/*.md and deploy/README.md (deploy tooling, Lambda), relative to the repository. */
 export function docFiles(): string[] {
   const docs = fs.existsSync(path.join(REPO, 'docs')) ? fs.readdirSync(path.join(REPO, 'docs')) : [];
-  return ['README.md', ...docs.filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  return ['README.md', ...docs.filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`), 'deploy/README.md'];
 }
 
 export type Block = { file: string; info: string; line: number; body: string[] };

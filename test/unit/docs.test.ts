@@ -1,13 +1,15 @@
 /**
- * The docs cannot rot: every command README.md and docs/*.md show is run here (```console blocks: no cloud,
- * a scratch state store) or by test/lab/docs.test.ts (```console lab), or, for what cannot run in a test
- * (```sh: deploying to a real OpenWhisk or Lambda, a server that runs until Ctrl-C), checked for syntax and
- * for naming a command, script or subcommand that exists. Block conventions: test/support/doc-commands.ts.
+ * The docs cannot rot: every command README.md, docs/*.md and deploy/README.md show is run here (```console
+ * blocks: no cloud, a scratch state store) or by test/lab/docs.test.ts (```console lab), or, for what cannot run
+ * in a test (```sh: deploying to a real OpenWhisk or Lambda, a server that runs until Ctrl-C), checked for syntax
+ * and for naming a command, script or subcommand that exists, with options it has (unknownName below).
+ * Block conventions: test/support/doc-commands.ts.
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HELP } from '../../cli/help';
+import { commandHelp, isCommand } from '../../cli/help';
 import { checkConfigFiles } from '../../cli/doctor/files';
 import { DEFAULT_POLICY } from '../../core/policy/policy';
 import { RuntimeConfigSchema } from '../../core/runtime/config';
@@ -26,7 +28,7 @@ import {
 const commands = docCommands();
 const unit = commands.filter((c) => c.mode === 'unit');
 const syntax = commands.filter((c) => c.mode === 'syntax');
-const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as any).scripts);
+const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).scripts;
 /** The osls subcommands the docs may show (osls 4, `osls --help`). */
 const OSLS = ['package', 'deploy', 'invoke', 'logs', 'remove', 'info', 'print'];
 
@@ -47,17 +49,66 @@ const stateOf = (c: DocCommand) => {
 /** `<placeholder>` words are the reader's to fill in: a plain word for bash's syntax check. */
 const filled = (command: string) => command.replace(/<[A-Za-z][^<>]*>/g, 'PLACEHOLDER');
 
-/** What a shown-only command names must exist: a stackmend command, an npm script, an osls subcommand. */
-function unknownName(command: string): string | null {
-  const words = command.split(/\s+/);
+type OslsSchema = Map<string, { options?: Record<string, { shortcut?: string }> }>;
+/** osls 4's own commands schemas (no types ship with them): what each subcommand accepts. */
+const oslsSchemas = ['aws-service', 'service'].map(
+  (s) => createRequire(__filename)(`osls/lib/cli/commands-schema/${s}`) as OslsSchema,
+);
+
+/** The options osls 4 itself knows for `sub` (long names and shortcuts). */
+const oslsOptions = (sub: string) =>
+  oslsSchemas.flatMap((m) =>
+    Object.entries(m.get(sub)?.options ?? {}).flatMap(([name, o]) => [
+      `--${name}`,
+      ...(o.shortcut ? [`-${o.shortcut}`] : []),
+    ]),
+  );
+
+/** The options `words` use (`--name`, `-x`; `--name=value` as `--name`) that `known` lacks. */
+const unknownOptions = (words: string[], known: string[]) =>
+  words.map((w) => w.replace(/=.*$/, '')).filter((w) => /^--?[a-z][a-z-]*$/i.test(w) && !known.includes(w));
+
+/**
+ * What a shown-only command names must exist: a stackmend command and the options its --help lists, an npm
+ * script, an osls subcommand and the options osls has for it (also after `npm run <script> --` of a script that
+ * runs osls). Each command of a line (`&&`, `||`, `;`, `|`) is checked; a comment is not.
+ */
+function unknownName(line: string): string | null {
+  const commands = line.replace(/\s+#.*$/, '').split(/\s*(?:&&|\|\||;|\|)\s*/);
+  return commands.map(unknownNameOf).find((e) => e !== null) ?? null;
+}
+
+/** unknownName of one command; leading `NAME=value` words are its environment. */
+function unknownNameOf(command: string): string | null {
+  const all = command.trim().split(/\s+/);
+  const words = all.slice(
+    Math.max(
+      0,
+      all.findIndex((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w)),
+    ),
+  );
   const at = (w: string) => words.indexOf(w);
   if (at('stackmend') >= 0 && !['npm', 'cd'].includes(words[0]!)) {
     const sub = words[at('stackmend') + 1]!;
-    return sub in HELP || sub === '--help' ? null : `stackmend has no command "${sub}"`;
+    if (sub === '--help') return null;
+    if (!isCommand(sub)) return `stackmend has no command "${sub}"`;
+    const known = [...commandHelp(sub).matchAll(/--?[a-z][a-z-]*/gi)].map((m) => m[0]);
+    const bad = unknownOptions(words.slice(at('stackmend') + 2), known);
+    return bad.length ? `stackmend ${sub} has no ${bad.join(', ')}` : null;
   }
-  if (words[0] === 'npm' && words[1] === 'run') return scripts.includes(words[2]!) ? null : `no npm script ${words[2]}`;
+  if (words[0] === 'npm' && words[1] === 'run') {
+    if (!(words[2]! in scripts)) return `no npm script ${words[2]}`;
+    const osls = /\bosls (\w+)/.exec(scripts[words[2]!]!)?.[1];
+    const bad = osls && at('--') > 0 ? unknownOptions(words.slice(at('--') + 1), oslsOptions(osls)) : [];
+    return bad.length ? `osls ${osls} (npm run ${words[2]}) has no ${bad.join(', ')}` : null;
+  }
   if (words[0] === 'npm' && words[1] === 'test') return null;
-  if (at('osls') >= 0) return OSLS.includes(words[at('osls') + 1]!) ? null : `osls has no "${words[at('osls') + 1]}"`;
+  if (at('osls') >= 0) {
+    const sub = words[at('osls') + 1]!;
+    if (!OSLS.includes(sub)) return `osls has no "${sub}"`;
+    const bad = unknownOptions(words.slice(at('osls') + 2), oslsOptions(sub));
+    return bad.length ? `osls ${sub} has no ${bad.join(', ')}` : null;
+  }
   return null;
 }
 
@@ -84,7 +135,8 @@ describe('the docs', () => {
   it('show commands in blocks this test knows how to check', () => {
     expect(unit.length).toBeGreaterThanOrEqual(5);
     expect(syntax.length).toBeGreaterThanOrEqual(10);
-    expect(docFiles()).toContain('docs/README.md');
+    expect(docFiles()).toEqual(expect.arrayContaining(['docs/README.md', 'deploy/README.md']));
+    expect(readDoc('docs/README.md')).toContain('](../deploy/README.md)');
   });
 
   it.each(syntax.map((c) => [where(c), c] as const))('%s: parses, and names what exists', (_, c) => {

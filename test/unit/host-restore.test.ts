@@ -89,6 +89,31 @@ describe('stackmend host restore', () => {
     expect(novaWrites(w)).toEqual([]);
   });
 
+  it("powers on through the driver of the host's aggregate", async () => {
+    const w = world();
+    fenced(w);
+    w.cloud.nova.addAggregate({ name: 'rack-a', hosts: ['compute1'] });
+    const policy = { fencing: { aggregates: { 'rack-a': { driver: 'ironic', node: '{host}' } } } };
+
+    const res = await restoreHost(depsOf(w, { policy }), 'compute1', io(w).io);
+
+    expect(res).toMatchObject({ code: 0, outcome: 'RESOLVED' });
+    expect(w.cloud.callsTo('ironic.setPower').map((c) => c.args)).toEqual([['compute1', 'power on']]);
+  });
+
+  it('refuses, changing nothing, when two aggregates of the host name different drivers (exit 3)', async () => {
+    const w = world();
+    fenced(w);
+    w.cloud.nova.addAggregate({ name: 'rack-a', hosts: ['compute1'] });
+    w.cloud.nova.addAggregate({ name: 'edge', hosts: ['compute1'] });
+    const aggregates = { 'rack-a': { driver: 'ironic', node: '{host}' }, edge: { driver: 'nova-forced-down' } };
+
+    const res = await restoreHost(depsOf(w, { policy: { fencing: { aggregates } } }), 'compute1', io(w).io);
+
+    expect(res).toMatchObject({ code: 3, reason: expect.stringMatching(/aggregates edge .* and rack-a .* differ/) });
+    expect(w.cloud.writes()).toEqual([]);
+  });
+
   it('refuses while an incident still acts on the host, changing nothing (exit 3)', async () => {
     const w = world();
     fenced(w);

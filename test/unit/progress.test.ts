@@ -1,19 +1,22 @@
 /**
- * A stack update's progress on stderr (cli/progress.ts): the resource events Heat records for the root stack
- * stackmend updates for an incident, each said once, oldest first, as they appear. The incident is a real one
- * of the pipeline on the in-memory cloud (the recorded Aodh alarm about a ResourceGroup member); the events are
- * Heat's recorded answer (test/fixtures/openstack/heat-events.json: a member created, marked CHECK_FAILED,
- * replaced), moved in time to follow that incident.
+ * Progress on stderr (cli/progress.ts). An evacuation's: `n/m servers ACTIVE`, read from the record evacuate
+ * keeps while it runs on the in-memory cloud (test/support/steps.ts forcedDownEvacuation: the recorded host
+ * monitor notification for compute1, forced down in Nova). A stack update's: the resource events Heat records
+ * for the root stack stackmend updates for an incident, each said once, oldest first, as they appear. The
+ * incident is a real one of the pipeline on the in-memory cloud (the recorded Aodh alarm about a ResourceGroup
+ * member); the events are Heat's recorded answer (test/fixtures/openstack/heat-events.json: a member created,
+ * marked CHECK_FAILED, replaced), moved in time to follow that incident.
  */
 import type { StackRef } from '../../core/domain/plan';
 import { EventSchema, type StackEvent } from '../../core/openstack/heat';
 import { step as classify } from '../../functions/classify-alarm';
+import { step as evacuate } from '../../functions/evacuate';
 import { step as markUnhealthy } from '../../functions/mark-unhealthy';
 import { step as stackUpdate } from '../../functions/stack-update';
-import { eventLine, stackUpdateProgress, type StackEvents } from '../../cli/progress';
+import { evacuationProgress, eventLine, stackUpdateProgress, type StackEvents } from '../../cli/progress';
 import type { Say } from '../../cli/output';
 import { recordedBody } from '../support/fakes/records';
-import { invoke, reconcile, recordedEvent, world, type World } from '../support/steps';
+import { forcedDownEvacuation, invoke, reconcile, recordedEvent, world, type World } from '../support/steps';
 
 const DELETED = '3bd67d07-7f0a-477c-a869-964e212f5c8d'; // the server test/events/aodh/event-webhook.json reports
 const RECORDED = (recordedBody('heat-events').events as unknown[]).map((e) => EventSchema.parse(e));
@@ -80,6 +83,71 @@ describe('stack update progress', () => {
     progress.follow(incident);
     await progress.done();
     expect(heat.events).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('evacuation progress', () => {
+  const PETS = ['pet-1', 'pet-2', 'pet-3'];
+  const RECHECK_MS = 2000; // the default policy's recheckAfterSec
+
+  it('says n/m servers ACTIVE as evacuate confirms them in Nova, each change once, and the failed ones', async () => {
+    const w = world();
+    const incident = await forcedDownEvacuation(w, PETS);
+    const { lines, say } = said();
+    const progress = evacuationProgress(w.incidents, incident, say);
+    await progress.report();
+    await reconcile(w, evacuate); // three evacuations requested, none landed yet
+    await progress.report();
+    w.cloud.tick(); // pet-1 and pet-2 land ACTIVE on compute2; pet-3 went to ERROR there, as Nova says
+    w.cloud.nova.setServer('pet-3', { status: 'ERROR' });
+    w.advance(RECHECK_MS);
+    await reconcile(w, evacuate);
+    await progress.report();
+    await progress.done();
+    expect(lines).toEqual(['evacuate: 0/3 servers ACTIVE (acting)', 'evacuate: 2/3 servers ACTIVE, 1 failed (failed)']);
+  });
+
+  it('says 3/3 and the incident resolved when every server landed, read once more when the step is done', async () => {
+    const w = world();
+    const incident = await forcedDownEvacuation(w, PETS);
+    const { lines, say } = said();
+    const progress = evacuationProgress(w.incidents, incident, say);
+    await reconcile(w, evacuate);
+    await progress.report();
+    w.cloud.tick();
+    w.advance(RECHECK_MS);
+    await reconcile(w, evacuate);
+    await progress.done();
+    expect(lines).toEqual(['evacuate: 0/3 servers ACTIVE (acting)', 'evacuate: 3/3 servers ACTIVE (resolved)']);
+  });
+
+  it('never rejects when the state store fails a read (approve calls it without waiting): says it with -v', async () => {
+    const w = world();
+    const incident = await forcedDownEvacuation(w, PETS);
+    let fail = true;
+    const flaky = {
+      get: async (key: string) => {
+        if (fail) throw new Error('redis://127.0.0.1:6379/3 is unreachable');
+        return w.incidents.get(key);
+      },
+    };
+    const debug: string[] = [];
+    const { lines, say } = said();
+    const progress = evacuationProgress(flaky, incident, { ...say, debug: (s) => void debug.push(s) });
+    await expect(progress.report()).resolves.toBeUndefined();
+    fail = false;
+    await progress.report();
+    await progress.done();
+    expect(debug).toEqual(['state store: Error: redis://127.0.0.1:6379/3 is unreachable']);
+    expect(lines).toEqual(['evacuate: 0/3 servers ACTIVE (acting)']);
+  });
+
+  it('says nothing for an incident the state store does not hold', async () => {
+    const { lines, say } = said();
+    const progress = evacuationProgress(world().incidents, 'no-such-incident', say);
+    await progress.report();
+    await progress.done();
     expect(lines).toEqual([]);
   });
 });

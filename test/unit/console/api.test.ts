@@ -2,75 +2,20 @@
  * The console's API (console/api/routes.ts) on the in-memory cloud and store (test/support/steps.ts):
  * a host monitor's COMPUTE_HOST notification for compute1 (test/events/masakari/run1-compute-host.json)
  * about a host silent for two minutes that nobody fenced, held for a human; compute1 runs two pets.
- * Keystone is a stand-in for the login port: alice holds `admin`, bob only `reader`.
+ * Keystone is a stand-in for the login port (test/support/console.ts): alice holds `admin`, bob only `reader`.
  */
-import { OpenStackApiError } from '../../../core/openstack/errors';
 import { parseRuntimeConfig } from '../../../core/runtime/config';
 import { step as classify } from '../../../functions/classify-alarm';
 import { step as evacuate } from '../../../functions/evacuate';
 import { parseConsoleConfig } from '../../../console/config';
 import { consoleHandler, consolePorts } from '../../../console/handler';
-import type { KeystoneLogin } from '../../../console/auth';
-import { due, invoke, reconcile, record, recordedEvent, world, type World } from '../../support/steps';
+import { consoleOf, keystone, OPERATOR_TOKEN, signIn, type ConsoleCall } from '../../support/console';
+import { due, invoke, novaTime, reconcile, record, recordedEvent, world, type World } from '../../support/steps';
 
-const OPERATOR_TOKEN = 'console-operator-credential-0001';
 const PETS = ['pet-1', 'pet-2'];
 
-const keystone: KeystoneLogin = async ({ username, password }) => {
-  const users: Record<string, { password: string; roles: string[] }> = {
-    alice: { password: 'alice-pw', roles: ['admin', 'member'] },
-    bob: { password: 'bob-pw', roles: ['reader'] },
-  };
-  const u = users[username];
-  if (!u || u.password !== password)
-    throw new OpenStackApiError({
-      service: 'keystone',
-      status: 401,
-      method: 'POST',
-      url: 'http://keystone/v3/auth/tokens',
-    });
-  return { name: username, roles: u.roles };
-};
-
-const novaTime = (w: World, secondsAgo: number) =>
-  new Date(w.now() - secondsAgo * 1000).toISOString().replace('Z', '000');
-
-type Reply = { status: number; json: any; cookie?: string };
-
-function consoleOf(w: World) {
-  const handle = consoleHandler(
-    consolePorts({
-      factory: w.factory,
-      runtime: parseRuntimeConfig(w.config),
-      config: parseConsoleConfig({ operator_token: OPERATOR_TOKEN }),
-      keystone,
-    }),
-    async () => ({ html: '<main id="app"></main>', js: '', css: '' }),
-  );
-  return async (method: string, path: string, body?: unknown, cookie?: string): Promise<Reply> => {
-    const res = await handle({
-      method,
-      url: new URL(`http://console${path}`),
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}) },
-      body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
-    });
-    const setCookie = res.headers?.['set-cookie'];
-    return {
-      status: res.status,
-      json: res.body && /json/.test(String(res.headers?.['content-type'])) ? JSON.parse(String(res.body)) : undefined,
-      cookie: typeof setCookie === 'string' ? setCookie.split(';')[0] : undefined,
-    };
-  };
-}
-
-async function signIn(call: ReturnType<typeof consoleOf>, username: string): Promise<string> {
-  const r = await call('POST', '/ui/api/login', { method: 'keystone', username, password: `${username}-pw` });
-  expect(r.status).toBe(200);
-  return r.cookie!;
-}
-
 /** compute1 silent for 120 s, not forced down, running two pets; the monitor's alarm arrives: held. */
-async function heldHost(): Promise<{ w: World; key: string; call: ReturnType<typeof consoleOf> }> {
+async function heldHost(): Promise<{ w: World; key: string; call: ConsoleCall }> {
   const w = world();
   for (const id of PETS) w.cloud.nova.addServer({ id, name: id, host: 'compute1', metadata: { HA_Enabled: 'True' } });
   w.cloud.nova.setService('compute1', { state: 'down', updated_at: novaTime(w, 120) });
@@ -116,6 +61,9 @@ describe('console API', () => {
     for (const q of ['status=resolved', 'host=compute2', 'kind=server-error'])
       expect((await call('GET', `/ui/api/incidents?${q}`, undefined, bob)).json.incidents).toEqual([]);
     expect((await call('GET', '/ui/api/incidents?status=lost', undefined, bob)).status).toBe(400);
+    const detail = (await call('GET', `/ui/api/incidents/${key}`, undefined, bob)).json;
+    expect(detail.times.ms).toHaveLength(detail.record.timeline.length);
+    expect(detail.times.openForMs).toBe(30_000); // held: waiting since its last entry
   });
 
   it('lets a user without the operator role look but not approve, deny or change a control', async () => {
@@ -233,9 +181,10 @@ describe('console page', () => {
 });
 
 describe('console controls, honoured by the next alarm', () => {
-  /** compute1 forced down by a fencing agent, with a pet: classify-alarm would evacuate at once. */
+  /** compute1 (in aggregate rack-a) forced down by a fencing agent, with a pet: evacuated at once. */
   async function fencedHost() {
     const w = world();
+    w.cloud.nova.addAggregate({ name: 'rack-a', hosts: ['compute1'] });
     w.cloud.nova.addServer({ id: 'pet-1', name: 'pet-1', host: 'compute1', metadata: { HA_Enabled: 'True' } });
     w.cloud.nova.setService('compute1', { state: 'down', forced_down: true, updated_at: novaTime(w, 60) });
     const call = consoleOf(w);
@@ -252,6 +201,17 @@ describe('console controls, honoured by the next alarm', () => {
     [{ control: 'maintenance', subject: 'all', on: true }, 'IGNORED', 'maintenance of all turned on'],
     [{ control: 'dry-run', on: true }, 'DRY_RUN', 'dry-run turned on'],
     [{ control: 'pause', on: true }, 'HELD_FOR_APPROVAL', 'pause turned on'],
+    [
+      { control: 'maintenance', subject: 'aggregate:rack-a', on: true },
+      'IGNORED',
+      'maintenance of aggregate:rack-a turned on',
+    ],
+    [{ control: 'pause', subject: 'host:compute1', on: true }, 'HELD_FOR_APPROVAL', 'pause of host:compute1 turned on'],
+    [
+      { control: 'pause', subject: 'aggregate:rack-a', on: true },
+      'HELD_FOR_APPROVAL',
+      'pause of aggregate:rack-a turned on',
+    ],
   ])('%j: the next alarm is %s, nothing written, the change audited with who', async (change, outcome, said) => {
     const { w, call, alice } = await fencedHost();
     const res = await call('POST', '/ui/api/controls', change, alice);

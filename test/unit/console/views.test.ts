@@ -1,9 +1,12 @@
 /**
- * console/views.ts: which phase each timeline entry belongs to, and an incident's phases to scale, on
- * records shaped as the steps write them (the timeline entries of functions/evacuate and classify-alarm).
+ * console/views.ts: which phase each timeline entry belongs to, an incident's phases to scale and each
+ * step's duration (drawn by console/ui/incidents.ts Timeline), on records shaped as the steps write them
+ * (the timeline entries of functions/evacuate and classify-alarm).
  */
 import type { IncidentRecord, TimelineEntry } from '../../../core/domain/plan';
-import { mttrSeries, phaseOf, segmentsOf } from '../../../console/views';
+import { mttrSeries, phaseOf, segmentsOf, stepTimes } from '../../../console/views';
+import { Timeline } from '../../../console/ui/incidents';
+import { one, textOf } from '../../support/render';
 
 const T0 = Date.parse('2026-11-23T01:55:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -67,5 +70,27 @@ describe('console views', () => {
       ['decide', 30_000],
     ]);
     expect(mttrSeries([r])).toEqual([]);
+  });
+
+  it('gives each step the time from the entry before it, the first from the alarm, and draws it', () => {
+    const r = recordOf('resolved', [
+      entry(0, 'classify-alarm', 'HELD_FOR_APPROVAL'),
+      entry(1, 'notify', 'DONE'),
+      entry(60, 'evacuate', 'APPROVED'),
+      entry(60.5, 'evacuate', 'DONE'),
+      entry(64, 'evacuate', 'RESOLVED'),
+    ]);
+    const times = stepTimes(r, T0 + 999_000);
+    expect(times).toEqual({ ms: [2000, 1000, 59_000, 500, 3500] }); // over: no wait after the last entry
+    const v = Timeline({ record: r, times });
+    expect(textOf(one(v, 'step-2'))).toBe('01:56:00 +59 s evacuate APPROVED: evacuate APPROVED');
+    expect(textOf(one(v, 'step-3-took'))).toBe('+0.5 s');
+  });
+
+  it('says how long an open incident has waited since its last step, and counts a clock step back as 0', () => {
+    const r = recordOf('held', [entry(0, 'classify-alarm', 'HELD_FOR_APPROVAL'), entry(-1, 'notify', 'DONE')]);
+    const times = stepTimes(r, T0 + 30_000);
+    expect(times).toEqual({ ms: [2000, 0], openForMs: 30_000 });
+    expect(textOf(one(Timeline({ record: r, times }), 'step-waiting'))).toBe('open: 30 s since the last step');
   });
 });

@@ -5,6 +5,8 @@
  * the power reads back off; a fence that fails or never reads off pages the operator and evacuates nothing.
  */
 import { apiErrorFor } from '../../../core/openstack/errors';
+import { PolicySchema } from '../../../core/policy/policy';
+import { fenceCycleKey } from '../../../functions/_shared/blast';
 import { step as evacuate } from '../../../functions/evacuate';
 import { recordedBody } from '../../support/fakes/records';
 import { startRedfishBmc } from '../../support/fakes/redfish-bmc';
@@ -217,5 +219,42 @@ describe('evacuate waits for an external fencing agent (driver nova-forced-down)
     expect(res.body.results).toEqual([expect.objectContaining({ outcome: 'HELD_FOR_APPROVAL', incident })]);
     expect(res.body.reason).toMatch(/external fencing agent .*still reads not forced down/);
     expect(novaWrites(w)).toEqual([]);
+  });
+});
+
+describe("evacuate fences through the driver of the host's aggregate", () => {
+  const policy = {
+    fencing: {
+      aggregates: { 'rack-a': { driver: 'ironic', node: '{host}' }, edge: { driver: 'nova-forced-down' } },
+    },
+  };
+
+  it("powers compute1 off through rack-a's Ironic entry, then evacuates", async () => {
+    const { w, incident } = await silentHost(policy);
+    w.cloud.nova.addAggregate({ name: 'rack-a', hosts: ['compute1', 'compute2'] });
+
+    await reconcile(w, evacuate);
+    // counted as a fence of this cycle by the blast radius's gate (functions/_shared/blast.ts)
+    expect(await w.store.get(fenceCycleKey(PolicySchema.parse(policy), w.now()))).toEqual(['compute1']);
+    await later(w);
+
+    expect(w.cloud.callsTo('ironic.setPower').map((c) => c.args)).toEqual([['compute1', 'power off']]);
+    expect(w.cloud.writes().map((c) => c.method)).toEqual(['ironic.setPower', ...FENCED_THEN]);
+    expect((await record(w, incident)).fence).toMatchObject({ by: 'stackmend via ironic node compute1' });
+  });
+
+  it('powers nothing off and evacuates nothing when two of its aggregates name different drivers', async () => {
+    const { w, incident } = await silentHost(policy);
+    w.cloud.nova.addAggregate({ name: 'rack-a', hosts: ['compute1'] });
+    w.cloud.nova.addAggregate({ name: 'edge', hosts: ['compute1'] });
+
+    const res = await reconcile(w, evacuate);
+
+    expect(res.body.results).toEqual([expect.objectContaining({ outcome: 'HELD_FOR_APPROVAL', incident })]);
+    expect(res.body.reason).toMatch(
+      /compute1 is in aggregates edge .* and rack-a \(ironic node compute1\), whose fencing entries differ.*Nothing was evacuated/,
+    );
+    expect(w.cloud.writes()).toEqual([]);
+    expect(await due(w, 'notify')).toEqual([incident]);
   });
 });

@@ -11,6 +11,10 @@ describe('alarm cron schedules (UTC)', () => {
     ['0 0 * * 7', '2030-01-01T00:00:00Z', '2030-01-06T00:00:00.000Z'],
     ['*/10 * * * * *', '2030-01-01T10:15:31Z', '2030-01-01T10:15:40.000Z'], // six fields: seconds first
     ['0 12 29 2 *', '2030-03-01T00:00:00Z', '2032-02-29T12:00:00.000Z'],
+    ['* * * * * *', '2030-01-01T10:15:31.500Z', '2030-01-01T10:15:32.000Z'], // every second
+    ['*/10 * * * * *', '2030-01-01T10:15:59Z', '2030-01-01T10:16:00.000Z'], // into the next minute
+    ['15,45 * * * * *', '2030-01-01T10:15:15Z', '2030-01-01T10:15:45.000Z'],
+    ['30 */5 * * * *', '2030-01-01T10:16:00Z', '2030-01-01T10:20:30.000Z'], // seconds and minutes together
   ])('"%s" after %s fires at %s', (cron, after, expected) => {
     expect(nextRun(parseCron(cron), new Date(after)).toISOString()).toBe(expected);
   });
@@ -22,7 +26,18 @@ describe('alarm cron schedules (UTC)', () => {
     );
   });
 
-  it.each(['* * * *', '61 * * * *', 'a * * * *', '5-1 * * * *'])('rejects "%s" with a reason', (cron) => {
-    expect(() => parseCron(cron)).toThrow(WhiskBadRequestError);
+  it.each(['* * * *', '61 * * * *', 'a * * * *', '5-1 * * * *', '* * * * * * *', '*/0 * * * * *'])(
+    'rejects "%s" with a reason',
+    (cron) => {
+      expect(() => parseCron(cron)).toThrow(WhiskBadRequestError);
+    },
+  );
+
+  it('names the seconds field when it is out of range', () => {
+    expect(() => parseCron('60 * * * * *')).toThrow('cron "60 * * * * *": second "60" is outside 0-59');
+  });
+
+  it('refuses a schedule that never fires, as a bad request', () => {
+    expect(() => nextRun(parseCron('0 0 0 30 2 *'), new Date('2030-01-01T00:00:00Z'))).toThrow(WhiskBadRequestError);
   });
 });

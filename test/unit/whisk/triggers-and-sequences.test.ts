@@ -113,6 +113,22 @@ describe('the alarms feed', () => {
     expect(fired[0]).toEqual({ reconcile: true, source: 'alarm' });
   });
 
+  it('fires a trigger bound to the alarm feed on a six-field cron at its seconds, once per second', async () => {
+    h.whisk.registerAction('stackmend/evacuate', { main: (p) => p });
+    await h.ow.triggers.create({ name: 'tick', trigger: { parameters: [{ key: 'reconcile', value: true }] } });
+    await h.ow.rules.create({ name: 'tick-rule', trigger: 'tick', action: 'stackmend/evacuate' });
+    const fires = () => h.whisk.activations().filter((a) => a.name === 'tick');
+
+    await h.ow.feeds.create({ name: '/whisk.system/alarms/alarm', trigger: 'tick', params: { cron: '* * * * * *' } });
+    const firstTwo = await eventually(() => (fires().length >= 2 ? fires().slice(0, 2) : undefined), 4000);
+    await h.ow.feeds.delete({ name: '/whisk.system/alarms/alarm', trigger: 'tick' });
+    await h.whisk.settled();
+
+    const seconds = firstTwo.map((a) => Math.floor(a.start / 1000));
+    expect(seconds[1]! - seconds[0]!).toBe(1); // consecutive seconds, never one second twice
+    expect(ranWith(h, 'guest/stackmend/evacuate')[0]).toEqual({ reconcile: true });
+  });
+
   it('reports invalid feed parameters as a failed feed invocation', async () => {
     await h.ow.triggers.create({ name: 'tick' });
 
