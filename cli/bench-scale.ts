@@ -34,7 +34,6 @@ const DEAD = 'compute1';
 const BATCH = 10; // nova-api missed its 10 s answer to a multi-create of 50 at a load of 20
 const WAVE = 40;
 const WAVE_WAIT_MS = 180_000;
-const CATTLE_WAVE = WAVE;
 
 export type { ScaleResults };
 export type ScaleOptions = {
@@ -101,15 +100,13 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
     const image = await cloud.glance.findImage('fake-img');
     if (!image) throw new Error('image fake-img is missing: run `npm run lab -- up`');
     const t0 = Date.now();
-    // the cattle by the scheduler (az `nova`, not pinned: Heat's replacements must be free to land
-    // elsewhere), with compute2 disabled meanwhile so that it places them all on compute1
     const boot = (prefix: string, count: number, host: string, metadata: Record<string, string>) =>
       bootInWaves(cloud, novaRaw, image.id, { prefix, count, host, metadata }, () => left() > 6 * 60_000, o.say);
     const posted = await boot(petPrefix, o.pets, DEAD, { HA_Enabled: 'True' });
     // the rest of the cloud: servers on compute2 that nothing here moves (Nova's lists grow with them)
     const othersPosted = o.others ? await boot(`${runPrefix}-other`, o.others, 'compute2', {}) : 0;
     // the cattle last, by the scheduler (az `nova`, not pinned: Heat's replacements must be free to land
-    // elsewhere), CATTLE_WAVE at a time (the group's batch_create), with compute2 disabled meanwhile so
+    // elsewhere), WAVE at a time (the group's batch_create), with compute2 disabled meanwhile so
     // that it places them all on compute1
     const [compute2] = await cloud.nova.listComputeServices('compute2');
     const placing = o.cattle ? compute2 : undefined;
@@ -117,7 +114,7 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
     stack = o.cattle
       ? await cloud.heat.createStack(
           `bench-scale-cattle-${tag}`,
-          batchedGroupTemplate(CATTLE_WAVE),
+          batchedGroupTemplate(WAVE),
           { count: o.cattle, az: 'nova' },
           // 150 members took longer than the default 10 min to create on the lab (Heat: "Timed out")
           60,
@@ -183,8 +180,9 @@ export async function scaleRun(o: ScaleOptions): Promise<Omit<ScaleResults, 'mea
   try {
     lab(['reset'], { quiet: true });
   } catch (e) {
-    limitedBy = `${limitedBy}; the clean-up failed: ${(e as Error).message.slice(0, 200)}`;
-    o.say(`scale: the lab's reset failed (run \`npm run lab -- reset\` again): ${(e as Error).message.slice(0, 200)}`);
+    const why = (e as Error).message.slice(0, 200);
+    limitedBy = `${limitedBy}; the clean-up failed: ${why}`;
+    o.say(`scale: the lab's reset failed (run \`npm run lab -- reset\` again): ${why}`);
   }
   const serversAfter = await allServers(cloud);
   const calls = Object.fromEntries([...counter.counts].map(([k, v]) => [(JSON.parse(k) as string[]).join(' '), v]));
