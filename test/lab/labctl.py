@@ -59,8 +59,8 @@ def log(*a):
 def sess(project="admin", user="admin", password=ADMIN_PW):
     auth = identity.v3.Password(auth_url=KS, username=user, password=password, project_name=project,
                                 user_domain_name="Default", project_domain_name="Default")
-    # every call answers or fails within 60 s: without a timeout one unanswered call (nova-api busy
-    # with a scale run's hundreds of deletes) left `reset` waiting for 8 min with nothing in flight
+    # every call answers or fails within 60 s: without a timeout one unanswered call can hold `reset`
+    # for ever (after a scale run it once waited 8 min, the machine idle)
     return session.Session(auth=auth, timeout=60)
 
 
