@@ -28,7 +28,7 @@ import { labClientsOn, type LabCloud } from '../bench/openstack/cloud';
 import { batchedGroupTemplate, fenceInNova, hostDownNotification } from '../bench/scenario';
 import type { ScaleResults } from '../bench/scale-stats';
 import { softly, waitFor } from '../bench/wait';
-import { OpenStackUnreachableError } from '../core/openstack/errors';
+import { BadRequestError, OpenStackUnreachableError } from '../core/openstack/errors';
 
 const DEAD = 'compute1';
 const BATCH = 10; // nova-api missed its 10 s answer to a multi-create of 50 at a load of 20
@@ -271,8 +271,8 @@ async function killAndMeasure(
 }
 
 /**
- * Masakari at scale, on the pets stackmend moved: compute1 back in service (un-forced, enabled, its
- * nova-compute started again), then the host that holds the pets now killed, forced down by the same
+ * Masakari at scale, on the pets stackmend moved: compute1 back in service (its nova-compute started
+ * again, then un-forced and enabled), then the host that holds the pets now killed, forced down by the same
  * fencing agent and reported to Masakari (segment lab-seg, recovery method auto; the lab's
  * evacuate_all_instances = false, so the pets — HA_Enabled — are what it moves). Timed until every one
  * of them is ACTIVE on another host, or until the hold ends (then how many moved).
@@ -285,9 +285,24 @@ async function masakariAtScale(
 ): Promise<NonNullable<ScaleResults['masakari']>> {
   const [svc] = await cloud.nova.listComputeServices(DEAD);
   if (!svc) throw new Error(`no nova-compute service on ${DEAD}`);
-  await cloud.nova.unforceDown(svc.id);
-  await cloud.nova.enableService(svc.id);
+  // nova-compute first: Nova refuses to un-force a host (400) while its evacuations are `done`, not yet
+  // `completed` by the host's own nova-compute on start-up
   lab(['revive-host', DEAD], { quiet: true });
+  await waitFor(
+    `Nova to un-force ${DEAD} once its nova-compute completed the evacuation records`,
+    softly(() =>
+      cloud.nova.unforceDown(svc.id).then(
+        () => true,
+        (e) => {
+          if (e instanceof BadRequestError) return false;
+          throw e;
+        },
+      ),
+    ),
+    300,
+    2000,
+  );
+  await cloud.nova.enableService(svc.id);
   const pets = await cloud.nova.listServers({ name: `^${petPrefix}-` });
   const perHost = new Map<string, string[]>();
   for (const p of pets) {
