@@ -7,6 +7,10 @@
  * Mistral execution). Both systems' first write is Heat's mark_unhealthy PATCH of the member; Heat's own
  * log (`Processing request: PATCH …/resources/0`) tells when it arrived, Mistral's log when the execution
  * started and when it sent the call (bench/oslo-log.ts); stackmend's timeline gives the request id.
+ * Each system is wired to its stacks as its operators would: Mistral's by a Zaqar subscription per
+ * member (bench/mistral-chain.ts), stackmend's by `stackmend arm` (triggers/arm.ts), so that
+ * classify-alarm finds the member's stack in its armed index. The armed alarms' action is a Zaqar
+ * queue nobody reads: Aodh's own delivery of the same deletion must not race the measured one.
  * The stacks of both systems run at the same time (the same load falls on both), each stack one
  * alarm at a time: the next member is deleted once the replacement is ACTIVE and the stack
  * UPDATE_COMPLETE.
@@ -27,6 +31,7 @@ import { connectLab, type LabCloud } from '../bench/openstack/cloud';
 import { createGroup, serverDeletedAlarm } from '../bench/scenario';
 import { softly, waitFor } from '../bench/wait';
 import { NotFoundError, OpenStackUnreachableError } from '../core/openstack/errors';
+import { arm } from '../triggers/arm';
 
 const LOGS = '/var/log/stackmend-lab';
 
@@ -116,6 +121,7 @@ export async function decisionOverhead(o: OverheadOptions): Promise<Omit<Overhea
     const make = (system: Sent['system'], i: number) => createGroup(cloud, `bench-oh-${system}-${tag}-${i}`, 1);
     const stacks: [StackRef, StackRef][] = [];
     for (let i = 0; i < o.stacks; i++) stacks.push([await make('stackmend', i), await make('mistral', i)]); // one at a time: heat-api times out on a dozen at once
+    for (const [sm] of stacks) await arm(cloud, rt.store, sm, { via: 'zaqar', queue: `bench-oh-${tag}-unread` });
     const perStack = Math.ceil(o.alarms / o.stacks);
     const failures: string[] = [];
     const chain = (system: Sent['system'], stack: StackRef) =>
@@ -139,8 +145,12 @@ export async function decisionOverhead(o: OverheadOptions): Promise<Omit<Overhea
             await cloud.zaqar.post(queue!, [{ body: recorded }]);
             return undefined;
           }
-          const res = await axios.post(rt.alarmUrl, serverDeletedAlarm(serverId, `bench-oh-${tag}-${sent.length}`));
-          return res.data.incident as string;
+          // one message id per delivery: the chains run at once, so a shared counter would repeat ids (DUPLICATE)
+          const res = await axios.post(rt.alarmUrl, serverDeletedAlarm(serverId, `${stack.name}-${j}`));
+          const { outcome, incident, reason } = res.data as { outcome: string; incident: string; reason?: string };
+          if (outcome === 'DUPLICATE' || outcome === 'NOT_MANAGED' || outcome === 'IGNORED')
+            throw new Error(`classify-alarm answered ${outcome} for ${serverId}: ${reason ?? ''}`);
+          return incident;
         });
         sent.push({ system, stack, ...r });
         if (sent.length % 20 === 0) o.say(`overhead: ${sent.length} alarms delivered`);
