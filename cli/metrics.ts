@@ -6,7 +6,8 @@
  * - `stackmend_incident_recovery_seconds`: histogram, first alarm → resolved or recovered (MTTR);
  * - `stackmend_cloud_requests_total{service,status}`: OpenStack calls of this process, by HTTP status, or
  *   `timeout`, `unreachable`, `tls` — counted from the calls core/openstack/http.ts logs;
- * - `stackmend_breaker_open_incidents`, `stackmend_breaker_limit`, `stackmend_breaker_tripped` (1: no slot left).
+ * - `stackmend_breaker_open_incidents`, `stackmend_breaker_limit`, `stackmend_breaker_tripped` (1: no slot left);
+ * - `stackmend_alarms_kept`: alarms classify-alarm keeps until OpenStack answers (functions/classify-alarm/park.ts).
  * The incident metrics are read from the state store at each scrape, so every serve process sharing
  * the store reports the same values.
  */
@@ -15,6 +16,7 @@ import type { Logger, LogFields } from '../core/domain/log';
 import type { IncidentRecord } from '../core/domain/plan';
 import type { StateStore } from '../core/state/store';
 import { BREAKER, Incidents } from '../functions/_shared/incidents';
+import { parkedCount } from '../functions/classify-alarm/park';
 
 export const RECOVERY_BUCKETS_SEC = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] as const;
 const FAILURES: Record<string, string> = {
@@ -136,6 +138,9 @@ export async function renderMetrics(store: StateStore, calls: CloudCallCounter, 
     ),
     ...family('stackmend_breaker_tripped', 'gauge', '1 when the circuit breaker holds new incidents for a human.', [
       `stackmend_breaker_tripped ${slots >= limit ? 1 : 0}`,
+    ]),
+    ...family('stackmend_alarms_kept', 'gauge', 'Alarms kept until OpenStack answers the reads they need.', [
+      `stackmend_alarms_kept ${await parkedCount(store)}`,
     ]),
     '',
   ].join('\n');

@@ -17,6 +17,7 @@ import { factsDeps, gatherFacts } from '../_shared/facts';
 import { IncidentContendedError, MAX_TRIES } from '../_shared/incidents';
 import type { StepContext, StepResult } from '../_shared/step';
 import { createIncident, groupInto, isDuplicate, newRecord, type Decided } from './decision';
+import { isUnreachable, park } from './park';
 
 const duplicate = (key: string): StepResult => ({
   outcome: 'DUPLICATE',
@@ -24,12 +25,25 @@ const duplicate = (key: string): StepResult => ({
   reason: `alarm ${key} was already handled: not acting twice`,
 });
 
-/** `reportedBy`: the alarm's sender as authenticated (a monitor's fence claim is believed by it). */
-export async function classifyOne(i: Incident, ctx: StepContext, reportedBy?: Principal): Promise<StepResult> {
+/**
+ * `reportedBy`: the alarm's sender as authenticated (a monitor's fence claim is believed by it).
+ * A delivery whose facts OpenStack does not answer for is parked (./park.ts); `parked`: this is the
+ * reconcile classifying a parked alarm, which lets the error reach ./park.ts `unpark`.
+ */
+export async function classifyOne(
+  i: Incident,
+  ctx: StepContext,
+  reportedBy?: Principal,
+  parked = false,
+): Promise<StepResult> {
   const d = ctx.deps;
   if (!d.dryRun && (await d.incidents.seen(i.key))) return duplicate(i.key);
   for (let tries = 1; tries <= MAX_TRIES; tries++) {
-    const facts = await gatherFacts(i, factsDeps(d), { reportedBy });
+    const facts = await gatherFacts(i, factsDeps(d), { reportedBy }).catch((e: unknown) => {
+      if (d.dryRun || parked || !isUnreachable(e)) throw e;
+      return park(i, ctx, e, reportedBy);
+    });
+    if ('outcome' in facts) return facts; // parked
     const ruling = decide(facts, d.policy);
     const { decision, plan } = ruling;
     const details = { decision, plan, subject: i.subject };

@@ -3,7 +3,8 @@
  * `recheck`, core/policy/decide-host.ts); its reconcile reads the facts afresh and decides again,
  * counting the rechecks on the record so that a host that stays late is held after the policy's
  * `lateRechecks` (core/policy/host-liveness.ts). No sleeping: each recheck is its own invocation.
- * A held host incident in the same queue is decided again by ./revisit.ts.
+ * A held host incident in the same queue is decided again by ./revisit.ts, a parked alarm (OpenStack
+ * did not answer when it came) classified again by ./park.ts.
  */
 import { verdictSpec } from '../../core/domain/pipeline';
 import { isTerminal } from '../../core/domain/plan';
@@ -12,11 +13,16 @@ import { dueWrite } from '../../core/runtime/dispatch';
 import { stormCommit } from '../_shared/blast';
 import { factsDeps, gatherFacts } from '../_shared/facts';
 import type { StepContext, StepResult } from '../_shared/step';
+import { classifyOne } from './classify';
+import { forgetParked, parkedAlarm, unpark } from './park';
 import { revisitAt, revisitOne } from './revisit';
 
 export async function recheckOne(key: string, ctx: StepContext): Promise<StepResult> {
   const d = ctx.deps;
   const r = await d.incidents.get(key);
+  const parked = await parkedAlarm(ctx, key);
+  if (parked && !r) return unpark(key, parked, ctx, (i, by) => classifyOne(i, ctx, by, true));
+  if (parked) await forgetParked(ctx, key); // a redelivery was decided meanwhile: its record goes on as it is
   if (r?.status === 'held') return revisitOne(r, ctx);
   if (!r || isTerminal(r.status) || r.decision?.verdict !== 'recheck')
     return { outcome: 'IGNORED', incident: key, reason: `incident ${key} is not waiting for a recheck` };

@@ -1,7 +1,7 @@
 /**
  * Safety on the real lab: the same alarm delivered 20 times heals once; malformed payloads get
  * 400 with the zod issues and change nothing; an unknown server is "not managed"; a dry run
- * decides without writing; an unreachable OpenStack answers 503 and changes nothing.
+ * decides without writing; an unreachable OpenStack changes nothing: the alarm is kept for later (202).
  */
 import axios from 'axios';
 import { arm } from '../../triggers/arm';
@@ -123,7 +123,7 @@ describe('safety', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('answers 503 and changes nothing when OpenStack cannot be reached', async () => {
+  it('keeps the alarm (202 RESCHEDULED) and changes nothing when OpenStack cannot be reached', async () => {
     const down = await harness({
       cloud: undefined,
       os_auth: { auth: { auth_url: 'http://127.0.0.1:1/v3', username: 'admin', password: 'x', project_name: 'admin' } },
@@ -131,12 +131,15 @@ describe('safety', () => {
     try {
       const body = structuredClone(alarmBody) as { reason_data: { event: { message_id: string } } };
       body.reason_data.event.message_id = 'e2e-down';
+      const before = await snapshot();
       const res = await post(body, down.rt.alarmUrl);
-      expect(res.status).toBe(503);
+      expect(res.status).toBe(202); // Aodh does not send an alarm again after a 5xx (functions/classify-alarm/park.ts)
       expect(res.data).toMatchObject({
-        error: 'OpenStackUnreachableError',
-        message: expect.stringMatching(/unreachable.*nothing was changed/),
+        outcome: 'RESCHEDULED',
+        reason: expect.stringMatching(/^OpenStack did not answer \(keystone is unreachable.*nothing was changed in the cloud$/),
       });
+      expect(await down.rt.incidents.list()).toEqual([]);
+      expect(await snapshot()).toEqual(before);
     } finally {
       await down.close();
     }

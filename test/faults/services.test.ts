@@ -75,7 +75,7 @@ describe('a lab service fails during a repair', () => {
     await healedOnce(victim.serverId, before, '1');
   });
 
-  it('a Keystone that never answers: a clear timeout error, the mark released, and a redelivery acts', async () => {
+  it('a Keystone that never answers: the alarm kept with a clear timeout reason, nothing marked, and a redelivery acts', async () => {
     const silent = await silentListener();
     const state = `file:${fs.mkdtempSync(path.join(os.tmpdir(), 'stackmend-faults-hung-'))}`;
     const hung = await harness({
@@ -89,10 +89,10 @@ describe('a lab service fails during a repair', () => {
     const res = await postAlarm(hung.rt.alarmUrl, alarm).finally(() => hung.close());
     const tookSec = (Date.now() - t0) / 1000;
     await silent.close();
-    expect([503, 504]).toContain(res.status);
+    expect(res.status).toBe(202); // kept (functions/classify-alarm/park.ts): Aodh does not resend after a 5xx
     expect(res.data).toMatchObject({
-      error: expect.stringMatching(/Timeout/),
-      message: expect.stringMatching(/keystone|5000|auth/i),
+      outcome: 'RESCHEDULED',
+      reason: expect.stringMatching(/^OpenStack did not answer \(keystone did not answer POST .*auth/),
     });
     expect(tookSec).toBeLessThan(60);
     expect(silent.connections()).toBeGreaterThan(0);

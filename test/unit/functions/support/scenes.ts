@@ -8,8 +8,10 @@
 import { silentLogger } from '../../../../core/domain/log';
 import type { StackRef } from '../../../../core/domain/plan';
 import { QueuedTransport, type Transport } from '../../../../core/runtime/dispatch';
+import { MemoryStore } from '../../../../core/state/memory-store';
 import type { StateStore } from '../../../../core/state/store';
 import { depsFactory, type DepsFactory } from '../../../../functions/_shared/deps';
+import { Incidents } from '../../../../functions/_shared/incidents';
 import { labCloud, type FakeCloud } from '../../../support/fakes/cloud';
 import { recordedEvent } from '../../../support/steps';
 
@@ -96,3 +98,13 @@ export const sceneFactory = (
   now: () => number,
   transport: Transport = new QueuedTransport(store, now),
 ): DepsFactory => depsFactory({ store, now, log: silentLogger, transport, cloud: () => cloud });
+
+/** A scene on its own clock and in-memory store: the ports the steps get, and the clock to move. */
+export function sceneWorld(name: Scene, o: { store?: MemoryStore; transport?: Transport } = {}) {
+  let t = T0;
+  const now = () => t;
+  const store = o.store ?? new MemoryStore({ now });
+  const cloud = sceneCloud(name, now);
+  const factory = sceneFactory(store, cloud, now, o.transport);
+  return { store, cloud, factory, now, advance: (ms: number) => void (t += ms), incidents: new Incidents(store, now) };
+}
