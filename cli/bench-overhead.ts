@@ -146,10 +146,12 @@ export async function decisionOverhead(o: OverheadOptions): Promise<Omit<Overhea
             return undefined;
           }
           // one message id per delivery: the chains run at once, so a shared counter would repeat ids (DUPLICATE)
-          const res = await axios.post(rt.alarmUrl, serverDeletedAlarm(serverId, `${stack.name}-${j}`));
-          const { outcome, incident, reason } = res.data as { outcome: string; incident: string; reason?: string };
-          if (outcome === 'DUPLICATE' || outcome === 'NOT_MANAGED' || outcome === 'IGNORED')
-            throw new Error(`classify-alarm answered ${outcome} for ${serverId}: ${reason ?? ''}`);
+          const res = await axios.post(rt.alarmUrl, serverDeletedAlarm(serverId, `${stack.name}-${j}`), {
+            validateStatus: () => true,
+          });
+          const { outcome, incident } = res.data as { outcome: string; incident: string };
+          if (res.status >= 300 || outcome === 'DUPLICATE' || outcome === 'NOT_MANAGED' || outcome === 'IGNORED')
+            throw new Error(`classify-alarm answered ${res.status} for ${serverId}: ${JSON.stringify(res.data)}`);
           return incident;
         });
         sent.push({ system, stack, ...r });
