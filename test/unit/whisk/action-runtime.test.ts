@@ -14,8 +14,9 @@ async function deploy(name: string, code: string, limits?: { timeout: number }) 
 
 describe('running actions', () => {
   it('stops waiting at limits.timeout and records an action developer error', async () => {
-    await deploy('slow', 'function main() { return new Promise((r) => setTimeout(() => r({ late: true }), 700)); }', {
-      timeout: 150,
+    // the init must end within the limit: at 150 ms, a machine at load 30 timed out in the init instead
+    await deploy('slow', 'function main() { return new Promise((r) => setTimeout(() => r({ late: true }), 6000)); }', {
+      timeout: 1500,
     });
 
     const record = await h.whisk.invoke('slow', {});
@@ -23,7 +24,7 @@ describe('running actions', () => {
     expect(record.response).toMatchObject({
       ...ActivationStatus.developerError,
       success: false,
-      result: { error: 'The action exceeded its time limits of 150 milliseconds.' },
+      result: { error: 'The action exceeded its time limits of 1500 milliseconds.' },
     });
   });
 
