@@ -9,6 +9,11 @@ import { NotFoundError } from '../../core/openstack/errors';
 import { defineStep, type StepResult } from '../_shared/step';
 import { alreadyOver, byRoot, replaceTargets, reschedule } from '../_shared/progress';
 
+const unlessNotFound = (e: unknown) => {
+  if (e instanceof NotFoundError) return undefined;
+  throw e;
+};
+
 export const step = defineStep({
   name: 'mark-unhealthy',
   input: z.object({ incident: z.string().min(1) }),
@@ -27,8 +32,12 @@ export const step = defineStep({
       );
     }
     const heat = d.cloud().heat;
-    for (const [, group] of byRoot(targets)) {
-      const root = await heat.getStack(group[0].root);
+    // the root stacks and the resources at once: one round trip before the first write
+    const [roots, current] = await Promise.all([
+      Promise.all([...byRoot(targets)].map(([, group]) => heat.getStack(group[0].root))),
+      Promise.all(targets.map((t) => heat.getResource(t.stack, t.resourceName).catch(unlessNotFound))),
+    ]);
+    for (const root of roots) {
       if (isBusy(root.stack_status) && !r.updates[root.id]) {
         return reschedule(
           d,
@@ -48,9 +57,13 @@ export const step = defineStep({
       ];
     const requestIds: string[] = [];
     const marked: string[] = [];
-    for (const t of targets) {
+    for (const [n, t] of targets.entries()) {
+      const res = current[n];
+      if (!res) {
+        await d.incidents.patch(incident, (cur) => ({ progress: { ...cur.progress, [t.serverId]: 'failed' } }));
+        continue;
+      }
       try {
-        const res = await heat.getResource(t.stack, t.resourceName);
         if (res.resource_status === 'CHECK_FAILED' || res.physical_resource_id !== t.serverId) {
           marked.push(t.serverId); // already marked, or already replaced: nothing to do
           continue;
