@@ -68,7 +68,7 @@ export function stormStep(
   }
   if (!prev) return { scope, count: c, transition: 'none' };
   const calmSince = prev.calmSince ?? now;
-  // a scope the policy no longer limits (not counted) has nothing to cool down from
+  // a scope no longer counted (no limit for it now, or gone from Nova's listing) has nothing to cool down from
   if (c && at - epochMsOf(calmSince)! < cooldownSec * 1000)
     return { scope, next: { ...prev, calmSince }, count: c, prev, transition: prev.calmSince ? 'none' : 'calming' };
   return { scope, count: c, prev, transition: 'resumed' };
@@ -92,7 +92,9 @@ export function stormAudit(s: StormStep, at: number, cooldownSec: number): Storm
   const numbers = s.count ?? { scope: s.scope, failed: storm.failed, total: storm.total, limit: storm.limit };
   const base = { at: isoOf(at), scope: s.scope, failed: numbers.failed, total: numbers.total, limit: numbers.limit };
   const since = storm.since;
-  const counted = s.count ? describeCount(s.count) : `${s.scope} has no limit in the policy now`;
+  const counted = s.count
+    ? describeCount(s.count)
+    : `${s.scope} is no longer counted (the policy does not limit it now, or Nova lists no such zone or aggregate)`;
   switch (s.transition) {
     case 'none':
       return undefined;
