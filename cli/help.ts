@@ -46,7 +46,10 @@ export const HELP = {
       '(exit 3 if it is up or unproven). Progress (n/m servers ACTIVE) on stderr.',
   },
   incidents: { usage: 'incidents [-f json|table|value]', summary: 'incidents and their timelines' },
-  audit: { usage: 'audit [--limit N] [-f json|table|value]', summary: 'the audit log' },
+  audit: {
+    usage: 'audit [--limit N] [-f json|table|value]',
+    summary: "the audit log: incidents' steps, operators' switches, host commands, blast-radius storms",
+  },
   dismiss: {
     usage: 'dismiss <incident> --reason "…"',
     summary: 'close an incident held open (it counts toward the circuit breaker)',

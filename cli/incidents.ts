@@ -1,7 +1,7 @@
 /** `stackmend incidents | audit | maintenance`: what stackmend knows, from the state store. */
 import { openStore } from '../core/state';
 import { Controls, EVERYTHING } from '../functions/_shared/controls';
-import { auditLine, Incidents } from '../functions/_shared/incidents';
+import { auditLine, Incidents, isStormAudit, type AuditEntry } from '../functions/_shared/incidents';
 import { parametersFrom, parse, UsageError } from './args';
 import { controlSubject, localUser } from './controls';
 import { formatOf, renderRows } from './output';
@@ -41,15 +41,18 @@ export async function incidents(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** A table row of the audit log: a storm (core/policy/storms.ts) shows its scope as the subject. */
+const auditRow = (e: AuditEntry): Record<string, unknown> =>
+  isStormAudit(e) ? { ...e, subject: e.scope, outcome: `storm ${e.storm}` } : e;
+
 export async function audit(argv: string[]): Promise<number> {
   const { values } = parse(argv, { limit: { type: 'string' } });
   await withIncidents(values, async (i) => {
     const log = await i.auditEntries(Number(values.limit ?? 1000));
     const f = values.json || values.format ? formatOf(values, 'json') : undefined;
-    const rows = log as unknown as Record<string, unknown>[];
-    process.stdout.write(
-      f ? renderRows(rows, ['at', 'incident', 'step', 'outcome', 'reason'], f) : log.map(auditLine).join('\n') + '\n',
-    );
+    const columns = ['at', 'incident', 'subject', 'step', 'outcome', 'reason'];
+    const rows = f === 'json' ? (log as unknown as Record<string, unknown>[]) : log.map(auditRow);
+    process.stdout.write(f ? renderRows(rows, columns, f) : log.map(auditLine).join('\n') + '\n');
   });
   return 0;
 }

@@ -16,6 +16,7 @@ import type { FencingPolicy } from '../domain/fencing';
 import type { ComputeServiceState } from '../domain/host-liveness';
 import { hostFenceChoice, type Facts } from './facts';
 import { hostLiveness, type LivenessPolicy } from './host-liveness';
+import { describeCount, stormSteps, stormsOf, type StormStep } from './storms';
 
 /** A count of hosts (`2`) or a percentage of the scope's hosts (`"50%"`), as NHC's maxUnhealthy. */
 export const LimitSchema = z
@@ -76,13 +77,13 @@ export type BlastFacts = {
 };
 
 export type ScopeCount = { scope: string; failed: string[]; total: number; limit: string; tripped: boolean };
-export type BlastVerdict = { next: StormState; counts: ScopeCount[] } & (
+/** next: the storms to store; transitions: what this look did to them (./storms.ts), `none` left out. */
+export type BlastVerdict = { next: StormState; transitions: StormStep[]; counts: ScopeCount[] } & (
   { verdict: 'clear' } | { verdict: 'storm' | 'cooldown'; reason: string; until?: string }
 );
 
 const over = (failed: number, total: number, l: Limit) =>
   typeof l === 'number' ? failed > l : failed * 100 > parseInt(l, 10) * total;
-const pct = (n: number, total: number) => (total ? Math.round((n * 100) / total) : 0);
 
 /** Hosts that count as failed: down or forced down by Nova, silent past the policy, or with an open incident. */
 export function failedHosts(subject: string, f: BlastFacts, p: LivenessPolicy): Set<string> {
@@ -132,16 +133,19 @@ export function assessBlast(
     limit: String(p.maxFencedPerCycle),
     tripped: cycleFull && (wantsFence || !!f.storms.fencing),
   });
-  const next = nextStorms(counts, f, p);
-  const mine = counts.filter((c) => c.hosts.includes(host) && next[c.scope]);
   const out = counts.map(({ hosts: _, ...c }) => c);
-  if (!mine.length) return { verdict: 'clear', next, counts: out };
+  const steps = stormSteps(f.storms, out, f.at, p.stormCooldownSec);
+  const next = stormsOf(steps);
+  const transitions = steps.filter((s) => s.transition !== 'none');
+  const mine = counts.filter((c) => c.hosts.includes(host) && next[c.scope]);
+  if (!mine.length) return { verdict: 'clear', next, transitions, counts: out };
   const tripped = mine.filter((c) => c.tripped);
   if (tripped.length)
     return {
       verdict: 'storm',
       reason: `${tripped.map(describeCount).join('; ')}: so many hosts failing at once points at the monitor, the network or the power, not the hosts. Nothing fenced or evacuated; held for a human`,
       next,
+      transitions,
       counts: out,
     };
   const until = Math.max(...mine.map((c) => epochMsOf(next[c.scope].calmSince)! + p.stormCooldownSec * 1000));
@@ -152,31 +156,9 @@ export function assessBlast(
       `storm cooldown: ${mine.map((c) => `${c.scope} has been back under its limit (${describeCount(c)}) since ${next[c.scope].calmSince}`).join('; ')}; ` +
       `new host incidents are held until ${isoOf(until)} (stormCooldownSec ${p.stormCooldownSec})`,
     next,
+    transitions,
     counts: out,
   };
-}
-
-function describeCount(c: ScopeCount): string {
-  if (c.scope === 'fencing')
-    return `${c.total} host(s) already fenced in this fence cycle (${c.failed.join(', ')}; limit ${c.limit} per cycle)`;
-  const share = c.limit.endsWith('%') ? ` = ${pct(c.failed.length, c.total)} %` : '';
-  return `${c.failed.length} of ${c.total} hosts failed in ${c.scope}${share} (${c.failed.join(', ') || 'none'}; limit ${c.limit})`;
-}
-
-/** The storms after this look: tripped → on (cooldown cleared); back under → cooldown from now; cooled → over. */
-function nextStorms(counts: ScopeCount[], f: BlastFacts, p: BlastPolicy): StormState {
-  const now = isoOf(f.at);
-  const next: StormState = {};
-  for (const c of counts) {
-    const prev = f.storms[c.scope];
-    const numbers = { failed: c.failed, total: c.total, limit: c.limit };
-    if (c.tripped) next[c.scope] = { since: prev?.since ?? now, ...numbers };
-    else if (prev) {
-      const calmSince = prev.calmSince ?? now;
-      if (f.at - epochMsOf(calmSince)! < p.stormCooldownSec * 1000) next[c.scope] = { ...prev, calmSince };
-    }
-  }
-  return next;
 }
 
 /** The storm state changed by this look (what the decision's commit must write). */

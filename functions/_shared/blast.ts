@@ -3,7 +3,10 @@
  * value: scope → since when, since when back under the limit) and the hosts fenced in each fence cycle
  * (`blast:fences:<cycle>`). classify-alarm stores the storms its decision saw in the decision's own
  * commit (functions/classify-alarm/decision.ts); evacuate checks the blast radius again immediately before
- * it fences or writes (blastGate), because more hosts may have failed since the decision.
+ * it fences or writes (blastGate), because more hosts may have failed since the decision. Every commit that
+ * moves the storms appends each storm's transition (core/policy/storms.ts: started, calming, flared,
+ * resumed) to the audit log in that same commit; it requires the storms as read, so of invocations racing
+ * from one read only one commits, and a transition is logged once.
  */
 import { fenceTargetOf } from '../../core/domain/fencing';
 import type { IncidentRecord } from '../../core/domain/plan';
@@ -14,14 +17,15 @@ import {
   StormStateSchema,
   stormChanged,
   type BlastFacts,
-  type StormState,
+  type BlastVerdict,
 } from '../../core/policy/blast';
+import { stormAudit, type StormAudit } from '../../core/policy/storms';
 import type { Facts } from '../../core/policy/facts';
 import type { Policy } from '../../core/policy/policy';
 import type { Requirement, Write } from '../../core/state/commit';
 import type { StateStore } from '../../core/state/store';
 import type { Deps } from './deps';
-import { K, type Incidents } from './incidents';
+import { AUDIT_LOG, K, type Incidents } from './incidents';
 import type { StepResult } from './step';
 
 export const STORMS = 'blast:storms';
@@ -54,8 +58,14 @@ export async function readBlast(
   };
 }
 
-/** The requirement and write that move the storms from what `read` found to `next` (nothing if unchanged). */
-function stormChange(read: BlastRead, next: StormState): { requires: Requirement[]; writes: Write[] } {
+type StormMove = Pick<BlastVerdict, 'next' | 'transitions'>;
+
+/**
+ * The requirement and writes that move the storms from what `read` found to `v.next`, with an audit entry
+ * per transition (nothing if unchanged).
+ */
+function stormChange(read: BlastRead, v: StormMove, cooldownSec: number): { requires: Requirement[]; writes: Write[] } {
+  const { next } = v;
   if (!stormChanged(read.storms, next)) return { requires: [], writes: [] };
   const requires: Requirement[] = [
     read.storedStorms === undefined
@@ -65,21 +75,28 @@ function stormChange(read: BlastRead, next: StormState): { requires: Requirement
   const writes: Write[] = [
     Object.keys(next).length ? { kind: 'put', key: STORMS, value: next } : { kind: 'delete', key: STORMS },
   ];
+  for (const t of v.transitions) {
+    const entry = stormAudit(t, read.at, cooldownSec);
+    if (entry) writes.push({ kind: 'append', list: AUDIT_LOG, value: entry satisfies StormAudit });
+  }
   return { requires, writes };
 }
 
 /** What a decision on these facts must store of the storms, in its own commit. */
 export function stormCommit(f: Facts, p: Policy): { requires: Requirement[]; writes: Write[] } {
   const v = blastOf(f, p);
-  return v && f.blast ? stormChange(f.blast as BlastRead, v.next) : { requires: [], writes: [] };
+  return v && f.blast
+    ? stormChange(f.blast as BlastRead, v, p.blastRadius.stormCooldownSec)
+    : { requires: [], writes: [] };
 }
 
 /**
  * The storms a look at the facts moved (a held incident looked at again, evacuate's check), stored on
- * their own: a conflict means another invocation stored a newer look, and the next look moves them again.
+ * their own with their audit entries: a conflict means another invocation stored a newer look (and logged
+ * its transitions), and the next look moves them again.
  */
-export async function saveStorms(store: StateStore, read: BlastRead, next: StormState): Promise<void> {
-  const c = stormChange(read, next);
+export async function saveStorms(store: StateStore, read: BlastRead, v: StormMove, p: Policy): Promise<void> {
+  const c = stormChange(read, v, p.blastRadius.stormCooldownSec);
   if (c.writes.length) await store.commit(c);
 }
 
@@ -125,12 +142,12 @@ export async function blastGate(
   const read = await readBlast(d, services, aggregates);
   const wantsFence = !!fenceTargetOf(d.policy, host) && !svc.forced_down;
   const v = assessBlast(host, read, d.policy, wantsFence);
-  if (!d.dryRun) await saveStorms(d.store, read, v.next);
+  if (!d.dryRun) await saveStorms(d.store, read, v, d.policy);
   if (v.verdict !== 'clear') return hold(d, r, `blast radius, checked again before fencing or writing: ${v.reason}`);
   if (wantsFence && !d.dryRun && !(await takeFenceSlot(d, host))) {
     const again = await readBlast(d, services, aggregates);
     const full = assessBlast(host, again, d.policy, true);
-    if (!d.dryRun) await saveStorms(d.store, again, full.next);
+    if (!d.dryRun) await saveStorms(d.store, again, full, d.policy);
     if (full.verdict !== 'clear') return hold(d, r, `blast radius, checked again before fencing: ${full.reason}`);
   }
   return undefined;

@@ -16,6 +16,7 @@ import {
   type Outcome,
   type TimelineEntry,
 } from '../../core/domain/plan';
+import type { StormAudit } from '../../core/policy/storms';
 import type { Commit, Conflict, Requirement, Write } from '../../core/state/commit';
 import type { StateStore } from '../../core/state/store';
 import type { ControlAudit } from './controls';
@@ -48,17 +49,23 @@ export type HostAudit = {
   reason: string;
   requestIds: string[];
 };
-/** The audit log holds incidents' timeline entries, the operator's switches (./controls.ts) and host commands. */
-export type AuditEntry = AuditRecord | ControlAudit | HostAudit;
+/**
+ * The audit log holds incidents' timeline entries, the operator's switches (./controls.ts), host commands
+ * and the blast radius's storms (core/policy/storms.ts, written by ./blast.ts).
+ */
+export type AuditEntry = AuditRecord | ControlAudit | HostAudit | StormAudit;
 export const isControlAudit = (e: AuditEntry): e is ControlAudit => 'control' in e;
 export const isHostAudit = (e: AuditEntry): e is HostAudit => 'action' in e;
+export const isStormAudit = (e: AuditEntry): e is StormAudit => 'storm' in e;
 /** One line of `stackmend audit`. */
 export const auditLine = (e: AuditEntry) =>
   isControlAudit(e)
     ? `${e.at} ${e.subject} ${e.control} ${e.on ? 'on' : 'off'}: ${e.reason}`
     : isHostAudit(e)
       ? `${e.at} ${e.subject} ${e.action} ${e.outcome}: ${e.reason}`
-      : `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`;
+      : isStormAudit(e)
+        ? `${e.at} ${e.scope} storm ${e.storm}: ${e.reason}`
+        : `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`;
 
 export class IncidentNotFoundError extends StackmendError {
   override readonly status = 404;
@@ -261,10 +268,10 @@ export class Incidents {
 
   /** The incidents' entries of the audit log. */
   async auditLog(limit = 1000): Promise<AuditRecord[]> {
-    return (await this.auditEntries(limit)).filter((e): e is AuditRecord => !isControlAudit(e));
+    return (await this.auditEntries(limit)).filter((e): e is AuditRecord => !isControlAudit(e) && !isStormAudit(e));
   }
 
-  /** The whole audit log: the incidents' entries and the operator's switches, oldest first. */
+  /** The whole audit log: the incidents' entries, the operator's switches and the storms, oldest first. */
   auditEntries(limit = 1000): Promise<AuditEntry[]> {
     return this.store.readList<AuditEntry>(AUDIT_LOG, { limit });
   }

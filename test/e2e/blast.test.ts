@@ -4,12 +4,14 @@
  * an incident for each and holds both: nothing powered off in Ironic, nothing forced down or evacuated in
  * Nova, the operator paged with the numbers. compute2 revived: its incident ends, the count is 1 of 3,
  * and after the storm cooldown (10 s here) automation resumes: compute1 is powered off through Ironic,
- * forced down, and its pet is ACTIVE on another host. Judged from Nova and Ironic. `lab reset` disables
+ * forced down, and its pet is ACTIVE on another host; the audit log has the storm's started, calming and
+ * resumed once each. Judged from Nova and Ironic. `lab reset` disables
  * compute3 again, revives compute1 and powers the Ironic nodes on.
  */
 import type { IncidentRecord } from '../../core/domain/plan';
 import { epochMsOf } from '../../core/domain/clock';
 import { hostOf } from '../../core/openstack/nova';
+import { isStormAudit } from '../../functions/_shared/incidents';
 import { lab } from '../../bench/lab';
 import { waitFor } from '../../bench/wait';
 import { bootServer, cloud, harness, resetLab, settledStatus, waitIncident, type Harness } from './support';
@@ -92,6 +94,14 @@ describe('blast radius on the lab', () => {
     const calmAt = Date.parse(recovered.timeline.at(-1)!.at);
     const resumedAt = Date.parse(done.timeline.find((e) => /decided again → evacuate/.test(e.reason))!.at);
     expect(resumedAt - calmAt).toBeGreaterThanOrEqual(POLICY.blastRadius.stormCooldownSec * 1000);
+    // the storm in the audit log: each transition once (core/policy/storms.ts), however many looks raced
+    const storms = (await h.rt.incidents.auditEntries()).filter(isStormAudit);
+    expect(storms.map((e) => [e.storm, e.scope])).toEqual([
+      ['started', 'cloud'],
+      ['calming', 'cloud'],
+      ['resumed', 'cloud'],
+    ]);
+    expect(storms[0]).toMatchObject({ failed: ['compute1', 'compute2'], total: 3, limit: '50%' });
     expect(await power(h, 'compute1')).toBe('power off');
     expect(await power(h, 'compute2')).toBe('power on');
     const [svc1] = await h.cloud.nova.listComputeServices('compute1');

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HELP } from '../../cli/help';
 import { paint, renderRows, sayer } from '../../cli/output';
+import { stormAudit, stormStep } from '../../core/policy/storms';
 import { openStore } from '../../core/state';
 import { Controls } from '../../functions/_shared/controls';
 
@@ -211,6 +212,21 @@ describe('stackmend CLI', () => {
       expect(fs.readdirSync(dir)).toEqual([]); // nothing written: no .stackmend/, no key file
     },
   );
+
+  it('shows a storm of the blast radius in the audit log: its scope, what happened to it and why', async () => {
+    const dir = scratch();
+    const store = openStore(`file:${dir}`);
+    const cloud = { scope: 'cloud', failed: ['compute1', 'compute2'], total: 3, limit: '50%', tripped: true };
+    const at = Date.parse('2026-11-23T01:55:00Z');
+    await store.append('audit', stormAudit(stormStep('cloud', undefined, cloud, at, 300), at, 300));
+    await store.close();
+    expect(run('audit', '--state', `file:${dir}`).stdout).toMatch(
+      /^2026-11-23T01:55:00.000Z cloud storm started: storm started in cloud: 2 of 3 hosts failed in cloud = 67 %/,
+    );
+    expect(run('audit', '--state', `file:${dir}`, '-f', 'table').stdout).toMatch(
+      /^at +incident +subject +step +outcome +reason\n-+.*\n2026-11-23T01:55:00.000Z +cloud +storm started +storm started in cloud/,
+    );
+  });
 
   it('prints data as -f json, table or value, and refuses another format with exit 2', () => {
     const state = `file:${scratch()}`;

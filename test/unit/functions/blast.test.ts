@@ -9,6 +9,7 @@ import { step as classify } from '../../../functions/classify-alarm';
 import { step as evacuate } from '../../../functions/evacuate';
 import { STORMS } from '../../../functions/_shared/blast';
 import { Controls } from '../../../functions/_shared/controls';
+import { isStormAudit } from '../../../functions/_shared/incidents';
 import { invoke, novaTime, petsOn, reconcile, record, recordedEvent, world, type World } from '../../support/steps';
 
 const HELD_RECHECK_MS = 30_000; // the default policy's heldRecheckSec
@@ -78,6 +79,13 @@ describe('blast radius in classify-alarm and evacuate', () => {
       }),
     ]);
     expect(await w.store.get(STORMS)).toBeUndefined();
+    // each of the storm's transitions in the audit log once, when the look that made it was stored
+    const storms = (await w.incidents.auditEntries()).filter(isStormAudit);
+    expect(storms.map((e) => [e.storm, e.scope, e.failed])).toEqual([
+      ['started', 'cloud', ['compute1', 'compute2']],
+      ['calming', 'cloud', ['compute1']],
+      ['resumed', 'cloud', ['compute1']],
+    ]);
     heartbeats(w, 'compute2');
     await reconcile(w, evacuate);
     expect(w.cloud.callsTo('nova.evacuate').map((c) => c.args[0])).toEqual(['pet-1']);
