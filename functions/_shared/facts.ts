@@ -54,7 +54,8 @@ async function serverFactsFor(
       : undefined;
   const serverHost = {
     aggregates: aggregates && host ? aggregatesOf(aggregates, host) : undefined,
-    availabilityZone: server?.['OS-EXT-AZ:availability_zone'] ?? undefined,
+    // an empty zone counts as unknown (a rule on the zone then does not hold)
+    availabilityZone: server?.['OS-EXT-AZ:availability_zone'] || undefined,
   };
   return {
     facts: facts && owner ? { ...facts, heat: await heatView(cloud, owner) } : facts,
