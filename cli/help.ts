@@ -86,7 +86,8 @@ export const HELP = {
     summary: 'check a policy file; explain which rule an alarm matches and what would be done',
     details:
       'check: exit 0 valid, 2 invalid, each problem as file:line:col: path: message (docs/policy.md).\n' +
-      'explain: reads Nova, Heat and the state store as a dry run does, changes nothing; -v shows every rule.',
+      'explain: reads Nova, Heat, Glance and the state store as a dry run does, changes nothing; `seen` is ' +
+      'what the rules matched on (image, flavor, zone, aggregates); -v shows every rule; -f json adds the facts.',
   },
   demo: { usage: 'demo', summary: 'bring the lab up and heal a real cloud end to end' },
   bench: { usage: 'bench', summary: 'benchmarks (stackmend vs the Mistral chain and Masakari)' },

@@ -135,8 +135,20 @@ are recorded with the decision (\`decision.matched\`, the incident's timeline, \
 \`action\` bounds what the decision may do: a decision that changes nothing (ignore, tell, group) is kept,
 and one that would replace or evacuate is let through, told or held as the action says. A rule's \`settings\`
 override the flat settings above for what it matches. No rule matching: the flat settings decide (\`auto\`).
-A criterion whose fact stackmend has not read does not hold: image properties, flavor extra specs, aggregates
-and the availability zone are read for host incidents (core/policy/facts.ts), not for a single server's alarm.
+A criterion whose fact stackmend has not read does not hold. The facts per kind of incident
+(functions/_shared/facts.ts):
+
+- a host incident (\`host-down\`, \`process-down\`): every server on the host with its image (Glance properties and
+  tags) and flavor (extra specs), the host's aggregates (name, metadata) and availability zone, always;
+- a server incident (\`server-error\`, \`server-stopped\`, \`server-deleted\`, \`server-unhealthy\`): the server with
+  its metadata, flavor, host and availability zone (Nova's \`OS-EXT-AZ:availability_zone\`), its Heat stack. Its
+  image and its host's aggregates are read only when the policy needs them (core/policy/reads.ts): a rule that
+  may match the incident's kind names \`image\`, \`aggregate\` or \`aggregateMetadata\`, or \`evacuation.select\`
+  (the flat one or a rule's) is \`evacuable-tag\`. Each is one more call per alarm (Glance, Nova os-aggregates);
+  the default policy makes none. A deleted server has no image; its host is the one the alarm names.
+
+A read that fails (OpenStack unreachable) decides nothing: classify-alarm answers 503 and stores nothing, so the
+alarm can be delivered again. \`policy explain\` shows what was read (\`seen\`).
 
 ${table(all.filter(isRule))}
 `;

@@ -1,7 +1,8 @@
 /**
  * `stackmend policy check <file>`: the policy file valid (exit 0) or each problem at its line (exit 2).
  * `stackmend policy explain --data @alarm.json [--policy file]`: for each incident of the alarm, which rule
- * matched and why, what would be decided and done. It reads Nova and Heat (a read-only cloud: every
+ * matched and why, what would be decided and done, and what was read (`seen`: for a server its image, flavor,
+ * zone and host aggregates when the policy needs them). It reads Nova, Heat and Glance (a read-only cloud: every
  * write is refused, as in a dry run) and the state store, and changes neither.
  */
 import * as fs from 'node:fs';
@@ -9,6 +10,8 @@ import { parseAlarms } from '../core/domain/intake';
 import type { Plan } from '../core/domain/plan';
 import { decide } from '../core/policy/decide';
 import { formatIssue, parsePolicyText } from '../core/policy/file';
+import type { Facts, ServerHostFacts } from '../core/policy/facts';
+import { serverReads } from '../core/policy/reads';
 import { explainRules } from '../core/policy/rules';
 import { parseRuntimeConfig } from '../core/runtime/config';
 import { jsonLogger } from '../core/runtime/log';
@@ -76,6 +79,57 @@ function planText(p: Plan): string {
   }
 }
 
+const pairs = (o: Record<string, string>) =>
+  Object.entries(o)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+
+function aggregatesText(a: ServerHostFacts['aggregates']): string {
+  if (a === undefined) return 'aggregates not read (the policy needs none)';
+  if (a.length === 0) return 'in no aggregate';
+  const one = (x: NonNullable<typeof a>[number]) =>
+    Object.keys(x.metadata).length ? `${x.name} (${pairs(x.metadata)})` : x.name;
+  return `aggregates ${a.map(one).join('; ')}`;
+}
+
+/**
+ * What the policy's criteria saw, in a line: for a server its image, flavor, host, zone and the host's
+ * aggregates, saying what was not read (core/policy/reads.ts); for a host its zone, aggregates, servers.
+ */
+export function seenText(f: Facts, p: Policy): string {
+  if (f.host) {
+    const h = f.host;
+    return [`host ${h.host}`, `zone ${h.availabilityZone ?? 'unknown'}`, aggregatesText(h.aggregates)]
+      .concat(`${h.servers.length} server(s)`)
+      .join(' · ');
+  }
+  const s = f.server;
+  if (!s) return 'a server unknown to Nova and Heat';
+  const i = s.image;
+  const image = i
+    ? `image ${i.name ?? i.id}${i.tags.length ? ` tagged ${i.tags.join(', ')}` : ''} (${pairs(i.properties) || 'no properties'})`
+    : serverReads(p, f.incident.kind).image
+      ? 'no image (booted from a volume, deleted, or the server is gone)'
+      : 'image not read (the policy needs none)';
+  const flavor = s.flavor
+    ? `flavor ${s.flavor.name ?? '?'}${Object.keys(s.flavor.extraSpecs).length ? ` (${pairs(s.flavor.extraSpecs)})` : ''}`
+    : 'no flavor';
+  const where = f.serverHost;
+  return [
+    image,
+    flavor,
+    `host ${s.host ?? 'unknown'}`,
+    `zone ${where?.availabilityZone ?? 'unknown'}`,
+    aggregatesText(where?.aggregates),
+  ].join(' · ');
+}
+
+/** The facts the criteria match on, for `-f json` / `-v`: the server and its host's, or the host's own. */
+const matchedFacts = (f: Facts) =>
+  f.host
+    ? { host: f.host.host, availabilityZone: f.host.availabilityZone, aggregates: f.host.aggregates }
+    : { server: f.server, serverHost: f.serverHost };
+
 export type Explained = Record<string, unknown> & { incident: string; verdict: string; reason: string };
 
 /**
@@ -102,7 +156,15 @@ export async function explainAlarm(alarm: unknown, deps: Deps, p: Policy, full =
       decidedBy: decision.rule,
       reason: decision.reason,
       wouldDo: planText(plan),
-      ...(full ? { decision, plan, rules: explainRules(p.rules, facts) } : {}),
+      seen: seenText(facts, p),
+      ...(full
+        ? {
+            decision,
+            plan,
+            rules: explainRules(p.rules, facts),
+            facts: matchedFacts(facts),
+          }
+        : {}),
     });
   }
   return out;
@@ -132,7 +194,7 @@ async function explain(argv: string[]): Promise<number> {
   else
     process.stdout.write(
       out
-        .map(({ decision: _d, plan: _p, rules: _r, ...row }) => renderObject(row, format))
+        .map(({ decision: _d, plan: _p, rules: _r, facts: _f, ...row }) => renderObject(row, format))
         .join(format === 'table' ? '\n' : ''),
     );
   return 0;

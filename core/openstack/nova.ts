@@ -25,6 +25,8 @@ export const ServerSchema = z.looseObject({
   'OS-EXT-SRV-ATTR:host': z.string().nullish(),
   'OS-EXT-STS:task_state': z.string().nullish(),
   'OS-EXT-STS:vm_state': z.string().nullish(),
+  /** The availability zone of the server's host (the OS-EXT-AZ extension, shown to its owner and admins). */
+  'OS-EXT-AZ:availability_zone': z.string().nullish(),
   locked: z.boolean().optional(),
   /** 2.73+: why it is locked (null when nobody gave a reason). */
   locked_reason: z.string().nullish(),

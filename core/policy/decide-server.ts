@@ -16,7 +16,7 @@ const isVmFailure = (k: string): k is keyof typeof VM_FAILURES => Object.hasOwn(
 /** A pet that stopped or went to ERROR: the first rung of the ladder (undefined: not a VM failure of a pet). */
 export function decidePetFailure(f: Facts, s: ServerFacts, p: Policy): Ruling | undefined {
   const kind = f.incident.kind;
-  if (!isVmFailure(kind) || !isPet(s, p) || s.gone) return undefined;
+  if (!isVmFailure(kind) || !isPet(s, p, f.serverHost) || s.gone) return undefined;
   const what = `pet server ${s.name ? `${s.name} (${s.id})` : s.id} ${VM_FAILURES[kind]} on its own`;
   if (!p.serverRecovery.enabled)
     return tellOperator('server-recovery-off', `${what}; serverRecovery is off in the policy: the operator is told`);

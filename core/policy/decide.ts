@@ -98,7 +98,7 @@ function unmanagedServer(f: Facts, s: ServerFacts, p: Policy): Ruling | undefine
         `(${s.heat.currentServerId ?? 'none'}): nothing to replace`,
     );
   }
-  if (isCattle(s, p) || isPet(s, p)) return undefined;
+  if (isCattle(s, p) || isPet(s, p, f.serverHost)) return undefined;
   return tellOperator(
     'not-managed',
     `server ${s.id}${s.gone ? ' (deleted)' : ''} belongs to no Heat stack and is not marked for evacuation: ` +

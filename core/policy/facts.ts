@@ -18,8 +18,9 @@ export type ServerFacts = {
   vcpus?: number;
   ramMb?: number;
   /**
-   * Host incidents: the Glance image the server booted from, read once per image and decision
-   * (functions/_shared/facts.ts). Undefined: booted from a volume, or the image is deleted.
+   * The Glance image the server booted from, read once per image and decision (functions/_shared/reads.ts):
+   * always for a host incident's servers, for a server incident when the policy needs it (./reads.ts).
+   * Undefined: booted from a volume, the image is deleted, or not read.
    */
   image?: { id: string; name?: string; properties: Record<string, string>; tags: string[] };
   /** The flavor as Nova embeds it in the server (2.47+): its name and extra_specs. */
@@ -50,6 +51,13 @@ export type HostFacts = {
   reservedHosts?: ReservedHost[];
 };
 
+/**
+ * Where a server incident's server runs, as the policy's host criteria and the `evacuable-tag` selection
+ * see it (./rules.ts, ./evacuable.ts): its host's aggregates, read when the policy needs them (./reads.ts),
+ * and the availability zone Nova reports for the server (`OS-EXT-AZ:availability_zone`, the zone of its host).
+ */
+export type ServerHostFacts = Pick<HostFacts, 'aggregates' | 'availabilityZone'>;
+
 export type ReservedHost = {
   host: string;
   status: 'enabled' | 'disabled';
@@ -62,6 +70,8 @@ export type ReservedHost = {
 export type Facts = {
   incident: Incident;
   server?: ServerFacts;
+  /** Server incidents: the aggregates and zone of the server's host (undefined: a host incident). */
+  serverHost?: ServerHostFacts;
   host?: HostFacts;
   /** The fence the alarm claims, as functions/_shared/facts.ts passes it. decide() does not read it. */
   fence?: FenceClaim;

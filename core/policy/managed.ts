@@ -6,7 +6,7 @@ import type { Policy } from './policy';
 
 /**
  * A pet: evacuated on host failure, as the policy's `evacuation.select` says (./evacuable.ts; by default
- * the HA metadata, or a name matching evacuateNamePattern). `h` gives the host's aggregates.
+ * the HA metadata, or a name matching evacuateNamePattern). `h` gives the aggregates of the server's host.
  */
 export const isPet = (s: ServerFacts, p: Policy, h?: Pick<HostFacts, 'aggregates'>): boolean => isEvacuable(s, p, h);
 

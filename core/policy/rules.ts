@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { INCIDENT_KINDS } from '../domain/incident';
 import type { Verdict } from '../domain/plan';
-import type { Facts, HostFacts, ServerFacts } from './facts';
+import type { Facts, ServerFacts, ServerHostFacts } from './facts';
 import { hold, ignore, tellOperator, type Ruling } from './rulings';
 
 /** What a rule lets stackmend do with what it matches. */
@@ -132,8 +132,11 @@ function serverChecks(m: RuleMatch, s: ServerFacts): Check[] {
 
 const hasServerCriteria = (m: RuleMatch) => !!(m.stack || m.metadata || m.image || m.flavor);
 
-/** The host criteria: host name, availability zone, aggregates (read for host incidents: core/policy/facts.ts). */
-function hostChecks(m: RuleMatch, host: string | undefined, h: HostFacts | undefined): Check[] {
+/**
+ * The host criteria: host name, availability zone, aggregates (a host incident's host, or a server incident's
+ * server's host: core/policy/facts.ts `serverHost`, its aggregates read when ./reads.ts says a rule needs them).
+ */
+function hostChecks(m: RuleMatch, host: string | undefined, h: ServerHostFacts | undefined): Check[] {
   const checks: Check[] = [];
   const hosts = list(m.host);
   if (hosts) checks.push(oneOf('host', hosts, host, (w, x) => glob(w).test(x)));
@@ -163,7 +166,7 @@ export function matches(m: RuleMatch, f: Facts): Check {
   const checks: Check[] = kinds ? [oneOf('kind', kinds, f.incident.kind)] : [];
   const subject = f.incident.subject;
   const host = f.host?.host ?? f.server?.host ?? (subject.type === 'server' ? subject.host : undefined);
-  checks.push(...hostChecks(m, host, f.host));
+  checks.push(...hostChecks(m, host, f.host ?? f.serverHost));
   if (hasServerCriteria(m)) {
     const servers = f.host ? f.host.servers : f.server ? [f.server] : [];
     const each = servers.map((s) => ({ s, checks: serverChecks(m, s) }));

@@ -1,121 +1,74 @@
 /**
- * detect → decide: gathers the facts the policy needs from Nova, Heat and the state store. Reads
- * only — nothing here writes to the cloud. For a host: its compute service as Nova reports it now,
- * checked by core/policy/host-check.ts (liveness, fence evidence). Nothing is written here either: the
- * repeat count (for a subject stackmend manages) and the breaker's slots are read as they are, this
- * incident counted once, and classify-alarm's commit moves them with its decision.
+ * detect → decide: gathers the facts the policy needs from Nova, Heat, Glance and the state store, from the
+ * reads of ./reads.ts. Reads only — nothing here writes to the cloud. For a server: only the reads the
+ * policy needs (core/policy/reads.ts); a read that fails throws, and nothing is decided. For a host: its
+ * compute service as Nova reports it now, checked by core/policy/host-check.ts (liveness, fence evidence).
+ * Nothing is written here either: the repeat count (for a subject stackmend manages) and the breaker's slots
+ * are read as they are, this incident counted once, and classify-alarm's commit moves them with its decision.
  */
 import type { Approval } from '../../core/domain/approval';
 import type { Principal } from '../../core/domain/fence';
-import type { Incident } from '../../core/domain/incident';
+import type { Incident, ServerSubject } from '../../core/domain/incident';
 import type { Cloud } from '../../core/openstack/cloud';
-import { NotFoundError } from '../../core/openstack/errors';
-import { refOf } from '../../core/openstack/heat';
-import { imageProperties } from '../../core/openstack/glance';
-import { hostOf, imageIdOf, type Aggregate, type ComputeService, type Server } from '../../core/openstack/nova';
-import type { Facts, HostFacts, ServerFacts } from '../../core/policy/facts';
+import { hostOf, type Aggregate, type ComputeService } from '../../core/openstack/nova';
+import type { Facts, HostFacts, ServerFacts, ServerHostFacts } from '../../core/policy/facts';
 import { checkHost } from '../../core/policy/host-check';
 import { isCattle, isPet } from '../../core/policy/managed';
 import { reservedHostsOf, type Policy } from '../../core/policy/policy';
+import { serverReads, type ServerReads } from '../../core/policy/reads';
 import type { ArmedServers, Owner } from '../../core/runtime/arm/armed';
-import { eachBounded } from '../../core/runtime/bounded';
 import type { StateStore } from '../../core/state/store';
 import { readBlast } from './blast';
 import { Controls, EVERYTHING, maintenanceKey } from './controls';
 import type { Deps } from './deps';
 import { type Incidents, subjectId } from './incidents';
+import { aggregatesOf, imagesOf, ownersOf, serverFacts, unlessNotFound } from './reads';
 
 export type { Owner };
 export { maintenanceKey };
 
-/** Stacks whose resources are read at once when the armed index does not know a server. */
-export const OWNER_SCAN_PARALLEL = 8;
-
-/** Heat owners of servers: the armed index first, then a scan of the project's stacks that stops once all are found. */
-export async function ownersOf(cloud: Cloud, armed: ArmedServers, serverIds: string[]): Promise<Map<string, Owner>> {
-  const found = new Map<string, Owner>();
-  const known = await Promise.all(serverIds.map((id) => armed.owner(id)));
-  serverIds.forEach((id, i) => {
-    const owner = known[i];
-    if (owner) found.set(id, owner);
-  });
-  const allFound = () => serverIds.every((id) => found.has(id));
-  if (allFound()) return found;
-  await eachBounded(
-    await cloud.heat.listStacks(),
-    OWNER_SCAN_PARALLEL,
-    async (stack) => {
-      for (const o of await cloud.heat.listServers(refOf(stack))) {
-        if (serverIds.includes(o.serverId) && !found.has(o.serverId))
-          found.set(o.serverId, { root: o.root, stack: o.stack, resourceName: o.resourceName });
-      }
-    },
-    allFound,
-  );
-  return found;
-}
-
-/** Being deleted counts as gone: Nova's delete.end can race the DELETE it reports. */
-const isGone = (s: Server) =>
-  s.status === 'DELETED' || s.status === 'SOFT_DELETED' || s['OS-EXT-STS:task_state'] === 'deleting';
-
-const serverFacts = (s: Server, owner?: Owner, image?: ServerFacts['image']): ServerFacts => ({
-  id: s.id,
-  name: s.name,
-  host: hostOf(s),
-  status: s.status,
-  metadata: s.metadata,
-  gone: isGone(s),
-  vcpus: s.flavor?.vcpus,
-  ramMb: s.flavor?.ram,
-  image,
-  flavor: s.flavor && { name: s.flavor.original_name, extraSpecs: s.flavor.extra_specs ?? {} },
-  locked: s.locked,
-  lockedReason: s.locked_reason ?? undefined,
-  owner,
-});
-
-/** The Glance images of these servers, each read once (a deleted image is left out). */
-async function imagesOf(cloud: Cloud, servers: Server[]): Promise<Map<string, NonNullable<ServerFacts['image']>>> {
-  const ids = [...new Set(servers.map(imageIdOf).filter((id): id is string => !!id))];
-  const read = await Promise.all(
-    ids.map((id) =>
-      cloud.glance.getImage(id).catch((e) => {
-        if (e instanceof NotFoundError) return undefined;
-        throw e;
-      }),
-    ),
-  );
-  return new Map(
-    read
-      .filter((i) => !!i)
-      .map((i) => [i.id, { id: i.id, name: i.name ?? undefined, properties: imageProperties(i), tags: i.tags }]),
-  );
-}
-
-async function serverFactsFor(cloud: Cloud, armed: ArmedServers, serverId: string): Promise<ServerFacts | undefined> {
-  const server = await cloud.nova.getServer(serverId).catch((e) => {
-    if (e instanceof NotFoundError) return undefined;
-    throw e;
-  });
-  const owner = (await ownersOf(cloud, armed, [serverId])).get(serverId);
+/**
+ * A server incident's server, its Heat owner and what Heat says of it, and what the policy needs of its image
+ * and its host (core/policy/reads.ts): Nova's server first, then the owner, the image and the aggregates at
+ * once. The zone is the one Nova reports for the server.
+ */
+async function serverFactsFor(
+  cloud: Cloud,
+  armed: ArmedServers,
+  subject: ServerSubject,
+  need: ServerReads,
+): Promise<{ facts?: ServerFacts; serverHost: ServerHostFacts; aggregates: Aggregate[] }> {
+  const id = subject.serverId;
+  const server = await unlessNotFound(cloud.nova.getServer(id));
+  const host = (server && hostOf(server)) ?? subject.host;
+  const [owners, images, aggregates] = await Promise.all([
+    ownersOf(cloud, armed, [id]),
+    need.image && server ? imagesOf(cloud, [server]) : undefined,
+    need.aggregates && host ? cloud.nova.listAggregates() : undefined,
+  ]);
+  const owner = owners.get(id);
   const facts = server
-    ? serverFacts(server, owner)
+    ? serverFacts(server, owner, images)
     : owner
-      ? { id: serverId, metadata: {}, gone: true, owner }
+      ? { id, metadata: {}, gone: true, owner }
       : undefined;
-  return facts && owner ? { ...facts, heat: await heatView(cloud, owner) } : facts;
+  const serverHost = {
+    aggregates: aggregates && host ? aggregatesOf(aggregates, host) : undefined,
+    // an empty zone counts as unknown (a rule on the zone then does not hold)
+    availabilityZone: server?.['OS-EXT-AZ:availability_zone'] || undefined,
+  };
+  return {
+    facts: facts && owner ? { ...facts, heat: await heatView(cloud, owner) } : facts,
+    serverHost,
+    aggregates: aggregates ?? [],
+  };
 }
 
 /** The owning root stack's status and the server its resource holds now (deleted stacks: DELETE_COMPLETE). */
 async function heatView(cloud: Cloud, owner: Owner): Promise<ServerFacts['heat']> {
-  const missing = (e: unknown) => {
-    if (e instanceof NotFoundError) return undefined;
-    throw e;
-  };
-  const root = await cloud.heat.getStack(owner.root).catch(missing);
+  const root = await unlessNotFound(cloud.heat.getStack(owner.root));
   if (!root) return { rootStatus: 'DELETE_COMPLETE' };
-  const res = await cloud.heat.getResource(owner.stack, owner.resourceName).catch(missing);
+  const res = await unlessNotFound(cloud.heat.getResource(owner.stack, owner.resourceName));
   return { rootStatus: root.stack_status, currentServerId: res?.physical_resource_id ?? undefined };
 }
 
@@ -152,9 +105,9 @@ async function hostFactsFor(
   const facts: HostFacts = {
     host,
     service: svc && { id: svc.id, state: svc.state, status: svc.status, forcedDown: svc.forced_down },
-    servers: servers.map((s) => serverFacts(s, owners.get(s.id), images.get(imageIdOf(s) ?? ''))),
+    servers: servers.map((s) => serverFacts(s, owners.get(s.id), images)),
     spareHosts: spare.map((s) => ({ host: s.host, ...free(s.host) })),
-    aggregates: aggregates.filter((a) => a.hosts.includes(host)).map((a) => ({ name: a.name, metadata: a.metadata })),
+    aggregates: aggregatesOf(aggregates, host),
     availabilityZone: svc?.zone ?? undefined,
     reservedHosts: reserved.flatMap((name) => {
       const r = services.find((s) => s.host === name && s.host !== host);
@@ -196,20 +149,29 @@ export type FactsContext = { reportedBy?: Principal; again?: { rechecks: number;
 const managed = (server: ServerFacts | undefined, host: HostFacts | undefined, p: Policy) =>
   !!server || !!host?.servers.some((s) => isPet(s, p, host) || isCattle(s, p));
 
+/** A server incident's reads (core/policy/reads.ts), and the aggregates whenever one is paused or in maintenance. */
+async function serverNeeds(i: Incident, d: FactsDeps, controls: Controls): Promise<ServerReads> {
+  const need = serverReads(d.policy, i.kind);
+  return need.aggregates ? need : { ...need, aggregates: await controls.anyAggregate() };
+}
+
 export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {}): Promise<Facts> {
   const now = d.now();
+  const controls = new Controls(d.store, d.now);
   const read =
     i.subject.type === 'host'
       ? await hostFactsFor(d.cloud, d.armed, i.subject.host, reservedHostsOf(d.policy))
       : undefined;
   const host = read?.facts;
-  const server = i.subject.type === 'server' ? await serverFactsFor(d.cloud, d.armed, i.subject.serverId) : undefined;
-  const serverHost = server?.host ?? (i.subject.type === 'server' ? i.subject.host : undefined);
-  const controls = new Controls(d.store, d.now);
-  // the aggregates of the host: read with the host's facts, or for a server only when one is switched
-  const aggregates =
-    read?.aggregates ?? (serverHost && (await controls.anyAggregate()) ? await d.cloud.nova.listAggregates() : []);
-  const hostSubjects = [...new Set([host?.host, serverHost].filter((h): h is string => !!h))].flatMap((h) => [
+  const one =
+    i.subject.type === 'server'
+      ? await serverFactsFor(d.cloud, d.armed, i.subject, await serverNeeds(i, d, controls))
+      : undefined;
+  const server = one?.facts;
+  const onHost = server?.host ?? (i.subject.type === 'server' ? i.subject.host : undefined);
+  // the aggregates of the host: read with the host's facts, or for a server when the policy or a control needs them
+  const aggregates = read?.aggregates ?? one?.aggregates ?? [];
+  const hostSubjects = [...new Set([host?.host, onHost].filter((h): h is string => !!h))].flatMap((h) => [
     `host:${h}`,
     ...aggregates.filter((a) => a.hosts.includes(h)).map((a) => `aggregate:${a.name}`),
   ]);
@@ -232,11 +194,11 @@ export async function gatherFacts(i: Incident, d: FactsDeps, x: FactsContext = {
     );
   // read, not counted: classify-alarm's commit moves it (functions/classify-alarm/decision.ts)
   const count = managed(server, host, d.policy) ? (await d.incidents.repeatCount(i)) + (x.again ? 0 : 1) : 0;
-  const covering =
-    serverHost && i.subject.type === 'server' ? await d.incidents.openHostIncident(serverHost) : undefined;
+  const covering = onHost && i.subject.type === 'server' ? await d.incidents.openHostIncident(onHost) : undefined;
   return {
     incident: i,
     server,
+    serverHost: one?.serverHost,
     host,
     fence: i.fence,
     liveness: check?.liveness,

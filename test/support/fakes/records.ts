@@ -58,6 +58,8 @@ export type ServerSeed = {
   image?: string;
   locked?: boolean;
   locked_reason?: string | null;
+  /** `OS-EXT-AZ:availability_zone` (default: the recorded server's, `nova`). */
+  availabilityZone?: string;
 };
 
 export function serverRecord(s: ServerSeed): Server {
@@ -74,6 +76,7 @@ export function serverRecord(s: ServerSeed): Server {
     'OS-EXT-SRV-ATTR:host': s.host,
     'OS-EXT-SRV-ATTR:hypervisor_hostname': s.host,
     'OS-EXT-STS:task_state': null,
+    ...(s.availabilityZone ? { 'OS-EXT-AZ:availability_zone': s.availabilityZone } : {}),
   });
 }
 

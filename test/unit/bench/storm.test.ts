@@ -55,6 +55,12 @@ describe('the storm into classify-alarm in-process', () => {
       duplicate: 0,
     });
   });
+
+  it('reads a server alarm in two calls: the policy needs no image and no aggregates (core/policy/reads.ts)', async () => {
+    const run = await stormInProcess({ ...SHAPE, hosts: 1 });
+
+    expect(run.cloudCallsPerAlarm.serverAlarm).toBe(2);
+  });
 });
 
 describe('the benchmark pictures', () => {

@@ -2,7 +2,9 @@
  * gatherFacts for a failed host on the in-memory cloud: what the evacuation policy matches on (the
  * servers' image properties and tags, flavor name and extra_specs, the host's aggregates and zone, the
  * policy's reserved hosts as Nova reports them), each aggregate list and image read once per decision.
- * The alarm is the recorded host monitor notification (test/events/masakari/run1-compute-host.json).
+ * The alarm is the recorded host monitor notification (test/events/masakari/run1-compute-host.json). For a
+ * server incident (the recorded Masakari VM notification, test/events/masakari/generated-vm-lifecycle-stopped-
+ * failed.json): the image and the host's aggregates only when the policy needs them (core/policy/reads.ts).
  */
 import { parseAlarms } from '../../../core/domain/intake';
 import { parseRuntimeConfig } from '../../../core/runtime/config';
@@ -11,6 +13,11 @@ import { recordedEvent, world, type World } from '../../support/steps';
 
 const hostDown = (w: World) =>
   parseAlarms(recordedEvent('masakari/run1-compute-host.json'), { receivedAt: new Date(w.now()) }).incidents[0];
+const vmStopped = (w: World) =>
+  parseAlarms(recordedEvent('masakari/generated-vm-lifecycle-stopped-failed.json'), { receivedAt: new Date(w.now()) })
+    .incidents[0];
+/** The server the VM notification names, on compute1 with the tagged image. */
+const STOPPED = '3bd67d07-7f0a-477c-a869-964e212f5c8d';
 
 function scene(): World {
   const w = world();
@@ -76,5 +83,37 @@ describe('gatherFacts for a failed host', () => {
     w.cloud.nova.addServer({ id: 'db-1', name: 'db-1', host: 'compute1', image: 'img-gone' });
     const f = await gatherFacts(hostDown(w), deps(w));
     expect(f.host!.servers[0].image).toBeUndefined();
+  });
+});
+
+describe('gatherFacts for a server incident', () => {
+  const stopped = () => {
+    const w = scene();
+    w.cloud.nova.addServer({ id: STOPPED, name: 'vm', host: 'compute1', status: 'SHUTOFF', image: 'img-ha' });
+    return w;
+  };
+
+  it("gives the server its image, and its host's aggregates and zone, when the policy needs them", async () => {
+    const w = stopped();
+    const f = await gatherFacts(vmStopped(w), deps(w, { evacuation: { select: 'evacuable-tag' } }));
+    expect(f.server?.image).toMatchObject({
+      id: 'img-ha',
+      properties: { evacuable: 'true', priority: '5' },
+      tags: ['evacuable'],
+    });
+    expect(f.serverHost).toEqual({
+      aggregates: [{ name: 'ha-rack', metadata: { availability_zone: 'az1', evacuable: 'true' } }],
+      availabilityZone: 'nova', // the recorded server's OS-EXT-AZ:availability_zone
+    });
+    expect(f.host).toBeUndefined();
+  });
+
+  it('reads neither under the default policy: the zone comes with the server', async () => {
+    const w = stopped();
+    const f = await gatherFacts(vmStopped(w), deps(w));
+    expect(f.server?.image).toBeUndefined();
+    expect(f.serverHost).toEqual({ aggregates: undefined, availabilityZone: 'nova' });
+    expect(w.cloud.callsTo('glance.getImage')).toEqual([]);
+    expect(w.cloud.callsTo('nova.listAggregates')).toEqual([]);
   });
 });
