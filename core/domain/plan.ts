@@ -51,6 +51,16 @@ export type Decision = {
  */
 export type RestartRun = { rung: number; phase: 'pending' | 'stopping' | 'starting' | 'handed-on'; since: string };
 
+/** Where one evacuation of a server was asked to go: Nova's scheduler, or a reserved host by name. */
+export type Attempted = { kind: 'auto' } | { kind: 'reserved'; host: string };
+
+/**
+ * A server's evacuations (functions/evacuate/retry.ts): the targets asked, in order; `next`, the target
+ * chosen after the last one failed, not yet asked; `gaveUp`, why no further target is tried (a human has it),
+ * and when (ISO-8601).
+ */
+export type EvacuationAttempts = { tried: Attempted[]; next?: Attempted; gaveUp?: string; gaveUpAt?: string };
+
 /** A server's repair: asked of OpenStack, then seen done or failed. */
 export type ServerProgress = 'requested' | 'confirmed' | 'failed';
 
@@ -99,6 +109,8 @@ export type IncidentRecord = {
   rechecks?: number;
   /** Times the sweeper found it acting with no step due and handed it on again (functions/_shared/sweep.ts). */
   swept?: number;
+  /** Evacuations per server: the targets tried, the next one after a failure (functions/evacuate/retry.ts). */
+  evacuations?: Record<string, EvacuationAttempts>;
   /** Per-server progress so a retry resumes where it stopped. */
   progress: Record<string, ServerProgress>;
   /**

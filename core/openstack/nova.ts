@@ -87,6 +87,28 @@ export const AggregateSchema = z.looseObject({
 });
 export type Aggregate = z.infer<typeof AggregateSchema>;
 
+/**
+ * Recorded at 2.59: test/fixtures/openstack/nova-migrations.json (`GET /os-migrations?instance_uuid=…`, an
+ * evacuation `completed`); 2.74 answers the same fields (2.80 adds user_id and project_id). An evacuation's
+ * status: `accepted` → `pre-migrating` → `done` (the destination rebuilt it) → `completed` (the source's
+ * nova-compute restarted); `error` when the conductor found no host (nova/conductor/manager.py
+ * rebuild_instance), `failed` when the destination's rebuild failed (nova/compute/manager.py rebuild_instance).
+ */
+export const MigrationSchema = z.looseObject({
+  id: z.number(),
+  uuid: z.string().optional(),
+  instance_uuid: z.string(),
+  migration_type: z.string().optional(),
+  status: z.string(),
+  source_compute: z.string().nullish(),
+  dest_compute: z.string().nullish(),
+  created_at: z.string().nullish(),
+  updated_at: z.string().nullish(),
+});
+export type Migration = z.infer<typeof MigrationSchema>;
+/** The statuses Nova leaves on an evacuation that did not rebuild the server (see MigrationSchema). */
+export const FAILED_MIGRATION = ['error', 'failed'] as const;
+
 /** The id of the Glance image a server booted from (none for boot-from-volume). */
 export const imageIdOf = (s: Server): string | undefined => (s.image ? s.image.id : undefined);
 
@@ -209,6 +231,33 @@ export class NovaClient implements Compute {
   async listAggregates(): Promise<Aggregate[]> {
     const res = await this.http.get<{ aggregates: unknown[] }>('os-aggregates');
     return z.array(AggregateSchema).parse(res.data.aggregates);
+  }
+
+  /**
+   * Nova's evacuations of one server, newest first (by id; Nova lists its migrations in no order the
+   * API reference promises). Other migration types are left out.
+   */
+  async listEvacuations(serverId: string): Promise<Migration[]> {
+    const res = await this.http.get<{ migrations: unknown[] }>('os-migrations', {
+      query: { instance_uuid: serverId },
+    });
+    return z
+      .array(MigrationSchema)
+      .parse(res.data.migrations)
+      .filter((m) => m.migration_type === 'evacuation')
+      .sort((a, b) => b.id - a.id);
+  }
+
+  /**
+   * `POST /os-aggregates/{id}/action {"add_host": {"host": …}}` (Nova API reference; 200 with the aggregate).
+   * Nova answers 409 when the host is in the aggregate already, and also when it may not join it (another
+   * availability zone, or servers that would change zone: nova/compute/api.py add_host_to_aggregate).
+   */
+  async addHostToAggregate(aggregateId: number, host: string): Promise<Aggregate> {
+    const res = await this.http.post<{ aggregate: unknown }>(`os-aggregates/${aggregateId}/action`, {
+      add_host: { host },
+    });
+    return AggregateSchema.parse(res.data.aggregate);
   }
 
   async listHypervisors(): Promise<Hypervisor[]> {

@@ -12,7 +12,7 @@ import type { Resource, ServerOwner, Stack } from './heat';
 import type { NodeStates, PowerTarget } from './ironic';
 import type { ProviderCapacity } from './placement';
 import type { Image } from './glance';
-import type { Aggregate, ComputeService, Hypervisor, Server } from './nova';
+import type { Aggregate, ComputeService, Hypervisor, Migration, Server } from './nova';
 import type { OutgoingMessage, Subscription } from './zaqar';
 
 /** OpenStack request id of an accepted call, when the service sent one. */
@@ -30,6 +30,10 @@ export interface Compute {
   enableService(serviceId: string): Promise<ComputeService>;
   /** Host aggregates with their hosts and metadata (one list per decision). */
   listAggregates(): Promise<Aggregate[]>;
+  /** A reserved host joins the failed host's aggregates (policy evacuation.addReservedHostToAggregate). */
+  addHostToAggregate(aggregateId: number, host: string): Promise<Aggregate>;
+  /** A server's evacuation migrations, newest first: how an evacuation ended (`done`, `error`, `failed`). */
+  listEvacuations(serverId: string): Promise<Migration[]>;
   /** A server is locked (2.73+: with a reason) while stackmend evacuates it, and unlocked after. */
   lock(serverId: string, reason: string): Promise<void>;
   unlock(serverId: string): Promise<void>;

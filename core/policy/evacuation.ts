@@ -1,7 +1,8 @@
 /**
  * The policy's `evacuation` section: which servers of a failed host are evacuated (./evacuable.ts),
  * where to (./targets.ts) and how many at once (functions/evacuate/). The defaults are stackmend's
- * behaviour before the section existed: servers with the HA metadata, scheduler's choice, 3 at a time.
+ * behaviour before the section existed: servers with the HA metadata, scheduler's choice, 3 at a time;
+ * and, since retries, one more target for a server whose evacuation failed (docs/policy.md says why one).
  */
 import * as z from 'zod';
 
@@ -48,6 +49,28 @@ export const EvacuationPolicySchema = z.object({
     .array(z.string().min(1))
     .default([])
     .describe("hosts kept disabled for failures (Masakari's reserved hosts), in the order they are used"),
+  retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .default(1)
+    .describe(
+      'more targets to try for a server whose evacuation failed (Nova left it on the failed host, ERROR or with a ' +
+        'failed migration), each chosen by the recovery method: auto asks the scheduler again, auto_priority and ' +
+        'rh_priority the kind not yet tried, then the next reserved host; reserved_host the next reserved host. ' +
+        'Retries exhausted (or no target left) → held for a human. Default 1: the priority methods get their ' +
+        'Masakari fallback (the other kind of target, once), while a fault that fails on every host (a broken ' +
+        'image, flavor or volume) reaches a human after two rebuilds instead of enabling every reserved host in turn; ' +
+        '0: a failed evacuation is held at once',
+    ),
+  addReservedHostToAggregate: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Masakari's add_reserved_host_to_aggregate: a reserved host joins the failed host's aggregates before " +
+        'servers are evacuated to it (their availability zone and aggregate filters then admit it)',
+    ),
   lockServers: z
     .boolean()
     .default(true)

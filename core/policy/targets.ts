@@ -6,8 +6,12 @@
  *   names it in the evacuation), the first of the policy's reserved hosts that can take them;
  * - `auto_priority`: `auto`, and the reserved host when no enabled host can take them;
  * - `rh_priority`: the reserved host, and `auto` when no reserved host can take them.
+ * After an evacuation failed (retryTarget): Masakari's priority methods run the other flow when the first
+ * fails (masakari/engine/manager.py), and its reserved-host flow tries the next reserved host
+ * (host_failure.py get_rh_flow, ParameterizedForEach over reserved_host_list).
  * Pure: the step that acts (functions/evacuate/targets.ts) passes Nova's services and hypervisors read now.
  */
+import type { Attempted } from '../domain/plan';
 import type { RecoveryMethod } from './evacuation';
 import type { ReservedHost } from './facts';
 
@@ -67,6 +71,68 @@ export function chooseTarget(
       return either(auto(o.spare, o.need), () => reserved(o.reserved, o.need));
     case 'rh_priority':
       return either(reserved(o.reserved, o.need), () => auto(o.spare, o.need));
+    default: {
+      const unreachable: never = method;
+      return unreachable;
+    }
+  }
+}
+
+/** A target as the incident records it (the scheduler's candidates are not kept). */
+export const attemptOf = (t: Target): Attempted => (t.kind === 'auto' ? { kind: 'auto' } : t);
+export const describeAttempt = (a: Attempted): string => (a.kind === 'auto' ? "Nova's scheduler" : a.host);
+
+const spent = (n: number) =>
+  n === 0
+    ? 'the policy allows no retry'
+    : n === 1
+      ? 'the 1 retry the policy allows is spent'
+      : `the ${n} retries the policy allows are spent`;
+
+/**
+ * After the evacuation to the last of `tried` failed: the next target, or why a human has the server now
+ * (`retries` spent, or no target left that can take it). auto: the scheduler once more (Nova's evacuate has
+ * no way to keep it off the host that failed); reserved_host: the next reserved host not tried; auto_priority
+ * and rh_priority: the kind not yet tried (the reserved host after auto failed, auto after the reserved host
+ * failed), then the next reserved host not tried.
+ */
+export function retryTarget(
+  method: RecoveryMethod,
+  o: {
+    tried: readonly Attempted[];
+    retries: number;
+    spare: readonly Room[];
+    reserved: readonly ReservedHost[];
+    need: Need;
+  },
+): TargetChoice {
+  const failed = o.tried.map(describeAttempt).join(', ');
+  if (o.tried.length > o.retries) return { reason: `evacuation failed on ${failed}: ${spent(o.retries)}` };
+  const untried = o.reserved.filter((r) => !o.tried.some((t) => t.kind === 'reserved' && t.host === r.host));
+  const nextReserved = (): TargetChoice =>
+    o.reserved.length && !untried.length
+      ? { reason: `every reserved host was tried (${o.reserved.map((r) => r.host).join(', ')})` }
+      : reserved(untried, o.need);
+  const then = (choice: TargetChoice): TargetChoice =>
+    choice.target
+      ? {
+          ...choice,
+          reason: `retry ${o.tried.length} of ${o.retries} after evacuation failed on ${failed}: ${choice.reason}`,
+        }
+      : { reason: `evacuation failed on ${failed} and ${choice.reason}` };
+  switch (method) {
+    case 'auto':
+      return then(auto(o.spare, o.need));
+    case 'reserved_host':
+      return then(nextReserved());
+    case 'auto_priority':
+    case 'rh_priority': {
+      if (o.tried.some((t) => t.kind === 'auto')) return then(nextReserved());
+      const first = auto(o.spare, o.need);
+      if (first.target) return then(first);
+      const second = nextReserved();
+      return then(second.target ? second : { reason: `${first.reason}; ${second.reason}` });
+    }
     default: {
       const unreachable: never = method;
       return unreachable;

@@ -11,7 +11,7 @@
  */
 import * as z from 'zod';
 import { isolationReason } from '../../core/domain/fencing';
-import type { IncidentRecord } from '../../core/domain/plan';
+import type { Attempted, EvacuateTarget, IncidentRecord } from '../../core/domain/plan';
 import type { ComputeService } from '../../core/openstack/nova';
 import { describeEvidence } from '../../core/policy/host-check';
 import { blastGate } from '../_shared/blast';
@@ -22,7 +22,8 @@ import { NoComputeServiceError } from './errors';
 import { withHostFencing } from '../../core/domain/fencing';
 import { fenceChoiceFor, fenceIfWanted } from './fence';
 import { confirm, startEvacuations } from './servers';
-import { targetChoice, useTarget } from './targets';
+import { approvedSinceGivenUp, gaveUpOf, holdGivenUp, stillHeld } from './retry';
+import { prepareReserved, targetChoice, useTarget } from './targets';
 import { hold, verifyHost } from './verify';
 
 /** Force the compute service down (Nova's fence flag) and disable it, each only if not already so. */
@@ -48,19 +49,55 @@ async function computeService(d: Deps, host: string): Promise<{ svc: ComputeServ
   return { svc, services };
 }
 
-/** The target for the servers not yet started, made ready; a hold when none can take them now. */
-async function readyTarget(
+type Ready = { targetOf: (s: EvacuateTarget) => Attempted; record: IncidentRecord };
+
+/**
+ * The targets of the servers not yet started, made ready: a retried server's own next target (./retry.ts),
+ * the recovery method's choice for the others; a hold when none can take those now.
+ */
+async function readyTargets(d: Deps, r: IncidentRecord, host: string): Promise<Ready | StepResult[]> {
+  const todo = evacuateTargets(r).filter((s) => !r.progress[s.serverId]);
+  const nextOf = (s: EvacuateTarget) => r.evacuations?.[s.serverId]?.next;
+  const fresh = todo.filter((s) => !nextOf(s));
+  let shared: Attempted = { kind: 'auto' };
+  if (todo.length === 0) return { targetOf: () => shared, record: r };
+  const { services } = await computeService(d, host);
+  if (fresh.length) {
+    const where = await targetChoice(d, r, host, services, fresh);
+    if (!where.target)
+      return hold(d, r, `no healthy compute host can receive ${fresh.length} server(s) of ${host}: ${where.reason}`);
+    const used = await useTarget(d, r, where.target, services);
+    r = used.record;
+    shared = used.targetHost ? { kind: 'reserved', host: used.targetHost } : { kind: 'auto' };
+  }
+  const retryHosts = new Set(
+    todo.flatMap((s) => {
+      const n = nextOf(s);
+      return n?.kind === 'reserved' ? [n.host] : [];
+    }),
+  );
+  for (const name of retryHosts) r = await readyForRetry(d, r, host, name, services);
+  const next = new Map(todo.flatMap((s) => (nextOf(s) ? [[s.serverId, nextOf(s)!] as const] : [])));
+  return { targetOf: (s) => next.get(s.serverId) ?? shared, record: r };
+}
+
+/** A reserved host a retry goes to, prepared (./targets.ts prepareReserved) and recorded when anything was written. */
+async function readyForRetry(
   d: Deps,
   r: IncidentRecord,
   host: string,
-): Promise<{ targetHost?: string; record: IncidentRecord } | StepResult[]> {
-  const todo = evacuateTargets(r).filter((s) => !r.progress[s.serverId]);
-  if (todo.length === 0) return { record: r };
-  const { services } = await computeService(d, host);
-  const where = await targetChoice(d, r, host, services, todo);
-  if (!where.target)
-    return hold(d, r, `no healthy compute host can receive ${todo.length} server(s) of ${host}: ${where.reason}`);
-  return useTarget(d, r, where.target, services);
+  reserved: string,
+  services: ComputeService[],
+): Promise<IncidentRecord> {
+  const svc = services.find((s) => s.host === reserved);
+  if (!svc) return r; // Nova lists it no more: the evacuation names it and Nova refuses, the server is failed
+  const done = (await prepareReserved(d, r, host, svc)).filter((x) => x !== 'already enabled');
+  if (!done.length) return r;
+  return d.incidents.record(r.key, {
+    step: 'evacuate',
+    outcome: 'DONE',
+    reason: `reserved host ${reserved} ${done.join(', ')} to receive the retried evacuations of ${host}`,
+  });
 }
 
 const approveHint = (r: IncidentRecord) =>
@@ -79,7 +116,12 @@ export const step = defineStep({
         { outcome: 'IGNORED', incident, reason: `incident plan is ${r.plan?.action ?? 'none'}, not an evacuation` },
       ];
     const host = r.plan.host;
+    const held = stillHeld(d, r, host); // retries spent: a human has it (./retry.ts)
+    if (held) return held;
     const isolated = r.progress[`host:${host}`] === 'confirmed';
+    // landed ones free their place under the in-flight bounds; failed ones get their next target, started
+    // below only after the host is checked again
+    if (isolated && !d.dryRun) r = (await confirm(d, r, host)).record;
     if (!isolated || evacuateTargets(r).some((s) => !r.progress[s.serverId])) {
       let { svc, services } = await computeService(d, host);
       if (!isolated) {
@@ -135,11 +177,10 @@ export const step = defineStep({
       }
     }
     if (d.dryRun) return [{ outcome: 'DRY_RUN', incident, reason: 'evacuation already under way' }];
-    r = (await confirm(d, r, host)).record; // landed ones free their place under the in-flight bounds
-    const ready = await readyTarget(d, r, host); // ./targets.ts: a reserved host enabled first
+    const ready = await readyTargets(d, r, host); // ./targets.ts: a reserved host enabled first
     if (Array.isArray(ready)) return ready;
     r = ready.record;
-    const started = await startEvacuations(ctx, r, host, ready.targetHost); // ./servers.ts
+    const started = await startEvacuations(ctx, r, host, ready.targetOf); // ./servers.ts
     r = started.record;
     if (started.started.length || started.failed.length) {
       r = await d.incidents.record(incident, {
@@ -149,7 +190,7 @@ export const step = defineStep({
         requestIds: started.requestIds,
       });
     }
-    const { waiting, record } = await confirm(d, r, host);
+    const { waiting, retrying, record } = await confirm(d, r, host);
     if (started.left > 0)
       return reschedule(
         d,
@@ -159,6 +200,9 @@ export const step = defineStep({
       );
     if (waiting > 0)
       return reschedule(d, 'evacuate', record, `waiting for ${waiting} server(s) to become ACTIVE on another host`);
+    if (retrying > 0)
+      return reschedule(d, 'evacuate', record, `${retrying} failed evacuation(s) to ask again on their next target`);
+    if (gaveUpOf(record).length && !approvedSinceGivenUp(d, record, host)) return holdGivenUp(d, record, host);
     const resolved = await resolveIfFinished(d, 'evacuate', incident);
     return [resolved ?? { outcome: 'DONE', incident, reason: 'evacuations finished; Heat replacements still running' }];
   },

@@ -3,15 +3,19 @@
  * than the policy allows for this host and for the whole cloud, each server locked with a reason while it
  * moves (Masakari's `_evacuate_and_confirm`: a server already locked is neither locked nor unlocked);
  * confirmed on a later invocation when Nova shows it on another host in the state it had: ACTIVE, or
- * SHUTOFF for a server that was stopped (Nova rebuilds a stopped server stopped).
+ * SHUTOFF for a server that was stopped (Nova rebuilds a stopped server stopped). Nova leaves a server whose
+ * evacuation failed on its source host (it moves the host only when the rebuild succeeded:
+ * nova/compute/resource_tracker.py finish_evacuation): ERROR, or in its old state with its newest evacuation
+ * migration `error` / `failed` — that server goes to ./retry.ts for its next target.
  */
-import type { EvacuateTarget, IncidentRecord } from '../../core/domain/plan';
+import type { Attempted, EvacuateTarget, IncidentRecord } from '../../core/domain/plan';
 import { NotFoundError } from '../../core/openstack/errors';
-import { hostOf, type Server } from '../../core/openstack/nova';
+import { FAILED_MIGRATION, hostOf, type Server } from '../../core/openstack/nova';
 import { hasTime } from '../_shared/deadline';
 import type { Deps } from '../_shared/deps';
 import { evacuateTargets } from '../_shared/progress';
 import type { StepContext } from '../_shared/step';
+import { afterFailures, type Failure } from './retry';
 import { evacuationOf } from './targets';
 
 const LOCK_REASON = 'stackmend: evacuating';
@@ -30,7 +34,8 @@ async function inFlightElsewhere(d: Deps, key: string): Promise<number> {
   return others.reduce((n, o) => n + (o ? inFlight(o) : 0), 0);
 }
 
-async function lockAndEvacuate(d: Deps, r: IncidentRecord, s: EvacuateTarget, targetHost?: string) {
+async function lockAndEvacuate(d: Deps, r: IncidentRecord, s: EvacuateTarget, to: Attempted) {
+  const targetHost = to.kind === 'reserved' ? to.host : undefined;
   const nova = d.cloud().nova;
   const lock = evacuationOf(d, r).lockServers && !(await nova.getServer(s.serverId)).locked;
   if (lock) await nova.lock(s.serverId, `${LOCK_REASON} (incident ${r.key})`);
@@ -51,14 +56,15 @@ export type Started = {
 };
 
 /**
- * Starts the evacuations not yet asked for, as many as the bounds leave room for; `left` counts those
- * a later invocation starts (no room now, or near the deadline).
+ * Starts the evacuations not yet asked for, each to `targetOf` it, as many as the bounds leave room for;
+ * `left` counts those a later invocation starts (no room now, or near the deadline). Each server's target
+ * is added to its attempts (./retry.ts) in the commit that records it asked.
  */
 export async function startEvacuations(
   ctx: StepContext,
   r: IncidentRecord,
   host: string,
-  targetHost?: string,
+  targetOf: (s: EvacuateTarget) => Attempted,
 ): Promise<Started> {
   const d = ctx.deps;
   const e = evacuationOf(d, r);
@@ -77,7 +83,7 @@ export async function startEvacuations(
     await Promise.all(
       batch.map(async (s) => {
         try {
-          const { requestId } = await lockAndEvacuate(d, r, s, targetHost);
+          const { requestId } = await lockAndEvacuate(d, r, s, targetOf(s));
           out.started.push(s.serverId);
           if (requestId) out.requestIds.push(requestId);
         } catch (err) {
@@ -94,38 +100,66 @@ export async function startEvacuations(
       ...cur.progress,
       ...Object.fromEntries([...out.started.map((id) => [id, 'requested']), ...out.failed.map((id) => [id, 'failed'])]),
     },
+    evacuations: {
+      ...cur.evacuations,
+      ...Object.fromEntries(
+        asked
+          .filter((s) => out.started.includes(s.serverId) || out.failed.includes(s.serverId))
+          .map((s) => [s.serverId, { tried: [...(cur.evacuations?.[s.serverId]?.tried ?? []), targetOf(s)] }]),
+      ),
+    },
   }));
   return { ...out, record };
 }
 
-/** Where an evacuation stands: landed in the state it had, failed, or still moving. */
-function landed(t: EvacuateTarget, srv: Server | undefined, host: string): 'confirmed' | 'failed' | 'moving' {
-  if (!srv || srv.status === 'ERROR') return 'failed';
-  const expected = t.status === 'SHUTOFF' ? 'SHUTOFF' : 'ACTIVE';
-  return srv.status === expected && hostOf(srv) !== host && !srv['OS-EXT-STS:task_state'] ? 'confirmed' : 'moving';
+type Where = 'confirmed' | 'failed' | 'moving' | { failedOn: string };
+
+/**
+ * Where an evacuation stands: landed in the state it had; failed where it cannot be retried (deleted, or ERROR
+ * on another host); failed on the failed host (`failedOn`: what Nova shows), or still moving. The server's
+ * evacuation migrations are read only when it is back on the failed host with no task.
+ */
+async function landed(d: Deps, t: EvacuateTarget, srv: Server | undefined, host: string): Promise<Where> {
+  if (!srv) return 'failed';
+  if (srv['OS-EXT-STS:task_state']) return 'moving';
+  if (hostOf(srv) !== host) {
+    if (srv.status === 'ERROR') return 'failed';
+    return srv.status === (t.status === 'SHUTOFF' ? 'SHUTOFF' : 'ACTIVE') ? 'confirmed' : 'moving';
+  }
+  const [newest] = await d.cloud().nova.listEvacuations(t.serverId);
+  const migration = newest ? `migration ${newest.id} ${newest.status}` : 'no evacuation migration';
+  if (srv.status === 'ERROR') return { failedOn: `ERROR on ${host}, ${migration}` };
+  if (newest && (FAILED_MIGRATION as readonly string[]).includes(newest.status))
+    return { failedOn: `${srv.status} on ${host}, ${migration}` };
+  return 'moving';
 }
 
-/** Requested evacuations that have ended (stackmend's lock taken off them); how many are still moving. */
+/**
+ * Requested evacuations that have ended (stackmend's lock taken off them); how many are still moving, and how
+ * many failed ones are to be asked again on their next target (./retry.ts).
+ */
 export async function confirm(
   d: Deps,
   r: IncidentRecord,
   host: string,
-): Promise<{ waiting: number; record: IncidentRecord }> {
+): Promise<{ waiting: number; retrying: number; record: IncidentRecord }> {
   const nova = d.cloud().nova;
   const waiting: string[] = [];
   const ended: Record<string, 'confirmed' | 'failed'> = {};
+  const failures: Failure[] = [];
   for (const t of evacuateTargets(r).filter((x) => r.progress[x.serverId] === 'requested')) {
     const srv = await nova.getServer(t.serverId).catch((e) => {
       if (e instanceof NotFoundError) return undefined; // deleted meanwhile: nothing left to evacuate
       throw e;
     });
-    const where = landed(t, srv, host);
+    const where = await landed(d, t, srv, host);
     if (where === 'moving') {
       waiting.push(t.serverId);
       continue;
     }
-    if (srv && lockedByUs(srv)) await nova.unlock(t.serverId);
-    ended[t.serverId] = where;
+    if (srv && lockedByUs(srv)) await nova.unlock(t.serverId); // a retry locks it again
+    if (typeof where === 'object') failures.push({ target: t, why: where.failedOn });
+    else ended[t.serverId] = where;
   }
   if (Object.keys(ended).length) {
     const list = Object.entries(ended).map(([id, p]) => {
@@ -138,5 +172,7 @@ export async function confirm(
       (cur) => ({ progress: { ...cur.progress, ...ended } }),
     );
   }
-  return { waiting: waiting.length, record: r };
+  if (!failures.length) return { waiting: waiting.length, retrying: 0, record: r };
+  const after = await afterFailures(d, r, host, failures);
+  return { waiting: waiting.length, retrying: after.retrying, record: after.record };
 }

@@ -3,11 +3,13 @@
  * (core/policy/targets.ts, the policy's recovery method). A reserved host is enabled once, before the
  * first server is evacuated to it, and kept on the record (`reserved:<host>` in its progress): the later
  * batches go to the same host, as Masakari sends every server of a failure to one reserved host.
+ * A server whose evacuation failed is retried on its own next target (./retry.ts), prepared the same way.
  */
 import type { EvacuateTarget, IncidentRecord } from '../../core/domain/plan';
+import { ConflictError } from '../../core/openstack/errors';
 import type { ComputeService } from '../../core/openstack/nova';
 import type { ReservedHost } from '../../core/policy/facts';
-import { chooseTarget, needOf, type Target, type TargetChoice } from '../../core/policy/targets';
+import { chooseTarget, needOf, type Room, type Target, type TargetChoice } from '../../core/policy/targets';
 import type { EvacuationPolicy } from '../../core/policy/evacuation';
 import { policyOfRule } from '../../core/policy/policy';
 import type { Deps } from '../_shared/deps';
@@ -24,18 +26,15 @@ export const reservedInUse = (r: IncidentRecord): string | undefined =>
 export const evacuationOf = (d: Deps, r: IncidentRecord): EvacuationPolicy =>
   policyOfRule(d.policy, r.decision?.matched?.rule).evacuation;
 
-/** The recovery method's choice for `servers` now, from Nova's services (given) and hypervisors (read). */
-export async function targetChoice(
+/** The failed host's spare hosts and the policy's reserved hosts, with their room (Nova's services, hypervisors). */
+export async function roomsFor(
   d: Deps,
   r: IncidentRecord,
   host: string,
   services: ComputeService[],
-  servers: readonly EvacuateTarget[],
-): Promise<TargetChoice> {
-  const inUse = reservedInUse(r);
-  if (inUse) return { target: { kind: 'reserved', host: inUse }, reason: `reserved host ${inUse}, enabled for it` };
+): Promise<{ spare: Room[]; reserved: ReservedHost[] }> {
   const hypervisors = await d.cloud().nova.listHypervisors();
-  const room = (s: ComputeService) => {
+  const room = (s: ComputeService): Room => {
     const h = hypervisors.find((x) => x.service.host === s.host);
     return {
       host: s.host,
@@ -48,12 +47,60 @@ export async function targetChoice(
     const s = services.find((x) => x.host === name && x.host !== host);
     return s ? [{ ...room(s), status: s.status, state: s.state, forcedDown: s.forced_down }] : [];
   });
-  return chooseTarget(evacuationOf(d, r).recoveryMethod, { spare: spare.map(room), reserved, need: needOf(servers) });
+  return { spare: spare.map(room), reserved };
+}
+
+/** The recovery method's choice for `servers` now, from Nova's services (given) and hypervisors (read). */
+export async function targetChoice(
+  d: Deps,
+  r: IncidentRecord,
+  host: string,
+  services: ComputeService[],
+  servers: readonly EvacuateTarget[],
+): Promise<TargetChoice> {
+  const inUse = reservedInUse(r);
+  if (inUse) return { target: { kind: 'reserved', host: inUse }, reason: `reserved host ${inUse}, enabled for it` };
+  const rooms = await roomsFor(d, r, host, services);
+  return chooseTarget(evacuationOf(d, r).recoveryMethod, { ...rooms, need: needOf(servers) });
 }
 
 /**
- * The chosen target made ready: a reserved host's compute service enabled (if it is not already) and
- * recorded on the incident. Returns the host to name in the evacuations (undefined: the scheduler picks).
+ * The failed host's aggregates joined by the reserved host (Masakari's add_reserved_host_to_aggregate; it joins
+ * only the first, stackmend every one the failed host is in), then its compute service enabled, each only if
+ * Nova does not show it so already. A 409 (Nova refuses the join: another availability zone, or servers that
+ * would change zone) is recorded and the evacuation goes on: it fails, and is retried, if the host cannot
+ * take the servers. What was done, for the timeline.
+ */
+export async function prepareReserved(
+  d: Deps,
+  r: IncidentRecord,
+  failedHost: string,
+  svc: ComputeService,
+): Promise<string[]> {
+  const nova = d.cloud().nova;
+  const done: string[] = [];
+  if (evacuationOf(d, r).addReservedHostToAggregate) {
+    const joins = (await nova.listAggregates()).filter(
+      (a) => a.hosts.includes(failedHost) && !a.hosts.includes(svc.host),
+    );
+    for (const a of joins) {
+      try {
+        await nova.addHostToAggregate(a.id, svc.host);
+        done.push(`added to aggregate ${a.name}`);
+      } catch (e) {
+        if (!(e instanceof ConflictError)) throw e;
+        done.push(`not added to aggregate ${a.name} (Nova refused: ${e.serviceMessage ?? e.message})`);
+      }
+    }
+  }
+  if (svc.status !== 'enabled') await nova.enableService(svc.id);
+  done.push(svc.status === 'enabled' ? 'already enabled' : 'enabled');
+  return done;
+}
+
+/**
+ * The chosen target made ready: a reserved host prepared (prepareReserved) and recorded on the incident.
+ * Returns the host to name in the evacuations (undefined: the scheduler picks).
  */
 export async function useTarget(
   d: Deps,
@@ -64,13 +111,14 @@ export async function useTarget(
   if (target.kind === 'auto') return { record: r };
   if (reservedInUse(r) === target.host) return { targetHost: target.host, record: r };
   const svc = services.find((s) => s.host === target.host)!;
-  if (svc.status !== 'enabled') await d.cloud().nova.enableService(svc.id);
+  const failed = r.plan?.action === 'evacuate' ? r.plan.host : '?';
+  const done = await prepareReserved(d, r, failed, svc);
   const record = await d.incidents.record(
     r.key,
     {
       step: 'evacuate',
       outcome: 'DONE',
-      reason: `reserved host ${target.host} ${svc.status === 'enabled' ? 'already enabled' : 'enabled'} to receive the servers of ${r.plan?.action === 'evacuate' ? r.plan.host : '?'}`,
+      reason: `reserved host ${target.host} ${done.join(', ')} to receive the servers of ${failed}`,
     },
     (cur) => ({ progress: { ...cur.progress, [`${RESERVED}${target.host}`]: 'confirmed' } }),
   );

@@ -5,7 +5,10 @@
  * disabled), the servers of compute1 whose image carries `evacuable=true` land on compute3, which stackmend
  * enables first and names in the evacuation; a SHUTOFF one stays SHUTOFF, one an operator locked stays
  * locked, one without the property stays on compute1. Then a host aggregate tagged evacuable makes every
- * server of its host evacuable. Judged from Nova: server host and state, service status, evacuation migrations.
+ * server of its host evacuable. Then an evacuation Nova fails for certain — the server's availability zone is an
+ * aggregate of compute1 alone, so the scheduler finds no host (migration `error`, the server ERROR on compute1) —
+ * is retried on the reserved host, which stackmend adds to that aggregate first (auto_priority,
+ * addReservedHostToAggregate). Judged from Nova: server host and state, service status, evacuation migrations.
  * Fixtures (an image, an aggregate) are made with the openstack CLI and deleted after.
  */
 import { execFileSync } from 'node:child_process';
@@ -38,12 +41,30 @@ const evacuations = (id: string): { dest_compute: string; status: string }[] =>
     ),
   ).map((m: Record<string, string>) => ({ dest_compute: m['Dest Compute'], status: m.Status }));
 
-async function bootFrom(h: Harness, name: string, host: string, imageId: string): Promise<string> {
+/** A host aggregate tagged evacuable=true (in availability zone `zone`, if given) holding compute1: its id. */
+function evacuableAggregateOfCompute1(name: string, zone?: string): string {
+  const id = os(
+    'aggregate',
+    'create',
+    ...(zone ? ['--zone', zone] : []),
+    '--property',
+    'evacuable=true',
+    name,
+    '-f',
+    'value',
+    '-c',
+    'id',
+  );
+  os('aggregate', 'add', 'host', id, 'compute1');
+  return id;
+}
+
+async function bootFrom(h: Harness, name: string, host: string, imageId: string, zone = 'nova'): Promise<string> {
   const s = await h.cloud.nova.createServer({
     name,
     imageRef: imageId,
     flavorRef: '1',
-    availabilityZone: `nova:${host}`,
+    availabilityZone: `${zone}:${host}`,
   });
   await waitFor(
     `${name} ACTIVE on ${host}`,
@@ -141,18 +162,7 @@ describe('evacuating by host aggregate metadata', () => {
 
   it('evacuates every server of a host in an aggregate tagged evacuable=true, to compute2 (auto)', async () => {
     resetLab(); // compute1 back, compute3 disabled again
-    aggregate = os(
-      'aggregate',
-      'create',
-      '--property',
-      'evacuable=true',
-      'e2e-evacuable-agg',
-      '-f',
-      'value',
-      '-c',
-      'id',
-    );
-    os('aggregate', 'add', 'host', aggregate, 'compute1');
+    aggregate = evacuableAggregateOfCompute1('e2e-evacuable-agg');
     h = await harness({ policy: { evacuation: { select: 'evacuable-tag' } } });
     const web = await bootServer(h.cloud, 'e2e-agg-web', 'compute1');
     const incident = await failCompute1(h);
@@ -161,5 +171,75 @@ describe('evacuating by host aggregate metadata', () => {
     const s = await h.cloud.nova.getServer(web);
     expect({ status: s.status, host: hostOf(s) }).toEqual({ status: 'ACTIVE', host: 'compute2' });
     expect(await service(h, 'compute3')).toMatchObject({ status: 'disabled' }); // auto: the reserved host untouched
+  });
+});
+
+describe('a failed evacuation retried on the reserved host, added to the failed host aggregate', () => {
+  let h: Harness;
+  let aggregate: string | undefined;
+  let server: string | undefined;
+  afterAll(async () => {
+    // the server first: Nova keeps a host with servers in its availability zone
+    if (server && h) {
+      await h.cloud.nova.deleteServer(server);
+      await waitFor(
+        'the retried server deleted',
+        async () => !(await h.cloud.nova.getServer(server!).catch(() => undefined)),
+        60,
+        500,
+      );
+    }
+    await h?.close();
+    if (aggregate) {
+      for (const host of ['compute1', 'compute3']) {
+        try {
+          os('aggregate', 'remove', 'host', aggregate, host);
+        } catch {
+          // compute3 was never added: the retry did not get that far
+        }
+      }
+      os('aggregate', 'delete', aggregate);
+    }
+  });
+
+  it('auto fails (no other host in the zone), the retry lands on compute3, added to the zone and enabled', async () => {
+    resetLab(); // compute1 back, compute3 disabled again
+    aggregate = evacuableAggregateOfCompute1('e2e-retry-agg', 'e2e-retry-az');
+    h = await harness({
+      policy: {
+        evacuation: {
+          select: 'evacuable-tag',
+          recoveryMethod: 'auto_priority',
+          reservedHosts: ['compute3'],
+          addReservedHostToAggregate: true,
+          retries: 1,
+        },
+      },
+    });
+    const image = await h.cloud.glance.findImage('fake-img');
+    if (!image) throw new Error('image fake-img is missing: run `npm run lab -- up`');
+    server = await bootFrom(h, 'e2e-retry-db', 'compute1', image.id, 'e2e-retry-az');
+
+    const incident = await failCompute1(h);
+    const r = await waitIncident(h.rt, (x) => x.key === incident && settledStatus(x), 180);
+    expect(r.status).toBe('resolved');
+    const s = await h.cloud.nova.getServer(server);
+    expect({ status: s.status, host: hostOf(s) }).toEqual({ status: 'ACTIVE', host: 'compute3' });
+    // the scheduler's attempt Nova ended in error (no other host in the zone), and the retry to compute3
+    const tried = evacuations(server);
+    expect(tried).toHaveLength(2);
+    expect(tried).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ status: 'error' }),
+        expect.objectContaining({ dest_compute: 'compute3' }),
+      ]),
+    );
+    expect(JSON.parse(os('aggregate', 'show', aggregate, '-f', 'json')).hosts).toEqual(
+      expect.arrayContaining(['compute1', 'compute3']),
+    );
+    expect(await service(h, 'compute3')).toMatchObject({ status: 'enabled' });
+    expect(r.timeline.map((e) => e.reason)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/failed \(ERROR on compute1, migration \d+ error\)/)]),
+    );
   });
 });

@@ -5,6 +5,10 @@
  * REBUILD until the next tick(), then ACTIVE on another enabled, up host (ERROR
  * when there is none). forceDown turns the service's state down at once
  * (test/fixtures/openstack/nova-force-down-2.53.json).
+ * Each accepted evacuation has a migration record (test/fixtures/openstack/nova-migrations.json): `accepted`,
+ * then `done`; `error` when no host could take it (the conductor's NoValidHost), `failed` when its destination
+ * was broken by failEvacuationsTo. A failed evacuation leaves the server on its source host, as Nova does
+ * (the host is set only when the rebuild succeeded: nova/compute/resource_tracker.py finish_evacuation).
  */
 import { epochMsOf } from '../../../core/domain/clock';
 import { apiErrorFor } from '../../../core/openstack/errors';
@@ -12,8 +16,10 @@ import type { Compute } from '../../../core/openstack/ports';
 import {
   AggregateSchema,
   hostOf,
+  MigrationSchema,
   type Aggregate,
   type ComputeService,
+  type Migration,
   type Server,
 } from '../../../core/openstack/nova';
 import type { FakeControl } from './control';
@@ -30,6 +36,14 @@ import {
 const NOVA = 'http://127.0.0.1:8774/v2.1';
 const DEFAULT_CAPACITY = { vcpus: 8, memory_mb: 16384 };
 const AGGREGATE = (recordedBody('nova-aggregates-list').aggregates as Record<string, unknown>[])[0];
+const MIGRATION = (recordedBody('nova-migrations').migrations as Record<string, unknown>[])[0];
+
+/**
+ * How an evacuation to a broken destination fails: `error`, its rebuild failed (the server ERROR);
+ * `claim`, the destination had no room after all (ComputeResourcesUnavailable: Nova keeps the server's state).
+ */
+export type EvacuationFailure = 'error' | 'claim';
+type Rebuild = { dest?: string; migration: Migration; status: string; vmState?: string | null };
 /** Nova's timestamps: ISO-8601 without a zone, microseconds (test/fixtures/openstack/nova-services-list.json). */
 const novaTime = (c: FakeControl) => c.iso().replace('Z', '000');
 
@@ -39,9 +53,12 @@ export class FakeCompute implements Compute {
   private readonly capacity = new Map<string, { vcpus: number; memory_mb: number }>();
   /** Accepted os-stop / os-start: server id → the status it reaches at the next tick(). */
   private readonly powering = new Map<string, 'SHUTOFF' | 'ACTIVE'>();
-  /** Accepted evacuations: server id → destination (undefined: no host can take it). */
-  private readonly rebuilding = new Map<string, string | undefined>();
+  /** Accepted evacuations: server id → destination (none: no host can take it), its migration, its state before. */
+  private readonly rebuilding = new Map<string, Rebuild>();
   private readonly aggregates: Aggregate[] = [];
+  private readonly migrations: Migration[] = [];
+  /** Destinations whose evacuations fail at the next tick(), and how. */
+  private readonly broken = new Map<string, EvacuationFailure>();
   /**
    * Hosts whose nova-compute heartbeats (Nova's updated_at is now at every list): seeded without a
    * heartbeat time, and never since given a heartbeat time, a state or a force-down by a test or a call.
@@ -111,18 +128,43 @@ export class FakeCompute implements Compute {
       ?.host;
   }
 
-  /** Accepted evacuations end: ACTIVE on their destination, or ERROR when no host could take them. */
+  /** Evacuations to `host` fail from now on (`how`), until healEvacuationsTo. */
+  failEvacuationsTo(host: string, how: EvacuationFailure = 'error'): void {
+    this.broken.set(host, how);
+  }
+
+  healEvacuationsTo(host: string): void {
+    this.broken.delete(host);
+  }
+
+  /** Every migration record of a server, oldest first. */
+  migrationsOf = (id: string): Migration[] => this.migrations.filter((m) => m.instance_uuid === id);
+
+  /** Accepted evacuations end: ACTIVE on their destination, ERROR when no host could take them or it was broken. */
   tick(): void {
-    for (const [id, dest] of this.rebuilding) {
+    for (const [id, r] of this.rebuilding) {
       const s = this.servers.get(id);
       if (!s) continue;
+      const broken = r.dest ? this.broken.get(r.dest) : undefined;
+      const at = novaTime(this.c);
+      if (!r.dest || broken) {
+        Object.assign(r.migration, {
+          status: r.dest ? 'failed' : 'error',
+          dest_compute: r.dest ?? null,
+          updated_at: at,
+        });
+        const kept = broken === 'claim' ? { status: r.status, 'OS-EXT-STS:vm_state': r.vmState } : undefined;
+        Object.assign(s, kept ?? { status: 'ERROR', 'OS-EXT-STS:vm_state': 'error' }, {
+          'OS-EXT-STS:task_state': null,
+        });
+        continue;
+      }
       // Nova rebuilds a stopped server stopped where it lands (compute manager rebuild_instance)
       const stopped = s['OS-EXT-STS:vm_state'] === 'stopped';
-      Object.assign(
-        s,
-        dest ? { status: stopped ? 'SHUTOFF' : 'ACTIVE' } : { status: 'ERROR', 'OS-EXT-STS:vm_state': 'error' },
-      );
-      Object.assign(s, { 'OS-EXT-STS:task_state': null, 'OS-EXT-SRV-ATTR:host': dest ?? hostOf(s) });
+      const vm = stopped ? 'stopped' : 'active';
+      Object.assign(s, { status: stopped ? 'SHUTOFF' : 'ACTIVE', 'OS-EXT-STS:vm_state': vm });
+      Object.assign(s, { 'OS-EXT-STS:task_state': null, 'OS-EXT-SRV-ATTR:host': r.dest });
+      Object.assign(r.migration, { status: 'done', dest_compute: r.dest, updated_at: at });
     }
     this.rebuilding.clear();
     for (const [id, status] of this.powering) {
@@ -196,6 +238,26 @@ export class FakeCompute implements Compute {
     return this.c.run('nova.listAggregates', [], () => this.aggregates.map((a) => structuredClone(a)));
   }
 
+  /** 409 when the host is in the aggregate already (nova/api/openstack/compute/aggregates.py _add_host). */
+  addHostToAggregate(aggregateId: number, host: string): Promise<Aggregate> {
+    return this.c.run('nova.addHostToAggregate', [aggregateId, host], (requestId) => {
+      const url = `${NOVA}/os-aggregates/${aggregateId}/action`;
+      const agg = this.aggregates.find((a) => a.id === aggregateId);
+      if (!agg || !this.service(host)) throw errors.notFound({ service: 'nova', method: 'POST', url });
+      if (agg.hosts.includes(host)) throw apiErrorFor({ service: 'nova', status: 409, method: 'POST', url, requestId });
+      agg.hosts.push(host);
+      return agg;
+    });
+  }
+
+  listEvacuations(serverId: string): Promise<Migration[]> {
+    return this.c.run('nova.listEvacuations', [serverId], () =>
+      this.migrationsOf(serverId)
+        .filter((m) => m.migration_type === 'evacuation')
+        .sort((a, b) => b.id - a.id),
+    );
+  }
+
   lock(serverId: string, reason: string): Promise<void> {
     return this.c.run('nova.lock', [serverId, reason], () => {
       Object.assign(this.require(serverId, 'POST'), { locked: true, locked_reason: reason });
@@ -215,7 +277,22 @@ export class FakeCompute implements Compute {
       const source = hostOf(s);
       const svc = source ? this.service(source) : undefined;
       if (source && svc?.state === 'up') throw errors.sourceHostStillUp(source, url, requestId);
-      this.rebuilding.set(serverId, targetHost ?? this.spareHost(source));
+      const migration = MigrationSchema.parse({
+        ...MIGRATION,
+        id: this.migrations.length + 1,
+        uuid: `00000000-0000-4000-b000-${String(this.migrations.length + 1).padStart(12, '0')}`,
+        instance_uuid: serverId,
+        source_compute: source,
+        source_node: source,
+        dest_compute: targetHost ?? null,
+        dest_node: targetHost ?? null,
+        status: 'accepted',
+        created_at: novaTime(this.c),
+        updated_at: null,
+      });
+      this.migrations.push(migration);
+      const dest = targetHost ?? this.spareHost(source);
+      this.rebuilding.set(serverId, { dest, migration, status: s.status, vmState: s['OS-EXT-STS:vm_state'] });
       Object.assign(s, { status: 'REBUILD', 'OS-EXT-STS:task_state': 'rebuilding' });
       return { requestId };
     });

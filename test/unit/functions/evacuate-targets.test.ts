@@ -4,25 +4,12 @@
  * classify-alarm plans them; compute3 is a reserved host, disabled like the lab's.
  */
 import { step as evacuate } from '../../../functions/evacuate';
-import { due, forcedDownEvacuation, invoke, reconcile, record, world, type World } from '../../support/steps';
+import { due, forcedDownEvacuation, invoke, reconcile, record, world } from '../../support/steps';
+import { failedHost as failedHostWith, later, targetsOfEvacuations } from './support/reserve';
 
 const PETS = ['pet-1', 'pet-2', 'pet-3'];
-const RECHECK_MS = 2000;
-
-async function failedHost(evacuationPolicy: Record<string, unknown>, o: { compute3?: 'up' | 'down' } = {}) {
-  // the blast radius is not under test here (a down compute3 would make 2 of 3 hosts failed): its limit lifted
-  const w = world({ config: { policy: { evacuation: evacuationPolicy, blastRadius: { cloud: '100%' } } } });
-  w.cloud.nova.addService({ host: 'compute3', status: 'disabled', state: o.compute3 ?? 'up' });
-  const incident = await forcedDownEvacuation(w, PETS);
-  return { w, incident };
-}
-
-const later = async (w: World) => {
-  w.cloud.tick();
-  w.advance(RECHECK_MS);
-  return reconcile(w, evacuate);
-};
-const targetsOfEvacuations = (w: World) => w.cloud.callsTo('nova.evacuate').map((c) => c.args[1]);
+const failedHost = (evacuationPolicy: Record<string, unknown>, o: { compute3?: 'up' | 'down' } = {}) =>
+  failedHostWith(evacuationPolicy, PETS, o);
 
 describe('evacuate to a reserved host', () => {
   it('enables the reserved host, evacuates every pet to it by name, and confirms them ACTIVE there', async () => {

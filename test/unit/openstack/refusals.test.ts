@@ -30,6 +30,19 @@ describe('what the lab showed, encoded in the clients', () => {
     );
   });
 
+  it("lists a server's evacuation migrations from os-migrations by instance_uuid (recorded)", async () => {
+    await client(
+      (h) => new NovaClient(h),
+      [replay('nova-migrations')],
+      async (nova) => {
+        const migrations = await nova.listEvacuations('4fdf9c9b-131a-40f5-a1da-f8eeb0961e99');
+        expect(migrations).toEqual([
+          expect.objectContaining({ source_compute: 'compute1', dest_compute: 'compute2', status: 'completed' }),
+        ]);
+      },
+    );
+  });
+
   it("un-forcing too early stays a plain 400 carrying Nova's reason (recorded)", async () => {
     await client(
       (h) => new NovaClient(h),
