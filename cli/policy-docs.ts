@@ -147,8 +147,9 @@ A criterion whose fact stackmend has not read does not hold. The facts per kind 
   (the flat one or a rule's) is \`evacuable-tag\`. Each is one more call per alarm (Glance, Nova os-aggregates);
   the default policy makes none. A deleted server has no image; its host is the one the alarm names.
 
-A read that fails (OpenStack unreachable) decides nothing: classify-alarm answers 503 and stores nothing, so the
-alarm can be delivered again. \`policy explain\` shows what was read (\`seen\`).
+A read that fails (OpenStack unreachable or too slow) decides nothing and writes nothing to the cloud: classify-alarm
+keeps the alarm and classifies it again, with every read made afresh, once OpenStack answers (202 \`RESCHEDULED\`,
+functions/classify-alarm/park.ts). \`policy explain\` shows what was read (\`seen\`).
 
 ${table(all.filter(isRule))}
 `;

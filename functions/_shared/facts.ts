@@ -29,8 +29,8 @@ export { maintenanceKey };
 
 /**
  * A server incident's server, its Heat owner and what Heat says of it, and what the policy needs of its image
- * and its host (core/policy/reads.ts): Nova's server first, then the owner, the image and the aggregates at
- * once. The zone is the one Nova reports for the server.
+ * and its host (core/policy/reads.ts): Nova's server and the owner (then its stack and resource) at once, then
+ * the image and the aggregates at once. The zone is the one Nova reports for the server.
  */
 async function serverFactsFor(
   cloud: Cloud,
@@ -39,14 +39,19 @@ async function serverFactsFor(
   need: ServerReads,
 ): Promise<{ facts?: ServerFacts; serverHost: ServerHostFacts; aggregates: Aggregate[] }> {
   const id = subject.serverId;
-  const server = await unlessNotFound(cloud.nova.getServer(id));
+  const [server, owned] = await Promise.all([
+    unlessNotFound(cloud.nova.getServer(id)),
+    ownersOf(cloud, armed, [id]).then(async (owners) => {
+      const owner = owners.get(id);
+      return owner && { owner, heat: await heatView(cloud, owner) };
+    }),
+  ]);
   const host = (server && hostOf(server)) ?? subject.host;
-  const [owners, images, aggregates] = await Promise.all([
-    ownersOf(cloud, armed, [id]),
+  const [images, aggregates] = await Promise.all([
     need.image && server ? imagesOf(cloud, [server]) : undefined,
     need.aggregates && host ? cloud.nova.listAggregates() : undefined,
   ]);
-  const owner = owners.get(id);
+  const owner = owned?.owner;
   const facts = server
     ? serverFacts(server, owner, images)
     : owner
@@ -58,7 +63,7 @@ async function serverFactsFor(
     availabilityZone: server?.['OS-EXT-AZ:availability_zone'] || undefined,
   };
   return {
-    facts: facts && owner ? { ...facts, heat: await heatView(cloud, owner) } : facts,
+    facts: facts && owned ? { ...facts, heat: owned.heat } : facts,
     serverHost,
     aggregates: aggregates ?? [],
   };
@@ -66,9 +71,11 @@ async function serverFactsFor(
 
 /** The owning root stack's status and the server its resource holds now (deleted stacks: DELETE_COMPLETE). */
 async function heatView(cloud: Cloud, owner: Owner): Promise<ServerFacts['heat']> {
-  const root = await unlessNotFound(cloud.heat.getStack(owner.root));
+  const [root, res] = await Promise.all([
+    unlessNotFound(cloud.heat.getStack(owner.root)),
+    unlessNotFound(cloud.heat.getResource(owner.stack, owner.resourceName)),
+  ]);
   if (!root) return { rootStatus: 'DELETE_COMPLETE' };
-  const res = await unlessNotFound(cloud.heat.getResource(owner.stack, owner.resourceName));
   return { rootStatus: root.stack_status, currentServerId: res?.physical_resource_id ?? undefined };
 }
 
