@@ -113,7 +113,9 @@ export function defineStep<I>(def: StepDef<I>): Step {
         stopBy: stopByOf(req.deadline, deps.now()),
       };
       const results = due ? await reconcile(def, ctx) : await def.run(parseInput(def, body), ctx);
-      if (!dryRun) await performDueRearms(deps);
+      // never before an alarm is answered: a re-arm is several Aodh calls (seconds under load) that would delay
+      // the alarm's decision; the reconcile of every step, classify-alarm's included, and the other steps do them
+      if (!dryRun && (due || !def.gate)) await performDueRearms(deps);
       for (const r of results)
         deps.log.info(`${def.name}: ${r.outcome}`, {
           step: def.name,
