@@ -1,7 +1,14 @@
 /** `stackmend incidents | audit | maintenance`: what stackmend knows, from the state store. */
 import { openStore } from '../core/state';
 import { Controls, EVERYTHING } from '../functions/_shared/controls';
-import { auditLine, Incidents, isStormAudit, type AuditEntry } from '../functions/_shared/incidents';
+import {
+  auditLine,
+  Incidents,
+  isStormAudit,
+  isSummaryAudit,
+  toldText,
+  type AuditEntry,
+} from '../functions/_shared/incidents';
 import { parametersFrom, parse, UsageError } from './args';
 import { controlSubject, localUser } from './controls';
 import { formatOf, renderRows } from './output';
@@ -41,9 +48,13 @@ export async function incidents(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** A table row of the audit log: a storm (core/policy/storms.ts) shows its scope as the subject. */
+/** A row of the audit log: a storm (core/policy/storms.ts) shows its scope as subject, a summary whom notify told. */
 const auditRow = (e: AuditEntry): Record<string, unknown> =>
-  isStormAudit(e) ? { ...e, subject: e.scope, outcome: `storm ${e.storm}` } : e;
+  isStormAudit(e)
+    ? { ...e, subject: e.scope, outcome: `storm ${e.storm}` }
+    : isSummaryAudit(e)
+      ? { ...e, step: 'notify', outcome: e.status, reason: toldText(e) }
+      : e;
 
 export async function audit(argv: string[]): Promise<number> {
   const { values } = parse(argv, { limit: { type: 'string' } });

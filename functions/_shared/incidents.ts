@@ -53,7 +53,16 @@ export type HostAudit = {
  * The audit log holds incidents' timeline entries, the operator's switches (./controls.ts), host commands
  * and the blast radius's storms (core/policy/storms.ts, written by ./blast.ts).
  */
-export type AuditEntry = AuditRecord | ControlAudit | HostAudit | StormAudit;
+export type AuditEntry = AuditRecord | ControlAudit | HostAudit | StormAudit | SummaryAudit;
+/** What notify told operators about an incident's state (functions/notify/index.ts), once per state. */
+export type SummaryAudit = {
+  at: string;
+  kind: 'summary';
+  incident: string;
+  status: IncidentRecord['status'];
+  told: { channel: string; ok: boolean }[];
+};
+export const isSummaryAudit = (e: AuditEntry): e is SummaryAudit => 'kind' in e && e.kind === 'summary';
 export const isControlAudit = (e: AuditEntry): e is ControlAudit => 'control' in e;
 export const isHostAudit = (e: AuditEntry): e is HostAudit => 'action' in e;
 export const isStormAudit = (e: AuditEntry): e is StormAudit => 'storm' in e;
@@ -65,7 +74,12 @@ export const auditLine = (e: AuditEntry) =>
       ? `${e.at} ${e.subject} ${e.action} ${e.outcome}: ${e.reason}`
       : isStormAudit(e)
         ? `${e.at} ${e.scope} storm ${e.storm}: ${e.reason}`
-        : `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`;
+        : isSummaryAudit(e)
+          ? `${e.at} ${e.incident} notify ${e.status}: ${toldText(e)}`
+          : `${e.at} ${e.incident} ${e.step} ${e.outcome}: ${e.reason}`;
+/** The channels a summary went to, a failed one marked. */
+export const toldText = (e: SummaryAudit) =>
+  `told ${e.told.map((c) => `${c.channel}${c.ok ? '' : ' (failed)'}`).join(', ')}`;
 
 export class IncidentNotFoundError extends StackmendError {
   override readonly status = 404;
@@ -268,7 +282,9 @@ export class Incidents {
 
   /** The incidents' entries of the audit log. */
   async auditLog(limit = 1000): Promise<AuditRecord[]> {
-    return (await this.auditEntries(limit)).filter((e): e is AuditRecord => !isControlAudit(e) && !isStormAudit(e));
+    return (await this.auditEntries(limit)).filter(
+      (e): e is AuditRecord => !isControlAudit(e) && !isStormAudit(e) && !isSummaryAudit(e),
+    );
   }
 
   /** The whole audit log: the incidents' entries, the operator's switches and the storms, oldest first. */

@@ -228,6 +228,29 @@ describe('stackmend CLI', () => {
     );
   });
 
+  it("shows what notify told operators in the audit log: the incident's state and each channel", async () => {
+    const dir = scratch();
+    const store = openStore(`file:${dir}`);
+    const told = [
+      { channel: 'log', ok: true },
+      { channel: 'webhook', ok: false },
+    ];
+    await store.append('audit', {
+      at: '2026-11-23T01:55:00.000Z',
+      kind: 'summary',
+      incident: 'i-1',
+      status: 'resolved',
+      told,
+    });
+    await store.close();
+    expect(run('audit', '--state', `file:${dir}`).stdout).toBe(
+      '2026-11-23T01:55:00.000Z i-1 notify resolved: told log, webhook (failed)\n',
+    );
+    expect(run('audit', '--state', `file:${dir}`, '-f', 'value').stdout).toMatch(
+      /notify resolved told log, webhook \(failed\)/,
+    );
+  });
+
   it('prints data as -f json, table or value, and refuses another format with exit 2', () => {
     const state = `file:${scratch()}`;
     expect(JSON.parse(run('incidents', '--state', state, '-f', 'json').stdout)).toEqual([]);
