@@ -136,7 +136,9 @@ describe('safety', () => {
       expect(res.status).toBe(202); // Aodh does not send an alarm again after a 5xx (functions/classify-alarm/park.ts)
       expect(res.data).toMatchObject({
         outcome: 'RESCHEDULED',
-        reason: expect.stringMatching(/^OpenStack did not answer \(keystone is unreachable.*nothing was changed in the cloud$/),
+        reason: expect.stringMatching(
+          /^OpenStack did not answer \(keystone is unreachable.*nothing was changed in the cloud$/,
+        ),
       });
       expect(await down.rt.incidents.list()).toEqual([]);
       expect(await snapshot()).toEqual(before);
