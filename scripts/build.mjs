@@ -53,8 +53,11 @@ const handlerOf = (name) => (STEPS[name] ?? WEB_ACTIONS[name]).handler;
  */
 const WHY =
   'every step needs zod (~89 KiB: all external input is parsed), ioredis (~91 KiB with its command table and parser: the state store of real deployments), axios (~90 KiB with follow-redirects and the proxy agent: the OpenStack client) and the entry-point authentication and TLS code; what is left out and what is left: scripts/bundle-shims.mjs, README "Bundle size"';
-/** classify-alarm and the console also carry the whole decide layer: policy rules, blast radius, evacuation choice. */
-const DECIDES = ['classify-alarm', 'console'];
+/**
+ * classify-alarm and the console also carry the whole decide layer: policy rules, blast radius, evacuation
+ * choice; evacuate its blast-radius check before fencing and the choice of a failed evacuation's next target.
+ */
+const DECIDES = ['classify-alarm', 'console', 'evacuate'];
 const ALLOWANCES = Object.fromEntries(
   [...STEP_NAMES, ...Object.keys(WEB_ACTIONS)].map((n) =>
     DECIDES.includes(n)
