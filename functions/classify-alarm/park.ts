@@ -3,14 +3,15 @@
  * send an alarm again after a 5xx answer (its `rest_notifier_max_retries` retries only connections
  * that fail), nor does Zaqar's push (core/runtime/dispatch/dispatcher.ts): a 503 for a Heat or Nova
  * read that timed out would lose the alarm. So when the facts cannot be read (OpenStackUnreachableError,
- * timeouts included; not a TLS failure), the parsed alarm and its authenticated sender are stored with a due item of
- * classify-alarm in one commit, and the caller gets 202 RESCHEDULED. The reconcile classifies it again
- * from the stored alarm with facts read afresh (every check — the host down, the fence — is made then),
- * every 5 s, doubling up to 5 min, until OpenStack answers. Nothing is written to the cloud meanwhile.
+ * timeouts included, or a service answered 503; not a TLS failure), the parsed alarm and its
+ * authenticated sender are stored with a due item of classify-alarm in one commit, and the caller gets
+ * 202 RESCHEDULED. The reconcile classifies it again from the stored alarm with facts read afresh
+ * (every check — the host down, the fence — is made then), every 5 s, doubling up to 5 min, until
+ * OpenStack answers. Nothing is written to the cloud meanwhile.
  */
 import type { Principal } from '../../core/domain/fence';
 import type { Incident } from '../../core/domain/incident';
-import { OpenStackTlsError, OpenStackUnreachableError } from '../../core/openstack/errors';
+import { OpenStackTlsError, OpenStackUnreachableError, ServiceUnavailableError } from '../../core/openstack/errors';
 import { dueWrite } from '../../core/runtime/dispatch';
 import type { StateStore } from '../../core/state/store';
 import type { StepContext, StepResult } from '../_shared/step';
@@ -25,9 +26,15 @@ const RETRY_CAP_MS = 300_000;
 /** The delay before the next classification of an alarm parked `tries` times: 5 s, 10 s, … at most 5 min. */
 export const parkedRetryMs = (tries: number): number => Math.min(RETRY_CAP_MS, FIRST_RETRY_MS * 2 ** (tries - 1));
 
-/** OpenStack down, or too slow: worth waiting for. A TLS failure is a configuration to fix and still answers 503. */
-export const isUnreachable = (e: unknown): e is OpenStackUnreachableError =>
-  e instanceof OpenStackUnreachableError && !(e instanceof OpenStackTlsError);
+/** What OpenStack did not answer for. */
+type NotAnswered = OpenStackUnreachableError | ServiceUnavailableError;
+
+/**
+ * OpenStack down, too slow, or answering 503 itself (heat-api while Keystone is down): worth waiting for.
+ * A TLS failure is a configuration to fix and still answers 503.
+ */
+export const isUnreachable = (e: unknown): e is NotAnswered =>
+  (e instanceof OpenStackUnreachableError && !(e instanceof OpenStackTlsError)) || e instanceof ServiceUnavailableError;
 
 export const parkedAlarm = (ctx: StepContext, key: string): Promise<Parked | undefined> =>
   ctx.deps.store.get<Parked>(parkedKey(key));
@@ -46,7 +53,7 @@ const rescheduled = (key: string, p: Parked, dueAt: number): StepResult => ({
 });
 
 /** Stores the alarm and its next classification together; a redelivery of a parked alarm keeps the first. */
-export async function park(i: Incident, ctx: StepContext, e: OpenStackUnreachableError, reportedBy?: Principal) {
+export async function park(i: Incident, ctx: StepContext, e: NotAnswered, reportedBy?: Principal) {
   const d = ctx.deps;
   const now = d.now();
   const existing = await parkedAlarm(ctx, i.key);

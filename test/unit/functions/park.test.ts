@@ -5,7 +5,7 @@
  * monitor delivers it again meanwhile. A TLS error (a configuration to fix) still answers 503.
  */
 import { CloudCallCounter, renderMetrics } from '../../../cli/metrics';
-import { OpenStackTimeoutError, OpenStackTlsError } from '../../../core/openstack/errors';
+import { OpenStackTimeoutError, OpenStackTlsError, ServiceUnavailableError } from '../../../core/openstack/errors';
 import { step as classify } from '../../../functions/classify-alarm';
 import { parkedRetryMs } from '../../../functions/classify-alarm/park';
 import type { StepReply } from '../../support/steps';
@@ -84,6 +84,20 @@ describe('an alarm whose facts OpenStack does not answer for', () => {
     const [decided] = await s.reconcile();
     expect(decided).toMatchObject({ outcome: 'DISPATCHED' });
     expect((await s.incidents.list())[0].decision?.verdict).toBe('evacuate');
+  });
+
+  it('keeps it when Heat itself answers 503 (its Keystone is down), and decides it once Heat answers', async () => {
+    const s = scene('member-deleted');
+    const url = 'http://127.0.0.1:8004/v1/stacks';
+    s.cloud.failNext(
+      'heat.listStacks',
+      1,
+      new ServiceUnavailableError({ service: 'heat', status: 503, method: 'GET', url }),
+    );
+    expect((await s.call(memberDeleted())).body.results[0].outcome).toBe('RESCHEDULED');
+    expect(writes(s)).toEqual([]);
+    s.advance(parkedRetryMs(1));
+    expect(await s.reconcile()).toEqual([expect.objectContaining({ outcome: 'DISPATCHED' })]);
   });
 
   it('answers 503 for a TLS error, a configuration to fix: nothing kept', async () => {
