@@ -52,16 +52,22 @@ const rescheduled = (key: string, p: Parked, dueAt: number): StepResult => ({
     `due queue (try ${p.tries}, next at ${new Date(dueAt).toISOString()}); nothing was changed in the cloud`,
 });
 
-/** Stores the alarm and its next classification together; a redelivery of a parked alarm keeps the first. */
+/** Stores the parked alarm and its next classification in one commit; when that is due. */
+async function keep(ctx: StepContext, key: string, p: Parked): Promise<number> {
+  const now = ctx.deps.now();
+  const due = dueWrite('classify-alarm', key, now, now + parkedRetryMs(p.tries));
+  await ctx.deps.store.commit({ writes: [{ kind: 'put', key: parkedKey(key), value: p }, due] });
+  return due.dueAt;
+}
+
+/** Keeps the alarm for a later classification; a redelivery of a parked alarm keeps the first. */
 export async function park(i: Incident, ctx: StepContext, e: NotAnswered, reportedBy?: Principal) {
   const d = ctx.deps;
-  const now = d.now();
   const existing = await parkedAlarm(ctx, i.key);
-  const p: Parked = existing ?? { incident: i, reportedBy, parkedAt: now, tries: 1, why: e.message };
-  const due = dueWrite('classify-alarm', i.key, now, now + parkedRetryMs(p.tries));
-  if (!existing) await d.store.commit({ writes: [{ kind: 'put', key: parkedKey(i.key), value: p }, due] });
+  const p: Parked = existing ?? { incident: i, reportedBy, parkedAt: d.now(), tries: 1, why: e.message };
+  const dueAt = existing ? d.now() + parkedRetryMs(p.tries) : await keep(ctx, i.key, p);
   d.log.warn('alarm parked: OpenStack did not answer', { incident: i.key, error: e.message });
-  return rescheduled(i.key, p, due.dueAt);
+  return rescheduled(i.key, p, dueAt);
 }
 
 /**
@@ -83,10 +89,7 @@ export async function unpark(
   } catch (e) {
     if (!isUnreachable(e)) throw e;
     const next: Parked = { ...p, tries: p.tries + 1, why: e.message };
-    const dueAt = d.now() + parkedRetryMs(next.tries);
-    await d.store.commit({
-      writes: [{ kind: 'put', key: parkedKey(key), value: next }, dueWrite('classify-alarm', key, d.now(), dueAt)],
-    });
+    const dueAt = await keep(ctx, key, next);
     d.log.warn('parked alarm: OpenStack still did not answer', { incident: key, tries: next.tries, error: e.message });
     return rescheduled(key, next, dueAt);
   }

@@ -8,11 +8,7 @@ import { isBusy, ResourceBusyError } from '../../core/openstack/heat';
 import { NotFoundError } from '../../core/openstack/errors';
 import { defineStep, type StepResult } from '../_shared/step';
 import { alreadyOver, byRoot, replaceTargets, reschedule } from '../_shared/progress';
-
-const unlessNotFound = (e: unknown) => {
-  if (e instanceof NotFoundError) return undefined;
-  throw e;
-};
+import { unlessNotFound } from '../_shared/reads';
 
 export const step = defineStep({
   name: 'mark-unhealthy',
@@ -35,7 +31,7 @@ export const step = defineStep({
     // the root stacks and the resources at once: one round trip before the first write
     const [roots, current] = await Promise.all([
       Promise.all([...byRoot(targets)].map(([, group]) => heat.getStack(group[0].root))),
-      Promise.all(targets.map((t) => heat.getResource(t.stack, t.resourceName).catch(unlessNotFound))),
+      Promise.all(targets.map((t) => unlessNotFound(heat.getResource(t.stack, t.resourceName)))),
     ]);
     for (const root of roots) {
       if (isBusy(root.stack_status) && !r.updates[root.id]) {
