@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { OpenStackUnreachableError } from '../core/openstack/errors';
 import { waitFor } from './wait';
 import type { LabCloud as Cloud } from './openstack/cloud';
 import type { StackRef } from '../core/openstack/heat';
@@ -24,23 +25,32 @@ export async function uploadWorkflow(cloud: Cloud): Promise<string> {
  */
 export async function subscribeMistral(cloud: Cloud, root: StackRef, m: Member, tag: string): Promise<string> {
   const queue = `bench-mistral-${tag}`;
-  await cloud.zaqar.createQueue(queue);
   const input = {
     nested_stack: `${m.stack.name}/${m.stack.id}`,
     root_stack: `${root.name}/${root.id}`,
     resource_name: m.resourceName,
   };
-  await cloud.zaqar.subscribe(queue, MISTRAL_EXECUTIONS, {
-    ttl: 3600,
-    options: {
-      post_data: JSON.stringify({
-        workflow_name: WORKFLOW,
-        input,
-        params: { env: { notification: '$zaqar_message$' } },
-      }),
-    },
-  });
-  return queue;
+  const options = {
+    post_data: JSON.stringify({
+      workflow_name: WORKFLOW,
+      input,
+      params: { env: { notification: '$zaqar_message$' } },
+    }),
+  };
+  // a loaded Zaqar misses the client's timeout now and then, and may have made the subscription all the
+  // same: look before subscribing again, so that a message never starts two executions
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await cloud.zaqar.createQueue(queue);
+      const subs = await cloud.zaqar.listSubscriptions(queue);
+      if (!subs.some((s) => s.subscriber === MISTRAL_EXECUTIONS))
+        await cloud.zaqar.subscribe(queue, MISTRAL_EXECUTIONS, { ttl: 3600, options });
+      return queue;
+    } catch (e) {
+      if (!(e instanceof OpenStackUnreachableError) || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
 }
 
 /** One queue per member (subscribeMistral), and the Aodh event alarm on the member's deletion posting into it. */

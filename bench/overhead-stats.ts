@@ -26,6 +26,75 @@ export type Sent = {
   incident?: string;
 };
 
+/** One OpenStack call of stackmend's, from the runtime's `openstack call` debug line (core/openstack/http.ts). */
+export type StackmendCall = {
+  service: string;
+  method: string;
+  url: string;
+  requestId?: string;
+  /** when the request was sent: the line's time less its `ms` */
+  sentMs: number;
+  ms: number;
+};
+
+/** The runtime's JSON log lines → its OpenStack calls; other lines are skipped. */
+export function callsFromLog(text: string): StackmendCall[] {
+  return text.split('\n').flatMap((line) => {
+    if (!line.includes('"openstack call"')) return [];
+    const l = JSON.parse(line) as {
+      ts: string;
+      msg: string;
+      service: string;
+      method: string;
+      url: string;
+      requestId?: string;
+      ms: number;
+    };
+    if (l.msg !== 'openstack call') return [];
+    const at = Date.parse(l.ts);
+    return [{ service: l.service, method: l.method, url: l.url, requestId: l.requestId, sentMs: at - l.ms, ms: l.ms }];
+  });
+}
+
+const COLLECTIONS = new Set([
+  'stacks',
+  'resources',
+  'servers',
+  'detail',
+  'os-services',
+  'os-hypervisors',
+  'os-aggregates',
+  'os-migrations',
+  'images',
+  'auth',
+  'tokens',
+  'queues',
+  'messages',
+  'subscriptions',
+  'alarms',
+  'action',
+  'events',
+]);
+
+/** A call's route: its method, service and path with the ids left out (`GET heat /stacks/{}/resources/{}`). */
+export function routeOf(c: Pick<StackmendCall, 'service' | 'method' | 'url'>): string {
+  const parts = new URL(c.url, 'http://x').pathname.split('/').filter(Boolean);
+  const start = parts.findIndex((p) => COLLECTIONS.has(p));
+  const shape = (start < 0 ? [] : parts.slice(start))
+    .map((p) => (COLLECTIONS.has(p) ? p : '{}'))
+    .filter((p, i, a) => !(p === '{}' && a[i - 1] === '{}'));
+  return `${c.method} ${c.service} /${shape.join('/')}`;
+}
+
+/** Each route's call time, most frequent first. */
+export function callTimes(calls: StackmendCall[]): { route: string; ms: Summary }[] {
+  const by = new Map<string, number[]>();
+  for (const c of calls) by.set(routeOf(c), [...(by.get(routeOf(c)) ?? []), c.ms]);
+  return [...by]
+    .map(([route, ms]) => ({ route, ms: summarize(ms, { keepRuns: false }) }))
+    .sort((a, b) => b.ms.n - a.ms.n);
+}
+
 export type OverheadResults = {
   measuredAt: string;
   host: string;
@@ -41,6 +110,12 @@ export type OverheadResults = {
     alarmToHeatWrite: Summary;
     /** the incident created (stackmend's decision started) → Heat received the PATCH */
     incidentToHeatWrite: Summary;
+    /** alarm POSTed → stackmend sent the PATCH (its `openstack call` line, matched by request id) */
+    alarmToSend?: Summary;
+    /** the incident created → stackmend sent the PATCH: its own share, Heat's queue left out */
+    incidentToSend?: Summary;
+    /** every OpenStack call the runtime made during the hold, by route */
+    callTimes?: { route: string; ms: Summary }[];
     unmatched: number;
   };
   mistral: {
@@ -99,12 +174,20 @@ export function summarizeOverhead(
   heatLog: string,
   mistralLog: string,
   stacksPerSystem: number,
+  ours: StackmendCall[] = [],
 ): Omit<OverheadResults, 'measuredAt' | 'host'> {
+  const sentById = new Map(ours.flatMap((c) => (c.requestId ? [[c.requestId, c] as const] : [])));
   const heat = heatRequests(parseOsloLog(heatLog)).filter((r) => r.method === 'PATCH');
   const byRequestId = new Map(heat.flatMap((r) => (r.requestId ? [[r.requestId, r] as const] : [])));
   const execs = mistralExecutions(parseOsloLog(mistralLog));
   const calls = mistralHttpCalls(parseOsloLog(mistralLog)).filter((c) => c.method === 'PATCH');
-  const sm = { alarm: [] as number[], incident: [] as number[], unmatched: 0 };
+  const sm = {
+    alarm: [] as number[],
+    incident: [] as number[],
+    alarmSend: [] as number[],
+    incidentSend: [] as number[],
+    unmatched: 0,
+  };
   const mc = { alarm: [] as number[], exec: [] as number[], execWrite: [] as number[], unmatched: 0 };
   for (const s of sent) {
     if (s.system === 'stackmend') {
@@ -117,6 +200,11 @@ export function summarizeOverhead(
       }
       sm.alarm.push(write.atMs - s.sentMs);
       sm.incident.push(write.atMs - Date.parse(r.createdAt));
+      const sentCall = write.requestId ? sentById.get(write.requestId) : undefined;
+      if (sentCall) {
+        sm.alarmSend.push(sentCall.sentMs - s.sentMs);
+        sm.incidentSend.push(sentCall.sentMs - Date.parse(r.createdAt));
+      }
       continue;
     }
     const full = `${s.nested.name}/${s.nested.id}`;
@@ -136,6 +224,13 @@ export function summarizeOverhead(
     stackmend: {
       alarmToHeatWrite: summarize(sm.alarm),
       incidentToHeatWrite: summarize(sm.incident),
+      ...(ours.length
+        ? {
+            alarmToSend: summarize(sm.alarmSend),
+            incidentToSend: summarize(sm.incidentSend),
+            callTimes: callTimes(ours),
+          }
+        : {}),
       unmatched: sm.unmatched,
     },
     mistral: {
@@ -160,6 +255,13 @@ export function mergeOverhead(prev: OverheadResults | undefined, next: OverheadR
     stackmend: {
       alarmToHeatWrite: joined(s.alarmToHeatWrite, next.stackmend.alarmToHeatWrite),
       incidentToHeatWrite: joined(s.incidentToHeatWrite, next.stackmend.incidentToHeatWrite),
+      ...(next.stackmend.alarmToSend
+        ? {
+            alarmToSend: joined(s.alarmToSend, next.stackmend.alarmToSend),
+            incidentToSend: joined(s.incidentToSend, next.stackmend.incidentToSend!),
+            callTimes: next.stackmend.callTimes, // the newest hold's: a route's raw times are not kept
+          }
+        : {}),
       unmatched: s.unmatched + next.stackmend.unmatched,
     },
     mistral: {

@@ -224,9 +224,24 @@ function overheadTable(o: OverheadResults): string[] {
     '|---|---|---|',
     `| alarm delivered (POST to classify-alarm / into the Zaqar queue) → Heat receives the write | ${f(o.stackmend.alarmToHeatWrite)} | ${f(o.mistral.alarmToHeatWrite)} |`,
     `| decision started (incident recorded / execution RUNNING) → Heat receives the write | ${f(o.stackmend.incidentToHeatWrite)} | ${f(o.mistral.executionToHeatWrite)} |`,
-    `| execution RUNNING → Mistral sends the first Heat call | — | ${f(o.mistral.executionToHeatCall)} |`,
+    ...(o.stackmend.incidentToSend
+      ? [
+          `| alarm delivered → the system sends the write | ${f(o.stackmend.alarmToSend)} | — |`,
+          `| decision started → the system sends the write | ${f(o.stackmend.incidentToSend)} | ${f(o.mistral.executionToHeatCall)} |`,
+        ]
+      : [`| execution RUNNING → Mistral sends the first Heat call | — | ${f(o.mistral.executionToHeatCall)} |`]),
     `| alarms not matched to a write | ${o.stackmend.unmatched} | ${o.mistral.unmatched} |`,
     '',
+    ...(o.stackmend.callTimes?.length
+      ? [
+          "stackmend's OpenStack calls during the hold, each from sent to answered (its runtime's debug log):",
+          '',
+          '| call | time | ',
+          '|---|---|',
+          ...o.stackmend.callTimes.slice(0, 12).map((c) => `| \`${c.route}\` | ${f(c.ms)} |`),
+          '',
+        ]
+      : []),
     ...(o.failures?.length
       ? [`Stacks stopped early: ${o.failures.length} (${o.failures.map((f) => f.split(':')[0]).join(', ')}).`, '']
       : []),

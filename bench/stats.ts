@@ -44,10 +44,10 @@ export function ratios(a: number[], b: number[]): Summary {
 export const secs = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
 export const millis = (ms: number) => (Number.isFinite(ms) ? `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms` : 'n/a');
 
-/** "median (min …, max …, p95 …, n=…)" in the given unit (seconds by default). */
+/** "median (min …, max …, p95 …, p99 …, n=…)" in the given unit (seconds by default); p99 once n ≥ 100. */
 export const fmt = (s: Summary | undefined, unit: (v: number) => string = secs) =>
   s?.n
-    ? `${unit(s.median)} (min ${unit(s.min)}, max ${unit(s.max)}${s.p95 === undefined ? '' : `, p95 ${unit(s.p95)}`}, n=${s.n})`
+    ? `${unit(s.median)} (min ${unit(s.min)}, max ${unit(s.max)}${s.p95 === undefined ? '' : `, p95 ${unit(s.p95)}`}${s.p99 === undefined ? '' : `, p99 ${unit(s.p99)}`}, n=${s.n})`
     : 'n/a';
 
 export const times = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');

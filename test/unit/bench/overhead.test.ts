@@ -5,7 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mergeOverhead, mistralFromLogs, type OverheadResults } from '../../../bench/overhead-stats';
+import {
+  callsFromLog,
+  callTimes,
+  mergeOverhead,
+  mistralFromLogs,
+  type OverheadResults,
+} from '../../../bench/overhead-stats';
+import { jsonLogger } from '../../../core/runtime/log';
 import { summarize } from '../../../bench/stats';
 
 const log = (name: string) => fs.readFileSync(path.join(__dirname, 'logs', name), 'utf8');
@@ -52,5 +59,40 @@ describe('overhead samples of two holds', () => {
     expect(merged.stackmend.alarmToHeatWrite).toMatchObject({ n: 3, median: 2 });
     expect(merged.mistral.executionToHeatCall).toMatchObject({ n: 3, median: 20 });
     expect(merged.stackmend.unmatched + merged.mistral.unmatched).toBe(6);
+  });
+});
+
+describe("stackmend's own calls, from its runtime's debug log", () => {
+  const lines: string[] = [];
+  const log = jsonLogger({ level: 'debug', sink: (l) => lines.push(l) });
+  log.info('step done', { step: 'classify-alarm' });
+  log.debug('openstack call', {
+    service: 'heat',
+    method: 'PATCH',
+    url: 'http://127.0.0.1:8004/v1/p1/stacks/grp-abc/0f1e2d3c-aaaa-bbbb-cccc-000000000001/resources/0',
+    status: 200,
+    requestId: 'req-1',
+    ms: 250,
+  });
+  log.debug('openstack call', {
+    service: 'nova',
+    method: 'GET',
+    url: 'http://127.0.0.1:8774/v2.1/servers/0f1e2d3c-aaaa-bbbb-cccc-000000000002',
+    status: 404,
+    ms: 40,
+  });
+
+  it('are the `openstack call` lines, each sent its `ms` before it was logged', () => {
+    const calls = callsFromLog(lines.join('\n'));
+
+    expect(calls).toHaveLength(2);
+    expect(calls[0].sentMs).toBe(Date.parse(JSON.parse(lines[1]).ts) - 250);
+  });
+
+  it('are grouped by route, the ids left out', () => {
+    expect(callTimes(callsFromLog(lines.join('\n'))).map((c) => c.route)).toEqual([
+      'PATCH heat /stacks/{}/resources/{}',
+      'GET nova /servers/{}',
+    ]);
   });
 });
