@@ -33,6 +33,7 @@ import { createGroup, serverDeletedAlarm } from '../bench/scenario';
 import { softly, waitFor } from '../bench/wait';
 import { NotFoundError, OpenStackUnreachableError } from '../core/openstack/errors';
 import { jsonLogger } from '../core/runtime/log';
+import { ArmedServers } from '../core/runtime/arm/armed';
 import { arm } from '../triggers/arm';
 
 const LOGS = '/var/log/stackmend-lab';
@@ -65,11 +66,17 @@ async function reading<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Deletes the stack's member, waits until Nova no longer has it, delivers the alarm, waits for the replacement. */
+/**
+ * Deletes the stack's member, waits until Nova no longer has it, delivers the alarm, waits for the replacement
+ * and then for `healed` of the incident the delivery started: the system's own end of its heal (stackmend's
+ * incident closed, the new member re-armed; an alarm about a server not yet armed would send classify-alarm
+ * through its scan of every stack, functions/_shared/reads.ts `ownersOf`).
+ */
 async function oneAlarm(
   cloud: LabCloud,
   stack: StackRef,
   deliver: (serverId: string) => Promise<string | undefined>,
+  healed: (incident: string, newServerId: string) => Promise<boolean> = async () => true,
 ): Promise<{ nested: StackRef; sentMs: number; incident?: string }> {
   const m = await reading(() => member(cloud, stack, RESOURCE));
   const updatedBefore = (await reading(() => cloud.heat.getStack(stack))).updated_time;
@@ -90,6 +97,7 @@ async function oneAlarm(
   );
   const sentMs = Date.now();
   const incident = await deliver(m.serverId);
+  let replacement: string | undefined;
   await waitFor(
     `${stack.name}: member ${RESOURCE} replaced`,
     softly(async () => {
@@ -97,11 +105,13 @@ async function oneAlarm(
       const s = await cloud.heat.getStack(stack);
       if (s.stack_status !== 'UPDATE_COMPLETE' || s.updated_time === updatedBefore) return false;
       const now = (await cloud.heat.listServers(stack)).find((x) => x.resourceName === RESOURCE);
+      replacement = now?.serverId;
       return !!now && now.serverId !== m.serverId && (await cloud.nova.getServer(now.serverId)).status === 'ACTIVE';
     }),
     300,
     1000,
   );
+  if (incident) await waitFor(`incident ${incident} closed`, () => healed(incident, replacement!), 120, 500);
   return { nested: m.stack, sentMs, incident };
 }
 
@@ -138,6 +148,7 @@ export async function decisionOverhead(o: OverheadOptions): Promise<Omit<Overhea
     for (const [sm] of stacks) await arm(cloud, rt.store, sm, { via: 'zaqar', queue: `bench-oh-${tag}-unread` });
     // Mistral's wiring, like stackmend's, before the first alarm: one queue per member's nested stack, which
     // stays the group's own as members are replaced
+    const armed = new ArmedServers(rt.store);
     const queues = new Map<string, string>();
     for (const [, mc] of stacks)
       queues.set(
@@ -159,25 +170,33 @@ export async function decisionOverhead(o: OverheadOptions): Promise<Omit<Overhea
     const run = async (system: Sent['system'], stack: StackRef) => {
       for (let j = 0; j < perStack; j++) {
         if (Date.now() - start > o.budgetMs - 90_000) return; // room for the last replacements and the reset
-        const r = await oneAlarm(cloud, stack, async (serverId) => {
-          if (system === 'mistral') {
-            // a post that missed the timeout may have been queued all the same: the wait for the replacement
-            // tells (not sent again: a second message would start a second execution)
-            await cloud.zaqar.post(queues.get(stack.id)!, [{ body: recorded }]).catch((e) => {
-              if (!(e instanceof OpenStackUnreachableError)) throw e;
-              o.say(`overhead: ${stack.name}: Zaqar missed the timeout on the post (${(e as Error).message})`);
+        const r = await oneAlarm(
+          cloud,
+          stack,
+          async (serverId) => {
+            if (system === 'mistral') {
+              // a post that missed the timeout may have been queued all the same: the wait for the replacement
+              // tells (not sent again: a second message would start a second execution)
+              await cloud.zaqar.post(queues.get(stack.id)!, [{ body: recorded }]).catch((e) => {
+                if (!(e instanceof OpenStackUnreachableError)) throw e;
+                o.say(`overhead: ${stack.name}: Zaqar missed the timeout on the post (${(e as Error).message})`);
+              });
+              return undefined;
+            }
+            // one message id per delivery: the chains run at once, so a shared counter would repeat ids (DUPLICATE)
+            const res = await axios.post(rt.alarmUrl, serverDeletedAlarm(serverId, `${stack.name}-${j}`), {
+              validateStatus: () => true,
             });
-            return undefined;
-          }
-          // one message id per delivery: the chains run at once, so a shared counter would repeat ids (DUPLICATE)
-          const res = await axios.post(rt.alarmUrl, serverDeletedAlarm(serverId, `${stack.name}-${j}`), {
-            validateStatus: () => true,
-          });
-          const { outcome, incident } = res.data as { outcome: string; incident: string };
-          if (res.status >= 300 || outcome === 'DUPLICATE' || outcome === 'NOT_MANAGED' || outcome === 'IGNORED')
-            throw new Error(`classify-alarm answered ${res.status} for ${serverId}: ${JSON.stringify(res.data)}`);
-          return incident;
-        });
+            const { outcome, incident } = res.data as { outcome: string; incident: string };
+            if (res.status >= 300 || outcome === 'DUPLICATE' || outcome === 'NOT_MANAGED' || outcome === 'IGNORED')
+              throw new Error(`classify-alarm answered ${res.status} for ${serverId}: ${JSON.stringify(res.data)}`);
+            return incident;
+          },
+          async (incident, replacement) => {
+            const r = await rt.incidents.get(incident);
+            return !!r && isTerminal(r.status) && !!(await armed.owner(replacement));
+          },
+        );
         sent.push({ system, stack, ...r });
         if (sent.length % 20 === 0) o.say(`overhead: ${sent.length} alarms delivered`);
       }
