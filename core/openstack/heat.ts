@@ -6,7 +6,7 @@
  *  - mark_unhealthy answers 409 only when that resource is itself busy, and `null` on success.
  */
 import * as z from 'zod';
-import { ConflictError } from './errors';
+import { ConflictError, NotFoundError } from './errors';
 import type { ServiceHttp } from './http';
 import type { Orchestration } from './ports';
 
@@ -112,11 +112,29 @@ export class HeatClient implements Orchestration {
     return z.array(ResourceSchema).parse(res.data.resources);
   }
 
+  /**
+   * The resource's status and physical id, from the stack's resource list filtered by name: Heat's show
+   * (`GET …/resources/<name>`) resolves every attribute live (heat/engine/api.py format_resource_attributes),
+   * for a server one or more Nova calls, all of them failing once the server is gone; the list reads only
+   * Heat's database. A resource the stack does not have is a NotFoundError, as the show's 404.
+   */
   async getResource(stack: StackRef, resourceName: string): Promise<Resource> {
-    const res = await this.http.get<{ resource: unknown }>(
-      `${path(stack)}/resources/${encodeURIComponent(resourceName)}`,
-    );
-    return ResourceSchema.parse(res.data.resource);
+    const url = `${path(stack)}/resources`;
+    const res = await this.http.get<{ resources: unknown[] }>(url, { query: { name: resourceName } });
+    const found = z
+      .array(ResourceSchema)
+      .parse(res.data.resources)
+      .find((r) => r.resource_name === resourceName);
+    if (!found)
+      throw new NotFoundError({
+        service: 'heat',
+        status: 404,
+        method: 'GET',
+        url: `${url}?name=${resourceName}`,
+        requestId: res.requestId,
+        body: { error: { message: `The Resource (${resourceName}) could not be found in stack ${stack.name}.` } },
+      });
+    return found;
   }
 
   /** Servers of a stack and all its nested stacks, with the stack that owns each resource. */
