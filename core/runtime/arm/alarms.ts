@@ -7,10 +7,14 @@
 import type { StackRef } from '../../domain/plan';
 import type { EventAlarmCreate } from '../../openstack/aodh';
 import type { Cloud } from '../../openstack/cloud';
+import { eachBounded } from '../bounded';
 import type { ArmedServers } from './armed';
 import type { ArmTarget } from './target';
 
 export type ArmReport = { stack: StackRef; servers: number; created: string[]; kept: number; removed: string[] };
+
+/** Aodh calls of one arming in flight at once. */
+const ARM_PARALLEL = 4;
 
 /** Every alarm stackmend creates for a stack starts with this. */
 export const alarmPrefix = (stackId: string) => `stackmend-${stackId.slice(0, 8)}-`;
@@ -61,16 +65,20 @@ export async function armStack(
   const existing = await cloud.aodh.listAlarms(alarmPrefix(root.id));
   const byName = new Map(existing.map((a) => [a.name, a]));
   const wanted = servers.flatMap((o) => alarmsFor(o.serverId, root.id, action));
-  const created: string[] = [];
-  for (const a of wanted) {
+  const todo = wanted.filter((a) => {
     const have = byName.get(a.name);
-    if (have && have.alarm_actions.length === 1 && sameAction(have.alarm_actions[0], action)) continue;
+    return !(have && have.alarm_actions.length === 1 && sameAction(have.alarm_actions[0], action));
+  });
+  // a few at once: a replaced server has no alarm of its own until these are made (seconds each on a busy Aodh)
+  await eachBounded(todo, ARM_PARALLEL, async (a) => {
+    const have = byName.get(a.name);
     if (have) await cloud.aodh.deleteAlarm(have.alarm_id);
-    created.push((await cloud.aodh.createEventAlarm(a)).name);
-  }
+    await cloud.aodh.createEventAlarm(a);
+  });
+  const created = todo.map((a) => a.name);
   const wantedNames = new Set(wanted.map((a) => a.name));
   const stale = existing.filter((a) => !wantedNames.has(a.name));
-  for (const a of stale) await cloud.aodh.deleteAlarm(a.alarm_id);
+  await eachBounded(stale, ARM_PARALLEL, (a) => cloud.aodh.deleteAlarm(a.alarm_id));
   await armed.record(
     { stack: root, target },
     servers.map((o) => ({ serverId: o.serverId, root, stack: o.stack, resourceName: o.resourceName })),
