@@ -111,7 +111,8 @@ async function oneAlarm(
     300,
     1000,
   );
-  if (incident) await waitFor(`incident ${incident} closed`, () => healed(incident, replacement!), 120, 500);
+  // a re-arm that Aodh missed the timeout on is tried again a minute later (core/runtime/arm/rearm.ts)
+  if (incident) await waitFor(`incident ${incident} closed`, () => healed(incident, replacement!), 300, 500);
   return { nested: m.stack, sentMs, incident };
 }
 
