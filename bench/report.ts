@@ -10,7 +10,7 @@ import type { OverheadResults } from './overhead-stats';
 import { pictures } from './pictures';
 import type { ScaleResults } from './scale-stats';
 import type { ScaleOutResults, StormHttpResults, StormResults } from './storm/run';
-import { fmt, millis, secs, summarize, times, type Summary } from './stats';
+import { fmt, millis, ratios, secs, summarize, times, type Summary } from './stats';
 
 export type Latest = {
   cost?: { measuredAt: string; host: string; functions: Record<string, BundleCost> };
@@ -230,6 +230,7 @@ function overheadTable(o: OverheadResults): string[] {
           `| decision started → the system sends the write | ${f(o.stackmend.incidentToSend)} | ${f(o.mistral.executionToHeatCall)} |`,
         ]
       : [`| execution RUNNING → Mistral sends the first Heat call | — | ${f(o.mistral.executionToHeatCall)} |`]),
+    `| alarm → write, Mistral / stackmend per pair (the i-th delivery of each system; both run at once) | ${fmt(ratios(o.mistral.alarmToHeatWrite.runs, o.stackmend.alarmToHeatWrite.runs), times)} | — |`,
     `| alarms not matched to a write | ${o.stackmend.unmatched} | ${o.mistral.unmatched} |`,
     '',
     ...(o.stackmend.callTimes?.length
