@@ -235,7 +235,7 @@ function overheadTable(o: OverheadResults): string[] {
     '',
     ...(o.stackmend.callTimes?.length
       ? [
-          "stackmend's OpenStack calls during the hold, each from sent to answered (its runtime's debug log):",
+          "stackmend's OpenStack calls during the latest hold, each from sent to answered (its runtime's debug log):",
           '',
           '| call | time | ',
           '|---|---|',
