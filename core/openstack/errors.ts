@@ -166,3 +166,13 @@ export class DryRunWriteBlockedError extends StackmendError {
     super(`dry run: refused to send ${method} ${url} to ${service}; nothing was changed`);
   }
 }
+
+/** What OpenStack did not answer for. */
+export type NotAnswered = OpenStackUnreachableError | ServiceUnavailableError;
+
+/**
+ * OpenStack down, too slow, or answering 503 itself (heat-api while Keystone is down, heat-engine too busy):
+ * worth waiting for. A TLS failure is a configuration to fix, not a wait.
+ */
+export const isNotAnswered = (e: unknown): e is NotAnswered =>
+  (e instanceof OpenStackUnreachableError && !(e instanceof OpenStackTlsError)) || e instanceof ServiceUnavailableError;

@@ -2,11 +2,13 @@
  * Reconcile of a step's due queue on leases (core/state/store.ts lease/ack/retry): each due
  * item is lent to this invocation for LEASE_MS; done → ack; failed → retry with a bounded
  * exponential backoff; after MAX_ATTEMPTS leases the incident ends `failed` with the reason and
- * the operator is told. An invocation killed mid-batch never acks: its leases expire and the
+ * the operator is told, unless OpenStack did not answer (unreachable, timed out, 503): that is tried
+ * again at most every 5 min for as long as it lasts, the incident open and its subject held. An invocation killed mid-batch never acks: its leases expire and the
  * items are handed out again. Then the sweeper (./sweep.ts) hands on acting incidents nothing is due for.
  */
 import type { StepName } from '../../core/domain/pipeline';
 import { isTerminal } from '../../core/domain/plan';
+import { isNotAnswered } from '../../core/openstack/errors';
 import type { Leased } from '../../core/state/store';
 import { hasTime } from './deadline';
 import type { StepContext, StepResult } from './step';
@@ -40,7 +42,7 @@ export async function reconcileDue(
       // false: the step scheduled the item again itself (a reschedule ends the lease and keeps the new due time)
       await store.ack(step, item.id, item.token);
     } catch (e) {
-      out.push(await failedTry(step, ctx, item, (e as Error).message));
+      out.push(await failedTry(step, ctx, item, e));
     }
   }
   // acting incidents whose hand-off was lost
@@ -59,15 +61,29 @@ async function handBack(step: StepName, ctx: StepContext, items: Leased[]): Prom
   }));
 }
 
-async function failedTry(step: StepName, ctx: StepContext, item: Leased, why: string): Promise<StepResult> {
-  const { store, now, incidents, dispatcher } = ctx.deps;
-  if (item.attempts < MAX_ATTEMPTS) {
+async function failedTry(step: StepName, ctx: StepContext, item: Leased, e: unknown): Promise<StepResult> {
+  const { store, now, incidents, dispatcher, log } = ctx.deps;
+  const why = (e as Error).message;
+  if (item.attempts < MAX_ATTEMPTS || isNotAnswered(e)) {
     const delay = backoffMs(item.attempts);
     await store.retry(step, item.id, item.token, now() + delay);
+    if (item.attempts < MAX_ATTEMPTS)
+      return {
+        outcome: 'RESCHEDULED',
+        incident: item.id,
+        reason: `failed (${why}); try ${item.attempts} of ${MAX_ATTEMPTS}, retrying in ${delay / 1000} s`,
+      };
+    // OpenStack not answering is a wait, not a verdict: giving up would end the incident's other work too (a
+    // host's evacuations stopped because Heat was too busy to answer for its cattle)
+    log.warn(`${step}: OpenStack still does not answer; the incident stays open`, {
+      incident: item.id,
+      attempts: item.attempts,
+      error: why,
+    });
     return {
       outcome: 'RESCHEDULED',
       incident: item.id,
-      reason: `failed (${why}); try ${item.attempts} of ${MAX_ATTEMPTS}, retrying in ${delay / 1000} s`,
+      reason: `OpenStack did not answer ${item.attempts} tries (${why}): trying again in ${delay / 1000} s, until it does`,
     };
   }
   const reason = `${step} failed ${item.attempts} times, giving up: ${why}`;

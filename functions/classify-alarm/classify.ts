@@ -12,12 +12,13 @@ import type { Incident } from '../../core/domain/incident';
 import { verdictSpec } from '../../core/domain/pipeline';
 import { isTerminal } from '../../core/domain/plan';
 import { decide, type Ruling } from '../../core/policy/decide';
+import { isNotAnswered } from '../../core/openstack/errors';
 import type { Facts } from '../../core/policy/facts';
 import { factsDeps, gatherFacts } from '../_shared/facts';
 import { IncidentContendedError, MAX_TRIES } from '../_shared/incidents';
 import type { StepContext, StepResult } from '../_shared/step';
 import { createIncident, groupInto, isDuplicate, newRecord, type Decided } from './decision';
-import { isUnreachable, park } from './park';
+import { park } from './park';
 
 const duplicate = (key: string): StepResult => ({
   outcome: 'DUPLICATE',
@@ -40,7 +41,7 @@ export async function classifyOne(
   if (!d.dryRun && (await d.incidents.seen(i.key))) return duplicate(i.key);
   for (let tries = 1; tries <= MAX_TRIES; tries++) {
     const facts = await gatherFacts(i, factsDeps(d), { reportedBy }).catch((e: unknown) => {
-      if (d.dryRun || parked || !isUnreachable(e)) throw e;
+      if (d.dryRun || parked || !isNotAnswered(e)) throw e;
       return park(i, ctx, e, reportedBy);
     });
     if ('outcome' in facts) return facts; // parked

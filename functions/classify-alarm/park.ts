@@ -11,7 +11,7 @@
  */
 import type { Principal } from '../../core/domain/fence';
 import type { Incident } from '../../core/domain/incident';
-import { OpenStackTlsError, OpenStackUnreachableError, ServiceUnavailableError } from '../../core/openstack/errors';
+import { isNotAnswered, type NotAnswered } from '../../core/openstack/errors';
 import { dueWrite } from '../../core/runtime/dispatch';
 import type { StateStore } from '../../core/state/store';
 import type { StepContext, StepResult } from '../_shared/step';
@@ -25,16 +25,6 @@ const RETRY_CAP_MS = 300_000;
 
 /** The delay before the next classification of an alarm parked `tries` times: 5 s, 10 s, … at most 5 min. */
 export const parkedRetryMs = (tries: number): number => Math.min(RETRY_CAP_MS, FIRST_RETRY_MS * 2 ** (tries - 1));
-
-/** What OpenStack did not answer for. */
-type NotAnswered = OpenStackUnreachableError | ServiceUnavailableError;
-
-/**
- * OpenStack down, too slow, or answering 503 itself (heat-api while Keystone is down): worth waiting for.
- * A TLS failure is a configuration to fix and still answers 503.
- */
-export const isUnreachable = (e: unknown): e is NotAnswered =>
-  (e instanceof OpenStackUnreachableError && !(e instanceof OpenStackTlsError)) || e instanceof ServiceUnavailableError;
 
 export const parkedAlarm = (ctx: StepContext, key: string): Promise<Parked | undefined> =>
   ctx.deps.store.get<Parked>(parkedKey(key));
@@ -87,7 +77,7 @@ export async function unpark(
     await forgetParked(ctx, key);
     return result;
   } catch (e) {
-    if (!isUnreachable(e)) throw e;
+    if (!isNotAnswered(e)) throw e;
     const next: Parked = { ...p, tries: p.tries + 1, why: e.message };
     const dueAt = await keep(ctx, key, next);
     d.log.warn('parked alarm: OpenStack still did not answer', { incident: key, tries: next.tries, error: e.message });

@@ -2,9 +2,11 @@
  * The reconcile of a step's due queue (functions/_shared/reconcile.ts) and its sweeper
  * (functions/_shared/sweep.ts), on the in-memory store and cloud, with evacuate as the step:
  * a failing item is retried with a bounded backoff and then fails the incident (the operator told),
+ * unless OpenStack did not answer (then it is tried for as long as that lasts),
  * a lease held by an invocation that died expires and the work comes back, and an acting incident
  * nothing is due for is handed on again, at most MAX_ATTEMPTS times.
  */
+import { OpenStackTimeoutError } from '../../../core/openstack/errors';
 import { MemoryStore } from '../../../core/state/memory-store';
 import { step as classify } from '../../../functions/classify-alarm';
 import { step as evacuate } from '../../../functions/evacuate';
@@ -51,6 +53,23 @@ describe('reconcile of a due queue', () => {
     expect((await s.store.pending('notify')).map((p) => p.id)).toEqual([s.key]);
     expect(await s.store.pending('evacuate')).toEqual([]);
     expect(s.cloud.writes()).toEqual([]);
+  });
+
+  it('keeps the incident open while OpenStack does not answer, past the tries a failure gets, and acts once it does', async () => {
+    const s = await hostIncident();
+    const timeout = new OpenStackTimeoutError('nova', 'GET', 'http://nova/os-services', 10_000, true);
+    s.cloud.failNext('nova.listComputeServices', MAX_ATTEMPTS + 2, timeout);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS + 2; attempt++) {
+      expect(await s.reconcile()).toEqual([expect.objectContaining({ outcome: 'RESCHEDULED', incident: s.key })]);
+      expect((await s.incidents.require(s.key)).status).not.toBe('failed');
+      s.advance(backoffMs(attempt));
+    }
+    expect(await s.store.pending('notify')).toEqual([]);
+    expect(s.cloud.callsTo('nova.evacuate')).toEqual([]);
+
+    await s.reconcile();
+
+    expect(s.cloud.callsTo('nova.evacuate')).toHaveLength(1);
   });
 
   it('hands the work of an invocation that died holding its lease to a later reconcile once the lease ends', async () => {
