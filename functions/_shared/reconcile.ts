@@ -4,7 +4,8 @@
  * exponential backoff; after MAX_ATTEMPTS leases the incident ends `failed` with the reason and
  * the operator is told, unless OpenStack did not answer (unreachable, timed out, 503): that is tried
  * again at most every 5 min for as long as it lasts, the incident open and its subject held. An
- * invocation killed mid-batch never acks: its leases expire and the items are handed out again. Then the sweeper (./sweep.ts) hands on acting incidents nothing is due for.
+ * invocation killed mid-batch never acks: its leases expire and the items are handed out again.
+ * Then the sweeper (./sweep.ts) hands on acting incidents nothing is due for.
  */
 import type { StepName } from '../../core/domain/pipeline';
 import { isTerminal } from '../../core/domain/plan';
