@@ -5,8 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OpenStackUnreachableError } from '../core/openstack/errors';
-import { waitFor } from './wait';
+import { reading, waitFor } from './wait';
 import type { LabCloud as Cloud } from './openstack/cloud';
 import type { StackRef } from '../core/openstack/heat';
 import type { Member } from './heat-replace';
@@ -39,18 +38,17 @@ export async function subscribeMistral(cloud: Cloud, root: StackRef, m: Member, 
   };
   // a loaded Zaqar misses the client's timeout now and then, and may have made the subscription all the
   // same: look before subscribing again, so that a message never starts two executions
-  for (let attempt = 1; ; attempt++) {
-    try {
+  await reading(
+    async () => {
       await cloud.zaqar.createQueue(queue);
       const subs = await cloud.zaqar.listSubscriptions(queue);
       if (!subs.some((s) => s.subscriber === MISTRAL_EXECUTIONS))
         await cloud.zaqar.subscribe(queue, MISTRAL_EXECUTIONS, { ttl: 3600, options });
-      return queue;
-    } catch (e) {
-      if (!(e instanceof OpenStackUnreachableError) || attempt >= 5) throw e;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
+    },
+    5,
+    2000,
+  );
+  return queue;
 }
 
 /** One queue per member (subscribeMistral), and the Aodh event alarm on the member's deletion posting into it. */

@@ -89,7 +89,12 @@ export function routeOf(c: Pick<StackmendCall, 'service' | 'method' | 'url'>): s
 /** Each route's call time, most frequent first. */
 export function callTimes(calls: StackmendCall[]): { route: string; ms: Summary }[] {
   const by = new Map<string, number[]>();
-  for (const c of calls) by.set(routeOf(c), [...(by.get(routeOf(c)) ?? []), c.ms]);
+  for (const c of calls) {
+    const route = routeOf(c);
+    const times = by.get(route);
+    if (times) times.push(c.ms);
+    else by.set(route, [c.ms]);
+  }
   return [...by]
     .map(([route, ms]) => ({ route, ms: summarize(ms, { keepRuns: false }) }))
     .sort((a, b) => b.ms.n - a.ms.n);

@@ -30,3 +30,15 @@ export const softly = (check: () => Promise<boolean>) => async (): Promise<boole
     throw e;
   }
 };
+
+/** A call an overloaded API missed (heat-api, zaqar at a load of 20), made again: `tries` in all, `gapMs` apart. */
+export async function reading<T>(read: () => Promise<T>, tries = 5, gapMs = 1000): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (e) {
+      if (!(e instanceof OpenStackUnreachableError) || attempt >= tries) throw e;
+      await new Promise((r) => setTimeout(r, gapMs));
+    }
+  }
+}

@@ -30,7 +30,7 @@ import { subscribeMistral, uploadWorkflow } from '../bench/mistral-chain';
 import { callsFromLog, RESOURCE, summarizeOverhead, type OverheadResults, type Sent } from '../bench/overhead-stats';
 import { connectLab, type LabCloud } from '../bench/openstack/cloud';
 import { createGroup, serverDeletedAlarm } from '../bench/scenario';
-import { softly, waitFor } from '../bench/wait';
+import { reading, softly, waitFor } from '../bench/wait';
 import { NotFoundError, OpenStackUnreachableError } from '../core/openstack/errors';
 import { jsonLogger } from '../core/runtime/log';
 import { ArmedServers } from '../core/runtime/arm/armed';
@@ -51,18 +51,6 @@ function logSince(svc: string, offset: number): string {
     return buf.toString('utf8');
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-/** A read that an overloaded API missed (heat-api, zaqar at a load of 20) is tried again, up to 5 times. */
-async function reading<T>(read: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await read();
-    } catch (e) {
-      if (!(e instanceof OpenStackUnreachableError) || attempt >= 5) throw e;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
   }
 }
 

@@ -65,17 +65,19 @@ async function handBack(step: StepName, ctx: StepContext, items: Leased[]): Prom
 async function failedTry(step: StepName, ctx: StepContext, item: Leased, e: unknown): Promise<StepResult> {
   const { store, now, incidents, dispatcher, log } = ctx.deps;
   const why = (e as Error).message;
-  if (item.attempts < MAX_ATTEMPTS || isNotAnswered(e)) {
-    const delay = backoffMs(item.attempts);
+  const delay = backoffMs(item.attempts);
+  if (item.attempts < MAX_ATTEMPTS) {
     await store.retry(step, item.id, item.token, now() + delay);
-    if (item.attempts < MAX_ATTEMPTS)
-      return {
-        outcome: 'RESCHEDULED',
-        incident: item.id,
-        reason: `failed (${why}); try ${item.attempts} of ${MAX_ATTEMPTS}, retrying in ${delay / 1000} s`,
-      };
+    return {
+      outcome: 'RESCHEDULED',
+      incident: item.id,
+      reason: `failed (${why}); try ${item.attempts} of ${MAX_ATTEMPTS}, retrying in ${delay / 1000} s`,
+    };
+  }
+  if (isNotAnswered(e)) {
     // OpenStack not answering is a wait, not a verdict: giving up would end the incident's other work too (a
     // host's evacuations stopped because Heat was too busy to answer for its cattle)
+    await store.retry(step, item.id, item.token, now() + delay);
     log.warn(`${step}: OpenStack still does not answer; the incident stays open`, {
       incident: item.id,
       attempts: item.attempts,
